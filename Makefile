@@ -1,0 +1,38 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+# Both create (or reuse) a virtual environment in .venv with everything installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint types unit fixtures bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m pipeline.demo --data data
+
+test: lint types unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+# Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
+fixtures: $(STAMP)
+	$(BIN)/python -m pipeline.fixtures.render fixtures/site
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/parse_bench.py
+
+clean:
+	rm -rf $(VENV) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache

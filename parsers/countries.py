@@ -1,0 +1,101 @@
+"""Country names as the site wrote them, to ISO 3166-1 alpha-2 codes.
+
+The site's names are the Council of Europe's of the day: `''the former Yugoslav Republic
+of Macedonia''` (MK), `Kosovo*` (XK, a user-assigned code), `Serbia and Montenegro` (CS,
+the transitionally reserved code). Everything else goes through pycountry's names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pycountry
+
+# Names pycountry does not know, or knows under another form. Keys are `name_key()` forms.
+ALIASES: dict[str, str] = {
+    "kosovo": "XK",
+    "serbia and montenegro": "CS",
+    "the former yugoslav republic of macedonia": "MK",
+    "former yugoslav republic of macedonia": "MK",
+    "fyrom": "MK",
+    "north macedonia": "MK",
+    "macedonia": "MK",
+    "moldova": "MD",
+    "republic of moldova": "MD",
+    "russia": "RU",
+    "russian federation": "RU",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "czech republic": "CZ",
+    "slovak republic": "SK",
+    "bosnia and herzegovina": "BA",
+    "bosnia-herzegovina": "BA",
+    "holy see": "VA",
+}
+
+# Group prefixes on the Countries row, and values that are groupings, not countries.
+NON_COUNTRIES = frozenset(
+    {
+        "multilateral",
+        "bilateral",
+        "council of europe",
+        "others",
+        "other",
+        "european union",
+        "south-east europe",
+        "south-eastern europe",
+        "south caucasus",
+        "eastern partnership",
+        "western balkans",
+        "not applicable",
+        "several locations",
+    }
+)
+
+_QUOTES = re.compile(r"''|[\"“”‘’'*]")
+
+
+def name_key(name: str) -> str:
+    """A lookup form: no quotes, footnote stars or case.
+
+    >>> name_key("''the former Yugoslav Republic of Macedonia''")
+    'the former yugoslav republic of macedonia'
+    """
+    return " ".join(_QUOTES.sub(" ", name).split()).lower()
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str) -> str | None:
+    """ISO 3166-1 alpha-2 code for a name as written on the site, or None.
+
+    >>> country_code("Kosovo*"), country_code("Serbia"), country_code("Multilateral")
+    ('XK', 'RS', None)
+    """
+    key = name_key(name)
+    if not key or key in NON_COUNTRIES:
+        return None
+    if key in ALIASES:
+        return ALIASES[key]
+    try:
+        found = pycountry.countries.lookup(key)
+    except LookupError:
+        return None
+    return str(found.alpha_2)
+
+
+def split_location(text: str) -> tuple[str | None, str | None]:
+    """(city, country) of a Location value; either may be None.
+
+    >>> split_location("Belgrade, Serbia"), split_location("Strasbourg, Council of Europe")
+    (('Belgrade', 'Serbia'), ('Strasbourg', None))
+    """
+    head, comma, tail = text.rpartition(",")
+    place, last = (head.strip(), tail.strip()) if comma else ("", text.strip())
+    country = last if country_code(last) else None
+    city = place if comma else (None if country or name_key(last) in NON_COUNTRIES else last)
+    if city is not None and name_key(city) in NON_COUNTRIES:
+        city = None
+    return (city or None), country

@@ -1,0 +1,100 @@
+"""Dates as the site wrote them: `19/03/2007 - 21/03/2007`, `27/04/2011`, `May-October 2017`.
+
+`parse_date_span` turns the text of a Date row into (start, end, precision); the end of
+a month or year span is its last day. Unreadable text gives None and a reason, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+}
+_MONTHS["sept"] = 9
+
+_DAY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
+_DASH = r"\s*(?:-|–|—|to|until)\s*"
+_DAY_RANGE = re.compile(rf"^{_DAY}(?:{_DASH}{_DAY})?$", re.I)
+_MONTH = r"([A-Za-z]{3,9})\.?"
+# "May-October 2017", "May 2016 - March 2017", "May 2017"
+_MONTH_RANGE = re.compile(rf"^{_MONTH}(?:\s+(\d{{4}}))?(?:{_DASH}{_MONTH})?\s+(\d{{4}})$", re.I)
+_YEAR_RANGE = re.compile(rf"^(\d{{4}})(?:{_DASH}(\d{{4}}))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    start: date
+    end: date
+    precision: str  # "day", "month" or "year"
+
+
+def parse_day(text: str) -> date | None:
+    """`04/04/2007` as a date, or None.
+
+    >>> parse_day("04/04/2007")
+    datetime.date(2007, 4, 4)
+    """
+    m = re.fullmatch(_DAY, text.strip())
+    return _day(m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def _day(d: str, m: str, y: str) -> date | None:
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _day_span(m: re.Match[str]) -> DateSpan | str:
+    start = _day(m.group(1), m.group(2), m.group(3))
+    end = _day(m.group(4), m.group(5), m.group(6)) if m.group(4) else start
+    if start is None or end is None:
+        return "not a calendar date"
+    if end < start:
+        return "end date before start date"
+    return DateSpan(start, end, "day")
+
+
+def _month_span(m: re.Match[str]) -> DateSpan | str:
+    first = _MONTHS.get(m.group(1).lower())
+    last = _MONTHS.get(m.group(3).lower()) if m.group(3) else first
+    if first is None or last is None:
+        return "unknown month name"
+    end_year = int(m.group(4))
+    start_year = int(m.group(2)) if m.group(2) else end_year
+    if not m.group(2) and last < first:
+        start_year -= 1  # "November-February 2012" starts in 2011
+    start, end = date(start_year, first, 1), _month_end(end_year, last)
+    if end < start:
+        return "end date before start date"
+    return DateSpan(start, end, "month")
+
+
+def parse_date_span(text: str) -> DateSpan | str:
+    """Read a Date value: a span, or a short reason why it cannot be read.
+
+    >>> parse_date_span("May-October 2017")
+    DateSpan(start=datetime.date(2017, 5, 1), end=datetime.date(2017, 10, 31), precision='month')
+    """
+    value = " ".join(text.split())
+    if m := _DAY_RANGE.match(value):
+        return _day_span(m)
+    if m := _MONTH_RANGE.match(value):
+        return _month_span(m)
+    if m := _YEAR_RANGE.match(value):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if last < first:
+            return "end year before start year"
+        return DateSpan(date(first, 1, 1), date(last, 12, 31), "year")
+    return "not a date format the site used"

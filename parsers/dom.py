@@ -1,0 +1,163 @@
+"""Turn a legacy page into a flat list of rows: (label, value text, value nodes).
+
+The old site laid every field out as a table row, label cell then value cell, inside
+nested layout tables; other copies of it (print views, archive rewrites) wrap labels in
+`<b>`/`<font>`, add colons and `&nbsp;`, or drop the table for `<dt>`/`<p>` blocks. This
+module hides all of that: callers see rows in document order and look labels up by text.
+
+Line structure is kept by marking `<br>` and block starts with private-use characters
+before the tree is built, so text extraction stays in lexbor's C code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+LINE = "\ue000"  # stands for <br>
+PARA = "\ue001"  # stands for the start of a <p>, <div> or <li>
+
+_BR = re.compile(r"<br\s*/?>", re.I)
+_BLOCK_START = re.compile(r"<(p|div|li)(\s[^>]*)?>", re.I)
+_SPACES = re.compile(r"[ \t\r\n\f\v\xa0\u200b]+")
+_MANY_BREAKS = re.compile(r"\n{3,}")
+_LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
+_INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
+_BLOCK_ROW_SELECTOR = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, div"
+
+
+def clean_text(raw: str) -> str:
+    """Collapse white space inside lines, keep line and paragraph breaks as newlines.
+
+    >>> clean_text("  a\\n b" + LINE + " c " + PARA + "d\\xa0")
+    'a b\\nc\\n\\nd'
+    """
+    text = _SPACES.sub(" ", raw).replace(PARA, "\n\n").replace(LINE, "\n")
+    lines = [line.strip() for line in text.split("\n")]
+    return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip("\n ")
+
+
+def norm_label(text: str) -> str:
+    """A label's lookup key: lower case, no colon, arrow, star or spacing.
+
+    >>> norm_label("Line of Action ⇒ ")
+    'line of action'
+    """
+    return _LABEL_JUNK.sub(" ", text).strip().lower()
+
+
+@dataclass(slots=True)
+class Row:
+    """One visual row of the page: a label cell (maybe empty) and what follows it."""
+
+    label: str  # the label as written, cleaned ("" when the row has none)
+    value: str  # the value cells' text, cleaned
+    nodes: list[LexborNode] = field(default_factory=list)  # value cells, for links
+    continued: bool = False  # an empty label cell: the value goes on from the row above
+
+    @property
+    def key(self) -> str:
+        return norm_label(self.label)
+
+    @property
+    def whole(self) -> str:
+        """The row read as one line, label and value together."""
+        return f"{self.label} {self.value}".strip() if self.label else self.value
+
+
+def parse_tree(html: str) -> LexborHTMLParser:
+    """Build the tree with line-break markers in place."""
+    marked = _BR.sub(LINE, html)
+    marked = _BLOCK_START.sub(lambda m: m.group(0) + PARA, marked)
+    return LexborHTMLParser(marked)
+
+
+def node_text(node: LexborNode) -> str:
+    return clean_text(node.text(deep=True, separator="", strip=False))
+
+
+def _cells(tr: LexborNode) -> list[LexborNode]:
+    return [child for child in tr.iter() if child.tag in ("td", "th")]
+
+
+def _split_inline_label(cell: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
+    """`<td><b>Title:</b> value</td>` or `Title: value` in one cell: split at the label."""
+    first = next(iter(cell.iter()), None)
+    if first is not None and first.tag in _INLINE_LABEL_TAGS:
+        label = node_text(first)
+        if norm_label(label) in labels and text.startswith(label):
+            return Row(label, text[len(label) :].strip(), [cell])
+    head, colon, rest = text.partition(":")
+    if colon and len(head) <= 40 and norm_label(head) in labels:
+        return Row(head, rest.strip(), [cell])
+    return None
+
+
+def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
+    rows: list[Row] = []
+    for tr in tree.css("tr"):
+        if len(tr.css("tr")) > 1:  # lexbor's css() includes the node itself
+            continue  # a layout row: its inner rows are read on their own
+        cells = _cells(tr)
+        if not cells:
+            continue
+        texts = [node_text(c) for c in cells]
+        if len(cells) == 1 or not any(texts[1:]):
+            if not texts[0]:
+                continue
+            if norm_label(texts[0]) in labels:  # a label with an empty value
+                rows.append(Row(texts[0], "", cells[1:]))
+                continue
+            rows.append(_split_inline_label(cells[0], texts[0], labels) or Row("", texts[0], cells))
+            continue
+        value = "\n".join(t for t in texts[1:] if t)
+        rows.append(Row(texts[0], value, cells[1:], continued=not texts[0]))
+    return rows
+
+
+def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
+    """Fallback for copies of the page without a layout table."""
+    rows: list[Row] = []
+    pending: Row | None = None
+    for node in tree.css(_BLOCK_ROW_SELECTOR):
+        if node.tag == "div" and len(node.css(_BLOCK_ROW_SELECTOR)) > 1:
+            continue
+        text = node_text(node)
+        if node.tag == "dd" and pending is not None:
+            pending.value, pending.nodes = text, [node]
+            rows.append(pending)
+            pending = None
+            continue
+        if node.tag == "dt":
+            pending = Row(text, "", [])
+            continue
+        if text:
+            rows.append(_split_inline_label(node, text, labels) or Row("", text, [node]))
+    return rows
+
+
+def page_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
+    """Rows in document order; table markup first, block markup when there is no table."""
+    rows = _table_rows(tree, labels)
+    labelled = sum(1 for r in rows if r.key in labels)
+    if labelled >= 2:
+        return rows
+    blocks = _block_rows(tree, labels)
+    return blocks if sum(1 for r in blocks if r.key in labels) > labelled else rows
+
+
+def links(nodes: list[LexborNode]) -> list[str]:
+    """The href of every link inside `nodes`, in order."""
+    found: list[str] = []
+    for node in nodes:
+        for a in node.css("a[href]"):
+            href = (a.attributes.get("href") or "").strip()
+            if href:
+                found.append(href)
+    return found
+
+
+def link_texts(nodes: list[LexborNode]) -> list[str]:
+    return [node_text(a) for node in nodes for a in node.css("a")]

@@ -1,0 +1,214 @@
+"""Walk an activity page's rows once and file each labelled value under its section.
+
+An activity page has four parts, each opened by a heading row of its own: the activity
+itself, "Joint Programme EC/CoE", "Council of Europe Programme of Activities" (with a
+"Working Method" sub-heading) and "Activity Synopsis (ID# n)". Two labels occur twice
+("Expected Result", "Last Modified"): which one is meant depends on the part it is in.
+When a heading is missing, the part is inferred from the labels already seen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.dom import Row
+
+# Label text (as `norm_label` gives it) → the slot it fills. Variants seen or expected.
+LABELS: dict[str, str] = {
+    "title": "title",
+    "activity title": "title",
+    "description": "description",
+    "status": "status",
+    "date": "date",
+    "dates": "date",
+    "location": "location",
+    "venue": "location",
+    "countries": "countries",
+    "country": "countries",
+    "organisations": "organisations",
+    "organizations": "organisations",
+    "contributors": "contributors",
+    "partners": "partners",
+    "jp": "jp",
+    "project purpose": "project_purpose",
+    "expected result": "expected_result",
+    "expected results": "expected_result",
+    "line of action": "coe_line_of_action",
+    "programme": "coe_programme",
+    "program": "coe_programme",
+    "project": "coe_project",
+    "directorate (service)": "directorate",
+    "directorate": "directorate",
+    "coe contact": "contact",
+    "contact": "contact",
+    "web pages": "links",
+    "web page": "links",
+    "documents & links": "links",
+    "documents and links": "links",
+    "last modified": "last_modified",
+    "objective(s)": "objectives",
+    "objectives": "objectives",
+    "objective": "objectives",
+    "output/results": "results",
+    "outputs/results": "results",
+    "output / results": "results",
+    "results": "results",
+    "conclusions/follow up": "follow_up",
+    "conclusions/follow-up": "follow_up",
+    "conclusions / follow up": "follow_up",
+    "follow up": "follow_up",
+    "participants": "participants",
+    "consultants/experts": "experts",
+    "consultants / experts": "experts",
+    "experts": "experts",
+    "coe secretariat": "secretariat",
+    "secretariat": "secretariat",
+    "total no. participants": "participants_total",
+    "total no participants": "participants_total",
+    "total number of participants": "participants_total",
+}
+LABEL_KEYS = frozenset(LABELS) | {"working method"}
+
+# Heading rows, matched on the row's whole text (lower case), in the order they open.
+HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^activity details\b"), "activity"),
+    (re.compile(r"^joint programme\b(?! activity)"), "jp"),
+    (re.compile(r"^council of europe programme of activities\b"), "poa"),
+    (re.compile(r"^working method$"), "working_method"),
+    (re.compile(r"^activity synopsis\b"), "synopsis"),
+)
+
+# Rows whose label-less text starts with a label that a symbol sets apart.
+PREFIXED_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^JP\s+(?=\S)"), "jp"),
+    (re.compile(r"^Line of Action\s*⇒\s*"), "coe_line_of_action"),
+    (re.compile(r"^Programme\s*☆\s*"), "coe_programme"),
+)
+
+COOPERATION_MARKERS = {"bilateral": "Bilateral", "multilateral": "Multilateral"}
+JP_ACTIVITY_MARKER = re.compile(r"^Joint Programme Activity\s*[-–]\s*(.+)$", re.I)
+PILLAR = re.compile(r"^[IVX]+\s*[–-]\s*\S")
+SYNOPSIS_SWITCH = re.compile(r"\b(hide|show|no)\s+synopsis\b", re.I)
+_COE_SLOTS = frozenset({"coe_line_of_action", "coe_programme", "coe_project"})
+_SYNOPSIS_SLOTS = frozenset(
+    {"objectives", "results", "follow_up", "participants", "experts", "secretariat"}
+)
+ACCUMULATING = frozenset({"links"})  # "Web Pages" and "Documents & links" both feed links
+_PAGE_END = re.compile(r"^(\*|return to the top)", re.I)
+
+
+@dataclass(slots=True)
+class Sections:
+    """What the row walk found: labelled values keyed by slot, and the loose rows."""
+
+    values: dict[str, Row] = field(default_factory=dict)
+    header: str | None = None  # "Activity Details (ID# n)" text
+    synopsis_header: str | None = None
+    synopsis_switch: str | None = None  # "hide", "show" or "no"
+    cooperation: str | None = None
+    jp_activity_code: str | None = None
+    pillar: str | None = None
+    working_method: str | None = None
+
+    def get(self, slot: str) -> Row | None:
+        return self.values.get(slot)
+
+
+def _heading(row: Row) -> str | None:
+    text = row.whole.lower()
+    for pattern, section in HEADINGS:
+        if pattern.match(text):
+            return section
+    return None
+
+
+def _slot(key: str, section: str, seen: dict[str, Row]) -> str:
+    """Which slot a label fills, given the part of the page it stands in."""
+    if key == "expected_result":
+        coe = section == "poa" or any(s in seen for s in _COE_SLOTS)
+        return "coe_expected_result" if coe else "expected_result"
+    if key == "last_modified":
+        synopsis = section == "synopsis" or any(s in seen for s in _SYNOPSIS_SLOTS)
+        return "synopsis_last_modified" if synopsis else "last_modified"
+    return key
+
+
+def _prefixed(row: Row) -> tuple[str, Row] | None:
+    for pattern, key in PREFIXED_LABELS:
+        if m := pattern.match(row.value):
+            return key, Row(m.group(0).strip(), row.value[m.end() :], row.nodes)
+    return None
+
+
+def _loose_row(row: Row, section: str, found: Sections) -> None:
+    """A row with no label: a marker, the pillar, the working method, or chrome."""
+    lowered = row.value.lower()
+    if lowered in COOPERATION_MARKERS:
+        found.cooperation = found.cooperation or COOPERATION_MARKERS[lowered]
+    elif m := JP_ACTIVITY_MARKER.match(row.value):
+        found.jp_activity_code = found.jp_activity_code or m.group(1).strip()
+    elif section == "poa" and PILLAR.match(row.value):
+        found.pillar = found.pillar or row.value
+    elif section == "working_method" and found.working_method is None:
+        found.working_method = row.value
+
+
+def _note_switch(row: Row, found: Sections) -> None:
+    if found.synopsis_switch is None and (m := SYNOPSIS_SWITCH.search(row.whole)):
+        found.synopsis_switch = m.group(1).lower()
+
+
+def walk(rows: list[Row]) -> Sections:
+    """File every row of the page; rows before the "Activity Details" header are chrome."""
+    found = Sections()
+    started = not any(_heading(r) == "activity" for r in rows)
+    section, last = "activity", None
+    for row in rows:
+        heading = _heading(row)
+        if heading == "activity":
+            started, found.header = True, found.header or row.whole
+        if not started:
+            continue
+        _note_switch(row, found)
+        if heading:
+            section, last = heading, None
+            if heading == "synopsis":
+                found.synopsis_header = found.synopsis_header or row.whole
+            if heading == "working_method" and row.value and row.key == "working method":
+                found.working_method = row.value
+            continue
+        if _PAGE_END.match(row.whole):
+            continue
+        key = LABELS.get(row.key) if row.label else None
+        if key is None and not row.label and (prefixed := _prefixed(row)):
+            key, row = prefixed
+        if key is not None:
+            slot = _slot(key, section, found.values)
+            last = _file(found.values, slot, row)
+            continue
+        if row.label:  # a label we do not know: its value is not ours to file
+            last = None
+            continue
+        if row.continued and last is not None and not _is_marker(row.value):
+            last.value = f"{last.value}\n{row.value}".strip("\n")
+            last.nodes.extend(row.nodes)
+            continue
+        _loose_row(row, section, found)
+    return found
+
+
+def _file(values: dict[str, Row], slot: str, row: Row) -> Row:
+    """Keep the first non-empty value of a slot; link rows add up."""
+    held = values.get(slot)
+    if held is None or not held.value:
+        values[slot] = Row(row.label, row.value, list(row.nodes))
+    elif slot in ACCUMULATING and row.value:
+        held.value = f"{held.value}\n{row.value}"
+        held.nodes.extend(row.nodes)
+    # otherwise a repeated row: the first one stands
+    return values[slot]
+
+
+def _is_marker(text: str) -> bool:
+    return text.lower() in COOPERATION_MARKERS or bool(JP_ACTIVITY_MARKER.match(text))
