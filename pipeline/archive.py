@@ -1,0 +1,240 @@
+"""The WARC archive: every response received, with its request, in rolling gzip WARC 1.1.
+
+Each run writes new files `jparchive-<time>-<n>.warc.gz` under `raw/`, starting with a
+`warcinfo` record (software, command line, operator contact, robots policy). A response
+is written, flushed and fsynced before the index records it, so the index never points
+at bytes that are not on disk. A file left open by a crash is checked on the next run:
+a partial last record is cut off and kept beside it as `<file>.partial`.
+
+    with WarcStore(raw_dir, index, info) as store:
+        capture = store.write(exchange, activity_id=18356, kind="activity")
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.errors import StoreError
+from pipeline.index import DONE, Capture, Index
+
+MAX_WARC_BYTES = 1024**3  # roll to a new file past 1 GiB, as Heritrix does
+# Hop-by-hop framing the body no longer has once de-chunked: kept under another name.
+_RENAMED_HEADERS = {"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and the response to it, as received."""
+
+    url: str
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    http_version: str = "HTTP/1.1"
+    truncated: bool = False
+    source: str = "site"
+    source_ref: str | None = None
+    warc_headers: dict[str, str] = field(default_factory=dict)  # provenance of other sources
+
+    @property
+    def content_type(self) -> str | None:
+        return next((v for k, v in self.response_headers if k.lower() == "content-type"), None)
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest: `sha1:` and the base32 SHA-1 of the body."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def recover(path: Path) -> int:
+    """Cut a partial last record off `path`, keeping it as `<path>.partial`; bytes cut."""
+    good_end = 0
+    try:
+        with path.open("rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                records.read_to_end(record)
+                good_end = records.get_record_offset() + records.get_record_length()
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+        pass  # everything past good_end is the partial record
+    size = path.stat().st_size
+    if good_end < size:
+        with path.open("rb") as fh:
+            fh.seek(good_end)
+            path.with_name(path.name + ".partial").write_bytes(fh.read())
+        with path.open("r+b") as fh:
+            fh.truncate(good_end)
+    return size - good_end
+
+
+class WarcStore:
+    """Writes exchanges to rolling WARC files and records them in the index."""
+
+    def __init__(
+        self, raw_dir: Path, index: Index, info: dict[str, str], max_bytes: int = MAX_WARC_BYTES
+    ) -> None:
+        self.raw_dir = raw_dir
+        self.index = index
+        self.info = info
+        self.max_bytes = max_bytes
+        self.recovered: dict[str, int] = {}
+        self._fh: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
+        self._name = ""
+        self._serial = 0
+        self._stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        raw_dir.mkdir(parents=True, exist_ok=True)
+        for name in index.unclosed_warcs():
+            path = raw_dir / name
+            if path.exists():
+                self.recovered[name] = recover(path)
+            index.close_warc(name)
+
+    def __enter__(self) -> WarcStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._sync()
+            self._fh.close()
+            self.index.close_warc(self._name)
+            self._fh = self._writer = None
+
+    def _sync(self) -> None:
+        assert self._fh is not None
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def _open(self) -> WARCWriter:
+        if self._writer is not None and self._fh is not None and self._fh.tell() < self.max_bytes:
+            return self._writer
+        self.close()
+        self._serial += 1
+        self._name = f"jparchive-{self._stamp}-{self._serial:05d}.warc.gz"
+        try:
+            self._fh = (self.raw_dir / self._name).open("xb")
+        except OSError as exc:
+            raise StoreError(f"cannot create {self.raw_dir / self._name}: {exc.strerror}") from exc
+        self.index.open_warc(self._name)
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        self._writer.write_record(self._writer.create_warcinfo_record(self._name, self.info))
+        return self._writer
+
+    def write(
+        self, ex: Exchange, *, activity_id: int | None, kind: str, done_url: str | None = None
+    ) -> Capture:
+        """Archive one exchange (as a revisit when its payload is already archived)."""
+        writer = self._open()
+        assert self._fh is not None
+        digest = payload_digest(ex.body)
+        original = self.index.first_with_digest(digest) if ex.status == 200 else None
+        response = self._response_record(writer, ex, digest, original)
+        offset = self._fh.tell()
+        writer.write_record(response)
+        length = self._fh.tell() - offset
+        writer.write_record(self._request_record(writer, ex, response))
+        self._sync()
+        capture = Capture(
+            url=ex.url,
+            activity_id=activity_id,
+            kind=kind,
+            fetched_at=warc_date(ex.fetched_at),
+            status=ex.status,
+            content_type=ex.content_type,
+            payload_digest=digest,
+            record_type="revisit" if original else "response",
+            warc_file=self._name,
+            warc_offset=offset,
+            warc_length=length,
+            refers_to=original.capture_id if original else None,
+            truncated=ex.truncated,
+            source=ex.source,
+            source_ref=ex.source_ref,
+        )
+        capture_id = self.index.add_capture(capture, done_url=done_url, state=DONE)
+        return dataclasses.replace(capture, capture_id=capture_id)
+
+    def _response_record(
+        self, writer: WARCWriter, ex: Exchange, digest: str, original: Capture | None
+    ) -> object:
+        headers = [(_RENAMED_HEADERS.get(k.lower(), k), v) for k, v in ex.response_headers]
+        http = StatusAndHeaders(
+            f"{ex.status} {ex.reason}".strip(), headers, protocol=ex.http_version
+        )
+        warc_headers = {"WARC-Date": warc_date(ex.fetched_at), **ex.warc_headers}
+        if ex.truncated:
+            warc_headers["WARC-Truncated"] = "length"
+        if original is not None:
+            record = writer.create_revisit_record(
+                ex.url,
+                digest,
+                original.url,
+                original.fetched_at,
+                http_headers=http,
+                warc_headers_dict=warc_headers,
+            )
+            record.rec_headers.replace_header(
+                "WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+            )
+            return record
+        return writer.create_warc_record(
+            ex.url,
+            "response",
+            payload=io.BytesIO(ex.body),
+            length=len(ex.body),
+            http_headers=http,
+            warc_headers_dict=warc_headers,
+        )
+
+    @staticmethod
+    def _request_record(writer: WARCWriter, ex: Exchange, response: object) -> object:
+        path = ex.url.split("/", 3)[3] if ex.url.count("/") >= 3 else ""
+        http = StatusAndHeaders(
+            f"GET /{path} {ex.http_version}", ex.request_headers, is_http_request=True
+        )
+        rec_id = response.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined]
+        return writer.create_warc_record(
+            ex.url,
+            "request",
+            payload=io.BytesIO(b""),
+            length=0,
+            http_headers=http,
+            warc_headers_dict={"WARC-Concurrent-To": rec_id, "WARC-Date": warc_date(ex.fetched_at)},
+        )
+
+
+def read_payload(raw_dir: Path, capture: Capture) -> bytes:
+    """The HTTP payload of a response capture (content-encoding undone)."""
+    path = raw_dir / capture.warc_file
+    try:
+        with path.open("rb") as fh:
+            fh.seek(capture.warc_offset)
+            record = next(iter(ArchiveIterator(fh)))
+            return bytes(record.content_stream().read())
+    except (OSError, StopIteration, ArchiveLoadFailed) as exc:
+        raise StoreError(
+            f"cannot read capture {capture.capture_id} at {path}:{capture.warc_offset}: {exc}"
+        ) from exc

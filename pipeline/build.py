@@ -1,0 +1,252 @@
+"""Build the Parquet tables from the archive: `build(BuildConfig(data=Path("data")))`.
+
+Reads the capture index and WARCs, parses every activity capture, keeps the latest one
+that parses per activity, and writes one Parquet file per table under `data/parquet/`.
+Rows go out in batches, so memory stays flat however large the archive.
+
+The new dataset is written to `data/.parquet/<build>/` and then swapped in by replacing
+the `data/parquet` symlink in one rename: a reader sees the old dataset or the new one,
+never half of either. Same input, same bytes: rows are ordered by key and nothing in the
+files depends on the clock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from warcio.archiveiterator import ArchiveIterator
+
+from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
+from pipeline import rows as R
+from pipeline.errors import BuildError, StoreError
+from pipeline.index import Capture, Index
+from pipeline.progress import Progress
+from pipeline.schemas import TABLES
+
+BATCH_ROWS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class BuildConfig:
+    data: Path
+    batch_rows: int = BATCH_ROWS
+    progress: bool | None = None
+
+
+@dataclass(slots=True)
+class BuildReport:
+    captures: int = 0
+    pages_parsed: int = 0
+    activities: int = 0
+    not_activities: int = 0
+    parse_issues: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    fill_rates: dict[str, float] = field(default_factory=dict)
+    issues_by_field: dict[str, int] = field(default_factory=dict)
+    duration_s: float = 0.0
+    output: str = ""
+    report_path: str = ""
+
+    def summary(self) -> str:
+        return (
+            f"build: {self.pages_parsed} pages parsed, {self.activities} activities, "
+            f"{self.not_activities} not activity pages, {self.parse_issues} parse issues; "
+            f"tables in {self.output}"
+        )
+
+
+class _TableWriter:
+    """Buffers rows of one table and writes them in batches to one Parquet file."""
+
+    def __init__(self, path: Path, schema: pa.Schema, batch_rows: int) -> None:
+        self.path, self.schema, self.batch_rows = path, schema, batch_rows
+        self.buffer: list[dict[str, Any]] = []
+        self.count = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.buffer.extend(rows)
+        if len(self.buffer) >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+        if self.buffer:
+            self._writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
+            self.count += len(self.buffer)
+            self.buffer = []
+
+    def close(self) -> None:
+        self.flush()
+        if self._writer is not None:
+            self._writer.close()
+
+
+class _Payloads:
+    """Reads capture payloads from the WARCs, keeping files open across reads."""
+
+    def __init__(self, raw: Path, index: Index) -> None:
+        self.raw, self.index = raw, index
+        self.files: dict[str, Any] = {}
+
+    def read(self, capture: Capture) -> bytes:
+        if capture.record_type == "revisit" and capture.refers_to is not None:
+            original = self.index.capture(capture.refers_to)
+            if original is None:
+                raise StoreError(
+                    f"revisit {capture.capture_id} refers to missing capture {capture.refers_to}"
+                )
+            capture = original
+        fh = self.files.get(capture.warc_file)
+        if fh is None:
+            fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
+        fh.seek(capture.warc_offset)
+        try:
+            record = next(iter(ArchiveIterator(fh)))
+            return bytes(record.content_stream().read())
+        except Exception as exc:  # warcio raises several kinds; all mean an unreadable record
+            raise StoreError(
+                f"{capture.warc_file}:{capture.warc_offset}: unreadable record ({exc})"
+            ) from exc
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.close()
+
+
+def _activity_groups(index: Index) -> Iterator[tuple[int, list[Capture]]]:
+    cur = index.db.execute(
+        "SELECT * FROM captures WHERE kind = 'activity' AND status = 200 "
+        "AND activity_id IS NOT NULL "
+        "ORDER BY activity_id, fetched_at DESC, capture_id DESC"
+    )
+    captures = (Index._capture(row) for row in cur)
+    for aid, group in itertools.groupby(captures, key=lambda c: c.activity_id):
+        yield int(aid or 0), list(group)
+
+
+def _filled(value: object) -> bool:
+    return value not in (None, "", (), [])
+
+
+class _Build:
+    def __init__(self, config: BuildConfig, out: Path, index: Index) -> None:
+        self.config, self.index = config, index
+        self.writers = {
+            name: _TableWriter(out / f"{name}.parquet", s, config.batch_rows)
+            for name, s in TABLES.items()
+        }
+        self.payloads = _Payloads(config.data / "raw", index)
+        self.report = BuildReport()
+        self.filled: Counter[str] = Counter()
+        self.issues: Counter[str] = Counter()
+
+    def parse_latest(self, captures: list[Capture]) -> tuple[ActivityRecord, Capture] | None:
+        for capture in captures:  # newest first: keep the latest capture that parses
+            self.report.pages_parsed += 1
+            parsed = parse_activity(
+                self.payloads.read(capture), capture.source_ref or capture.url, capture.content_type
+            )
+            if isinstance(parsed, ActivityRecord):
+                return parsed, capture
+            assert isinstance(parsed, NotAnActivity)
+        self.report.not_activities += 1
+        return None
+
+    def add(self, record: ActivityRecord, capture: Capture, aid: int) -> None:
+        w = self.writers
+        w["activities"].add([R.activity_row(record, capture)])
+        w["activity_countries"].add(R.country_rows(record, aid))
+        w["activity_groups"].add(R.group_rows(record, aid))
+        w["activity_people"].add(R.people_rows(record, aid))
+        w["activity_links"].add(R.link_rows(record, aid))
+        w["parse_issues"].add(R.issue_rows(record, capture.source_ref or capture.url))
+        self.report.activities += 1
+        self.report.parse_issues += len(record.issues)
+        self.filled.update(name for name in FIELD_NAMES if _filled(getattr(record, name)))
+        self.issues.update(i.field for i in record.issues)
+
+    def run(self, progress: Progress) -> None:
+        for aid, captures in _activity_groups(self.index):
+            parsed = self.parse_latest(captures)
+            if parsed is not None:
+                self.add(parsed[0], parsed[1], aid)
+            progress.advance(ok=parsed is not None)
+        for capture in self.index.captures():
+            self.writers["captures"].add([R.capture_row(capture)])
+            self.report.captures += 1
+
+    def close(self) -> None:
+        self.payloads.close()
+        for writer in self.writers.values():
+            writer.close()
+        self.report.rows = {name: w.count for name, w in self.writers.items()}
+        n = max(self.report.activities, 1)
+        self.report.fill_rates = {
+            f: round(self.filled[f] / n, 4) for f in FIELD_NAMES if f != "issues"
+        }
+        self.report.issues_by_field = dict(sorted(self.issues.items()))
+
+
+def swap_in(data: Path, built: Path) -> Path:
+    """Point `data/parquet` at `built` in one atomic rename; remove older builds."""
+    link = data / "parquet"
+    if link.exists() and not link.is_symlink():
+        link.rename(data / ".parquet" / f"moved-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
+    tmp_link = data / f".parquet-link-{os.getpid()}"
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(built.relative_to(data))
+    os.replace(tmp_link, link)
+    for old in (data / ".parquet").iterdir():
+        if old != built and old.name.startswith("build-"):
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def build(config: BuildConfig) -> BuildReport:
+    """Parse the archive under `config.data` into Parquet tables; returns the report."""
+    started = time.monotonic()
+    index_path = config.data / "raw" / "index.sqlite3"
+    if not index_path.exists():
+        raise BuildError(
+            f"no archive at {config.data / 'raw'}: "
+            f"run `jparchive harvest --data {config.data}` first"
+        )
+    out = config.data / ".parquet" / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
+    out.mkdir(parents=True)
+    with Index(index_path) as index:
+        job = _Build(config, out, index)
+        total = index.db.execute(
+            "SELECT COUNT(DISTINCT activity_id) FROM captures "
+            "WHERE kind = 'activity' AND status = 200"
+        ).fetchone()[0]
+        try:
+            with Progress(total, "build", config.progress) as progress:
+                job.run(progress)
+        except BaseException:
+            job.payloads.close()
+            shutil.rmtree(out, ignore_errors=True)  # the previous dataset stays as it was
+            raise
+        job.close()
+    report = job.report
+    report.output = str(swap_in(config.data, out))
+    report.duration_s = round(time.monotonic() - started, 3)
+    reports = config.data / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    path = reports / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
+    report.report_path = str(path)
+    path.write_text(json.dumps(asdict(report), indent=1, sort_keys=True) + "\n")
+    return report

@@ -1,0 +1,257 @@
+"""The `jparchive` command: flags in, one library call, errors mapped to exit codes.
+
+Exit codes: 0 everything succeeded; 1 the run finished but some items failed (listed in
+the report and summarised); 2 usage or configuration error; 3 stopped because the server
+kept rate-limiting us (rerun the same command later to resume).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import ArchiveError, ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_CODES = """\b
+Exit codes:
+  0  everything succeeded
+  1  finished, but some items failed (see the report)
+  2  usage or configuration error
+  3  stopped by rate limiting; rerun the same command to resume"""
+
+data_option = click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Data root: raw/ (WARC + index), parquet/, reports/.",
+)
+
+
+def _fail(exc: ArchiveError) -> None:
+    click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, ConfigError) else 1)
+
+
+def expected_errors(fn: F) -> F:
+    """Print expected errors on one line; unexpected ones keep their traceback (bugs)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ArchiveError as exc:
+            _fail(exc)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="jparchive")
+def main() -> None:
+    """Harvest and archive the Council of Europe Joint Programmes site (www.jp.coe.int).
+
+    \b
+    A typical run on the embedded fixture site:
+      jparchive serve-fixtures --port 8000 &
+      jparchive harvest --base-url http://127.0.0.1:8000 --ids @fixtures/site/ids.txt --rate 20
+      jparchive build
+    """
+
+
+@main.command("serve-fixtures")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+def serve_fixtures(port: int) -> None:
+    """Serve the embedded fixture site on 127.0.0.1 with the real site's URL scheme.
+
+    \b
+    Example:
+      jparchive serve-fixtures --port 8000
+      curl 'http://127.0.0.1:8000/CEAD/Countries.asp?ID=18356&ActSyn=True'
+    """
+    from pipeline.fixtures.server import FixtureServer
+
+    try:
+        server = FixtureServer(port)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    click.echo(
+        f"serving the fixture site at {server.url}/CEAD/Default.asp (Ctrl-C to stop)", err=True
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+@main.command()
+@click.option(
+    "--base-url",
+    default="http://www.jp.coe.int",
+    show_default=True,
+    help="Site root to fetch from (the real site, or a mirror).",
+)
+@click.option(
+    "--ids",
+    "ids_spec",
+    metavar="SPEC",
+    help="Activity IDs: ranges and lists (15000-15100,18356) or @file, one spec a line.",
+)
+@click.option(
+    "--discover", is_flag=True, help="Also crawl the listing pages and logframes for activity IDs."
+)
+@click.option(
+    "--rate",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Requests per second per host (0: no limit).",
+)
+@click.option(
+    "--concurrency", type=int, default=2, show_default=True, help="Requests in flight per host."
+)
+@click.option(
+    "--retries",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Retries for connection errors, timeouts, 408, 429 and 5xx.",
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds per response."
+)
+@click.option(
+    "--max-body",
+    type=int,
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Bytes kept per response; larger ones are cut and marked truncated.",
+)
+@click.option(
+    "--contact",
+    default="https://github.com/jparchive",
+    show_default=True,
+    help="Operator contact (URL or e-mail) sent in the User-Agent.",
+)
+@click.option(
+    "--ignore-robots", is_flag=True, help="Do not obey robots.txt (recorded in the WARC)."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar (default: on a terminal only; log lines otherwise).",
+)
+@data_option
+@expected_errors
+def harvest(
+    base_url: str,
+    ids_spec: str | None,
+    discover: bool,
+    rate: float,
+    concurrency: int,
+    retries: int,
+    timeout: float,
+    max_body: int,
+    contact: str,
+    ignore_robots: bool,
+    progress: bool | None,
+    data: Path,
+) -> None:
+    """Fetch activity pages politely into WARC files under DATA/raw/.
+
+    Every response is archived with its request; the crawl state is kept in
+    DATA/raw/index.sqlite3, so rerunning the same command resumes where it stopped.
+    A JSON report goes to DATA/reports/harvest-<time>.json.
+
+    \b
+    Example:
+      jparchive harvest --base-url http://127.0.0.1:8000 --ids 15700-16100,18356 --rate 5
+    """
+    from pipeline.harvest import HarvestConfig
+    from pipeline.harvest import harvest as run
+    from pipeline.ids import parse_id_spec
+    from pipeline.policy import FetchPolicy
+
+    policy = FetchPolicy(
+        rate=rate,
+        concurrency=concurrency,
+        retries=retries,
+        read_timeout=timeout,
+        max_body=max_body,
+        contact=contact,
+        obey_robots=not ignore_robots,
+    )
+    ids = tuple(parse_id_spec(ids_spec)) if ids_spec else ()
+    config = HarvestConfig(
+        base_url=base_url,
+        data=data,
+        policy=policy,
+        ids=ids,
+        discover=discover,
+        command_line=shlex.join(["jparchive", *sys.argv[1:]]),
+        progress=progress,
+    )
+    report = run(config)
+    click.echo(report.summary())
+    for failure in report.failures[:20]:
+        click.echo(f"  failed: {failure['url']}: {failure['error']}")
+    if len(report.failures) > 20:
+        click.echo(f"  ... and {len(report.failures) - 20} more")
+    click.echo(f"report: {report.report_path}")
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@data_option
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
+)
+@expected_errors
+def build(data: Path, progress: bool | None) -> None:
+    """Parse the archive under DATA/raw/ into Parquet tables in DATA/parquet/.
+
+    \b
+    Example:
+      jparchive build --data data
+      python -c "import pandas; print(pandas.read_parquet('data/parquet/activities.parquet'))"
+    """
+    from pipeline.build import BuildConfig
+    from pipeline.build import build as run
+
+    report = run(BuildConfig(data=data, progress=progress))
+    click.echo(report.summary())
+    click.echo(f"report: {report.report_path}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True
+)
+@expected_errors
+def parse(sources: tuple[str, ...], fmt: str) -> None:
+    """Parse activity pages (files, or http(s) URLs) and print their records as JSON.
+
+    \b
+    Example:
+      jparchive parse fixtures/site/CEAD/activities/18356.html --format jsonl
+    """
+    from pipeline.parse_cli import parse_sources
+
+    for record in parse_sources(sources):
+        text = json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 1)
+        click.echo(text)

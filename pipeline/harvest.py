@@ -1,0 +1,264 @@
+"""A harvest job: queue the pages, fetch them politely, archive everything, report.
+
+    report = harvest(HarvestConfig(base_url="http://127.0.0.1:8000", data=Path("data"),
+                                   ids=(18356,), policy=FetchPolicy(rate=5)))
+
+The queue lives in the index (`raw/index.sqlite3`), so rerunning the same command after
+a crash, a kill or a rate-limit stop fetches only what is not done yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from protego import Protego
+
+from pipeline import __version__
+from pipeline.archive import Exchange, WarcStore
+from pipeline.errors import ConfigError, RateLimited
+from pipeline.fetch import Fetcher, FetchResult, FetchStats
+from pipeline.ids import activity_url, classify
+from pipeline.index import DONE, FAILED, SKIPPED, Index, QueueItem
+from pipeline.policy import FetchPolicy
+from pipeline.progress import Progress
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_RATE_LIMITED = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestConfig:
+    base_url: str
+    data: Path
+    policy: FetchPolicy
+    ids: tuple[int, ...] = ()
+    discover: bool = False
+    command_line: str = ""
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"--base-url {self.base_url!r} is not an http(s) URL with a host")
+        if not self.ids and not self.discover:
+            raise ConfigError("nothing to harvest: give --ids SPEC or --discover")
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.base_url).hostname or "").lower()
+
+
+@dataclass(slots=True)
+class HarvestReport:
+    started_at: str
+    base_url: str
+    command_line: str
+    policy: dict[str, Any]
+    finished_at: str = ""
+    duration_s: float = 0.0
+    exit_code: int = EXIT_OK
+    stopped: str | None = None
+    queued: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    truncated: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    requests: int = 0
+    retries: int = 0
+    bytes: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_error: dict[str, int] = field(default_factory=dict)
+    recovered_warcs: dict[str, int] = field(default_factory=dict)
+    report_path: str = ""
+
+    def summary(self) -> str:
+        line = (
+            f"harvest: {self.done} done, {self.failed} failed, "
+            f"{self.skipped} skipped by robots.txt "
+            f"of {self.queued} queued; {self.requests} requests, {self.retries} retries, "
+            f"{self.bytes / 1e6:.1f} MB in {self.duration_s:.1f}s"
+        )
+        if self.stopped:
+            line += f"\nstopped: {self.stopped}"
+        return line
+
+
+def warcinfo(config: HarvestConfig) -> dict[str, str]:
+    return {
+        "software": f"jparchive/{__version__} (https://github.com/jparchive)",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "isPartOf": config.base_url,
+        "command-line": config.command_line or " ".join(sys.argv),
+        "operator": config.policy.contact,
+        "http-header-user-agent": config.policy.user_agent,
+        "robots": "obey" if config.policy.obey_robots else "ignore (--ignore-robots)",
+    }
+
+
+class _Job:
+    """The state of one running harvest; all index/WARC work on one writer thread."""
+
+    def __init__(self, config: HarvestConfig, index: Index, store: WarcStore) -> None:
+        self.config = config
+        self.index = index
+        self.store = store
+        self.io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
+        self.robots: Protego | None = None
+
+    async def run_io(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(
+            self.io, lambda: fn(*args, **kwargs)
+        )
+
+    async def archive(self, ex: Exchange) -> None:
+        ref = classify(ex.url)
+        number = ref.number if ref.kind == "activity" else None
+        await self.run_io(self.store.write, ex, activity_id=number, kind=ref.kind)
+
+    async def load_robots(self, fetcher: Fetcher) -> None:
+        if not self.config.policy.obey_robots:
+            return
+        result = await fetcher.get(f"{self.config.base_url.rstrip('/')}/robots.txt")
+        if result.status is not None and 400 <= result.status < 500:
+            return  # RFC 9309: no robots.txt, no restrictions
+        if not result.ok:
+            raise ConfigError(
+                f"robots.txt at {result.url} could not be read ({result.error}); RFC 9309 says to "
+                "assume everything is disallowed: rerun later, or pass --ignore-robots"
+            )
+        self.robots = Protego.parse(result.body.decode("utf-8", "replace"))
+        delay = self.robots.crawl_delay(self.config.policy.user_agent)
+        if delay:
+            fetcher.limiter(self.config.base_url).set_min_interval(float(delay))
+
+    def allowed(self, url: str) -> bool:
+        return self.robots is None or self.robots.can_fetch(url, self.config.policy.user_agent)
+
+    async def work(
+        self, fetcher: Fetcher, queue: asyncio.Queue[QueueItem], progress: Progress
+    ) -> None:
+        while True:
+            try:
+                item = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            result = await self.fetch_item(fetcher, item)
+            progress.advance(ok=result is None or result.ok)
+
+    async def fetch_item(self, fetcher: Fetcher, item: QueueItem) -> FetchResult | None:
+        if not self.allowed(item.url):
+            await self.run_io(
+                self.index.finish, item.url, SKIPPED, None, "disallowed by robots.txt"
+            )
+            return None
+        result = await fetcher.get(item.url)
+        state = DONE if result.ok else FAILED
+        await self.run_io(self.index.finish, item.url, state, result.status, result.error)
+        return result
+
+
+def _queue_items(config: HarvestConfig) -> list[tuple[str, str, int | None]]:
+    return [(activity_url(config.base_url, n), "activity", n) for n in config.ids]
+
+
+async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -> None:
+    store = WarcStore(config.raw, index, warcinfo(config))
+    report.recovered_warcs = store.recovered
+    job = _Job(config, index, store)
+    stats = FetchStats()
+    policy = config.policy
+    allowed = policy.allowed_hosts or frozenset({config.host})
+    policy = FetchPolicy(**{**_policy_dict(policy), "allowed_hosts": allowed})
+    limits = httpx.Limits(
+        max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
+    )
+    timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
+    try:
+        async with httpx.AsyncClient(
+            limits=limits, timeout=timeout, follow_redirects=False
+        ) as client:
+            fetcher = Fetcher(client, policy, job.archive, stats)
+            await job.load_robots(fetcher)
+            if config.discover:
+                from pipeline.discover import discover
+
+                await job.run_io(
+                    index.enqueue, await discover(fetcher, config.base_url, job.allowed)
+                )
+            await job.run_io(index.enqueue, _queue_items(config))
+            todo = await job.run_io(index.pending)
+            queue: asyncio.Queue[QueueItem] = asyncio.Queue()
+            for item in todo:
+                queue.put_nowait(item)
+            with Progress(len(todo), "harvest", config.progress) as progress:
+                workers = [job.work(fetcher, queue, progress) for _ in range(policy.concurrency)]
+                await asyncio.gather(*workers)
+    finally:
+        await job.run_io(store.close)
+        job.io.shutdown(wait=True)
+        report.requests, report.retries, report.bytes = stats.requests, stats.retries, stats.bytes
+        report.by_status, report.by_error = stats.by_status, stats.by_error
+
+
+def _policy_dict(policy: FetchPolicy) -> dict[str, Any]:
+    return {name: getattr(policy, name) for name in policy.__dataclass_fields__}
+
+
+def _finish_report(index: Index, report: HarvestReport) -> None:
+    items = index.items()
+    report.queued = len(items)
+    report.done = sum(1 for i in items if i.state == DONE)
+    report.failed = sum(1 for i in items if i.state == FAILED)
+    report.skipped = sum(1 for i in items if i.state == SKIPPED)
+    report.failures = [
+        {"url": i.url, "status": i.status, "error": i.error or "not fetched: the run stopped first"}
+        for i in items
+        if i.state in (FAILED, "pending")
+    ]
+    report.truncated = sorted({c.url for c in index.captures() if c.truncated})
+    if report.exit_code == EXIT_OK and report.failures:
+        report.exit_code = EXIT_FAILURES
+
+
+def harvest(config: HarvestConfig) -> HarvestReport:
+    """Run a harvest to the end (or to a rate-limit stop) and write its JSON report."""
+    started = time.monotonic()
+    policy = {
+        k: (sorted(v) if isinstance(v, frozenset) else v)
+        for k, v in _policy_dict(config.policy).items()
+    }
+    report = HarvestReport(
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        base_url=config.base_url,
+        command_line=config.command_line,
+        policy=policy,
+    )
+    with Index(config.raw / "index.sqlite3") as index:
+        try:
+            asyncio.run(_harvest(config, index, report))
+        except RateLimited as exc:
+            report.stopped, report.exit_code = str(exc), EXIT_RATE_LIMITED
+        _finish_report(index, report)
+    report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    report.duration_s = round(time.monotonic() - started, 3)
+    reports = config.data / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    path = reports / f"harvest-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
+    report.report_path = str(path)
+    path.write_text(json.dumps(asdict(report), indent=1, sort_keys=True) + "\n")
+    return report

@@ -1,0 +1,208 @@
+"""The capture index and crawl state: one SQLite file beside the WARCs (`raw/index.sqlite3`).
+
+`captures` says where every archived response lives (file, offset, length) and what it
+is; `queue` is the crawl state a rerun resumes from; `warc_files` marks which WARC files
+were closed cleanly, so a crashed one is checked before anything else is written.
+Every change is one transaction, committed when the work it records is on disk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from pipeline.errors import StoreError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS captures(
+    capture_id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    activity_id INTEGER,
+    kind TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT,
+    payload_digest TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    warc_file TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    refers_to INTEGER,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL,
+    source_ref TEXT
+);
+CREATE INDEX IF NOT EXISTS captures_digest ON captures(payload_digest);
+CREATE INDEX IF NOT EXISTS captures_activity ON captures(activity_id);
+CREATE TABLE IF NOT EXISTS queue(
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    number INTEGER,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    status INTEGER,
+    error TEXT,
+    updated_at TEXT
+);
+CREATE TABLE IF NOT EXISTS warc_files(name TEXT PRIMARY KEY, closed INTEGER NOT NULL DEFAULT 0);
+"""
+
+PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One archived response: where it is and what it was."""
+
+    url: str
+    activity_id: int | None
+    kind: str
+    fetched_at: str  # ISO 8601 UTC, "2007-03-21T10:00:00Z"
+    status: int
+    content_type: str | None
+    payload_digest: str  # "sha1:<base32>"
+    record_type: str  # "response" or "revisit"
+    warc_file: str  # name under raw/
+    warc_offset: int
+    warc_length: int
+    refers_to: int | None = None  # capture_id of the original, for revisits
+    truncated: bool = False
+    source: str = "site"  # "site", "wayback" or "warc"
+    source_ref: str | None = None  # Wayback URL, or source WARC and offset
+    capture_id: int | None = None
+
+
+CAPTURE_COLUMNS = tuple(f.name for f in fields(Capture) if f.name != "capture_id")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    url: str
+    kind: str
+    number: int | None
+    state: str
+    attempts: int
+    status: int | None
+    error: str | None
+
+
+class Index:
+    """The SQLite index of one data root. Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # one connection, used by one thread at a time (the harvest's writer thread)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"index {path} cannot be opened: {exc}; move it aside to start over"
+            ) from exc
+        self.path = path
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- captures ---------------------------------------------------------------------------
+    def add_capture(
+        self, capture: Capture, *, done_url: str | None = None, state: str = DONE
+    ) -> int:
+        """Record a capture; with `done_url`, mark that queue item finished in the same commit."""
+        cols = ", ".join(CAPTURE_COLUMNS)
+        marks = ", ".join("?" for _ in CAPTURE_COLUMNS)
+        values = [getattr(capture, c) for c in CAPTURE_COLUMNS]
+        with self.db:
+            self.db.execute("BEGIN")
+            cur = self.db.execute(f"INSERT INTO captures({cols}) VALUES ({marks})", values)
+            if done_url is not None:
+                self._set_state(done_url, state, capture.status, None)
+        return int(cur.lastrowid or 0)
+
+    def first_with_digest(self, digest: str) -> Capture | None:
+        row = self.db.execute(
+            "SELECT * FROM captures WHERE payload_digest = ? AND record_type = 'response' "
+            "AND status = 200 ORDER BY capture_id LIMIT 1",
+            (digest,),
+        ).fetchone()
+        return self._capture(row) if row else None
+
+    def captures(self) -> Iterator[Capture]:
+        cur = self.db.execute("SELECT * FROM captures ORDER BY capture_id")
+        for row in cur:
+            yield self._capture(row)
+
+    def capture(self, capture_id: int) -> Capture | None:
+        row = self.db.execute(
+            "SELECT * FROM captures WHERE capture_id = ?", (capture_id,)
+        ).fetchone()
+        return self._capture(row) if row else None
+
+    @staticmethod
+    def _capture(row: sqlite3.Row) -> Capture:
+        data = dict(row)
+        data["truncated"] = bool(data["truncated"])
+        return Capture(**data)
+
+    # --- queue ------------------------------------------------------------------------------
+    def enqueue(self, items: Iterable[tuple[str, str, int | None]]) -> int:
+        """Add (url, kind, number) items not seen before; failed ones go back to pending."""
+        with self.db:
+            self.db.execute("BEGIN")
+            before = self.db.total_changes
+            self.db.executemany(
+                "INSERT OR IGNORE INTO queue(url, kind, number, state) VALUES (?, ?, ?, 'pending')",
+                items,
+            )
+            self.db.execute("UPDATE queue SET state = 'pending' WHERE state = 'failed'")
+            return self.db.total_changes - before
+
+    def pending(self) -> list[QueueItem]:
+        cur = self.db.execute(
+            "SELECT url, kind, number, state, attempts, status, error FROM queue "
+            "WHERE state = 'pending' ORDER BY kind, number, url"
+        )
+        return [QueueItem(*row) for row in cur]
+
+    def items(self) -> list[QueueItem]:
+        cur = self.db.execute(
+            "SELECT url, kind, number, state, attempts, status, error FROM queue "
+            "ORDER BY kind, number, url"
+        )
+        return [QueueItem(*row) for row in cur]
+
+    def finish(self, url: str, state: str, status: int | None, error: str | None) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self._set_state(url, state, status, error)
+
+    def count_attempt(self, url: str) -> None:
+        self.db.execute("UPDATE queue SET attempts = attempts + 1 WHERE url = ?", (url,))
+
+    def _set_state(self, url: str, state: str, status: int | None, error: str | None) -> None:
+        self.db.execute(
+            "UPDATE queue SET state = ?, status = ?, error = ?, updated_at = datetime('now') "
+            "WHERE url = ?",
+            (state, status, error, url),
+        )
+
+    # --- WARC files ---------------------------------------------------------------------------
+    def open_warc(self, name: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO warc_files(name, closed) VALUES (?, 0)", (name,))
+
+    def close_warc(self, name: str) -> None:
+        self.db.execute("UPDATE warc_files SET closed = 1 WHERE name = ?", (name,))
+
+    def unclosed_warcs(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM warc_files WHERE closed = 0")]

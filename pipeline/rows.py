@@ -1,0 +1,165 @@
+"""Turn one parsed activity (and the capture it came from) into rows of each table.
+
+Pure: records in, plain dicts out, keyed as in `pipeline.schemas`. Link-table rows are
+de-duplicated on their table's key, so a page that repeats a name yields one row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from parsers import PARSER_VERSION, ActivityRecord
+from parsers.countries import country_code
+from pipeline.index import Capture
+
+Row = dict[str, Any]
+_PURPOSE_TAIL = re.compile(r"/\s*(\d+)\s*$")
+LIST_FIELDS = frozenset(
+    {
+        "countries",
+        "organisations",
+        "contributors",
+        "partners",
+        "links",
+        "experts",
+        "secretariat",
+        "issues",
+    }
+)
+
+
+def purpose_key(code: str | None) -> int | None:
+    """The numeric tail of a purpose code, the same on activity and logframe pages.
+
+    >>> purpose_key("2010/DGHL/JP/2467"), purpose_key("2010/DG I/JP/2467")
+    (2467, 2467)
+    """
+    m = _PURPOSE_TAIL.search(code or "")
+    return int(m.group(1)) if m else None
+
+
+def captured_at(capture: Capture) -> datetime:
+    return datetime.strptime(capture.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def activity_row(record: ActivityRecord, capture: Capture) -> Row:
+    row = {
+        name: getattr(record, name)
+        for name in record.__slots__
+        if name not in LIST_FIELDS and name != "url"
+    }
+    row.update(
+        location_country_code=country_code(record.location_country)
+        if record.location_country
+        else None,
+        project_purpose_key=purpose_key(record.project_purpose_code),
+        issue_count=len(record.issues),
+        source_url=capture.source_ref or capture.url,
+        captured_at=captured_at(capture),
+        source=capture.source,
+        payload_digest=capture.payload_digest,
+        parser_version=PARSER_VERSION,
+    )
+    return row
+
+
+def _unique(rows: Iterable[Row], key: tuple[str, ...]) -> list[Row]:
+    seen: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[k] for k in key), row)
+    return list(seen.values())
+
+
+def country_rows(record: ActivityRecord, aid: int) -> list[Row]:
+    rows = [
+        {
+            "activity_id": aid,
+            "country_code": c.code,
+            "role": "beneficiary",
+            "name": c.name,
+            "group": c.group,
+        }
+        for c in record.countries
+        if c.code
+    ]
+    if record.location_country and (code := country_code(record.location_country)):
+        rows.append(
+            {
+                "activity_id": aid,
+                "country_code": code,
+                "role": "location",
+                "name": record.location_country,
+                "group": None,
+            }
+        )
+    return _unique(rows, ("activity_id", "country_code", "role"))
+
+
+def group_rows(record: ActivityRecord, aid: int) -> list[Row]:
+    pairs = [(c.group or "Countries", c.name) for c in record.countries if not c.code]
+    pairs += [("Organisations", n) for n in record.organisations]
+    pairs += [("Contributors", n) for n in record.contributors]
+    pairs += [("Partners", n) for n in record.partners]
+    if record.cooperation_type:
+        pairs.append(("Cooperation", record.cooperation_type))
+    rows = [{"activity_id": aid, "group": g, "name": n} for g, n in pairs]
+    return _unique(rows, ("activity_id", "group", "name"))
+
+
+def people_rows(record: ActivityRecord, aid: int) -> list[Row]:
+    rows = [
+        {"activity_id": aid, "role": "expert", "name": n, "email": None} for n in record.experts
+    ]
+    rows += [
+        {"activity_id": aid, "role": "secretariat", "name": n, "email": None}
+        for n in record.secretariat
+    ]
+    if record.contact_name:
+        rows.append(
+            {
+                "activity_id": aid,
+                "role": "contact",
+                "name": record.contact_name,
+                "email": record.contact_email,
+            }
+        )
+    return _unique(rows, ("activity_id", "role", "name"))
+
+
+def link_rows(record: ActivityRecord, aid: int) -> list[Row]:
+    return _unique([{"activity_id": aid, "url": u} for u in record.links], ("activity_id", "url"))
+
+
+def issue_rows(record: ActivityRecord, url: str) -> list[Row]:
+    return [
+        {
+            "activity_id": record.activity_id,
+            "url": url,
+            "field": i.field,
+            "message": i.message,
+            "raw": i.raw,
+        }
+        for i in record.issues
+    ]
+
+
+def capture_row(capture: Capture) -> Row:
+    return {
+        "capture_id": capture.capture_id,
+        "url": capture.url,
+        "activity_id": capture.activity_id,
+        "kind": capture.kind,
+        "captured_at": captured_at(capture),
+        "source": capture.source,
+        "source_ref": capture.source_ref,
+        "status": capture.status,
+        "payload_digest": capture.payload_digest,
+        "record_type": capture.record_type,
+        "truncated": capture.truncated,
+        "warc_file": capture.warc_file,
+        "warc_offset": capture.warc_offset,
+        "warc_length": capture.warc_length,
+    }

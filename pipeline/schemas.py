@@ -1,0 +1,180 @@
+"""One pyarrow schema per Parquet table, versioned, with a description of every column.
+
+Types are real types: `date32` for dates, `timestamp[s, UTC]` for capture times, `int32`
+and `int64` for numbers and ids, dictionary-encoded strings for low-cardinality codes.
+Descriptions go into the schema metadata, the Data Package and the data dictionary.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+
+CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
+UTC_SECONDS = pa.timestamp("s", tz="UTC")
+
+
+def _table(columns: list[tuple[str, pa.DataType, bool, str]], description: str) -> pa.Schema:
+    fields = [
+        pa.field(name, dtype, nullable=nullable, metadata={"description": text})
+        for name, dtype, nullable, text in columns
+    ]
+    return pa.schema(
+        fields, metadata={"description": description, "schema_version": SCHEMA_VERSION}
+    )
+
+
+ACTIVITIES = _table(
+    [
+        ("activity_id", pa.int64(), False, "The site's activity ID (ID# on the page)"),
+        ("title", pa.string(), True, "Title, verbatim"),
+        ("description", pa.string(), True, "Description; paragraphs and list lines kept as \\n"),
+        ("status", CODE, True, "Completed, Planned, Cancelled, Postponed, ... as written"),
+        ("date_text", pa.string(), True, "The Date row as written"),
+        ("start_date", pa.date32(), True, "First day of the activity"),
+        (
+            "end_date",
+            pa.date32(),
+            True,
+            "Last day (the month's or year's last day for coarse dates)",
+        ),
+        ("date_precision", CODE, True, "day, month or year: how exact the dates are"),
+        ("location", pa.string(), True, "The Location row as written"),
+        ("location_city", pa.string(), True, "City part of Location, when there is one"),
+        ("location_country", pa.string(), True, "Country part of Location, when it is a country"),
+        ("location_country_code", CODE, True, "ISO 3166-1 alpha-2 of location_country"),
+        ("cooperation_type", CODE, True, "Bilateral or Multilateral marker"),
+        ("programme_code", CODE, True, "Joint programme code, e.g. PACO-Serbia"),
+        ("programme_title", pa.string(), True, "Joint programme title"),
+        ("programme_trans_id", pa.int32(), True, "TransID of the programme's logframe page"),
+        ("project_purpose_number", CODE, True, "Purpose number within the programme, e.g. 3"),
+        (
+            "project_purpose_code",
+            pa.string(),
+            True,
+            "Purpose code as written, e.g. 2005/DG1/JP/1624",
+        ),
+        (
+            "project_purpose_key",
+            pa.int32(),
+            True,
+            "Numeric tail of the purpose code: the stable key",
+        ),
+        ("project_purpose_title", pa.string(), True, "Purpose title"),
+        ("expected_result_number", CODE, True, "Joint programme expected result, e.g. 3.1"),
+        ("expected_result_text", pa.string(), True, "Text of that expected result"),
+        ("coe_pillar", CODE, True, "Programme of Activities pillar, e.g. I – Rule of Law"),
+        ("coe_line_of_action_code", CODE, True, "Line of Action code, e.g. II.3"),
+        ("coe_line_of_action_title", pa.string(), True, "Line of Action title"),
+        ("coe_programme_code", CODE, True, "CoE programme code, e.g. II.3.2"),
+        ("coe_programme_title", pa.string(), True, "CoE programme title"),
+        ("coe_project_code", CODE, True, "CoE project code, e.g. 2004/DG1/143"),
+        ("coe_project_title", pa.string(), True, "CoE project title"),
+        ("coe_expected_result_number", CODE, True, "CoE expected result number"),
+        ("coe_expected_result_text", pa.string(), True, "CoE expected result text"),
+        ("working_method", CODE, True, "e.g. Organisation of meetings - Seminar"),
+        ("directorate", CODE, True, "Directorate (Service)"),
+        ("contact_name", pa.string(), True, "CoE contact, SURNAME, First name"),
+        ("contact_email", pa.string(), True, "CoE contact e-mail, when a valid address"),
+        ("last_modified", pa.date32(), True, "Last Modified of the activity part"),
+        ("has_synopsis", pa.bool_(), True, "Whether the page offers a synopsis"),
+        ("objectives", pa.string(), True, "Synopsis: Objective(s)"),
+        ("results", pa.string(), True, "Synopsis: Output/Results"),
+        ("follow_up", pa.string(), True, "Synopsis: Conclusions/Follow Up"),
+        ("participants", pa.string(), True, "Synopsis: Participants"),
+        ("participants_total", pa.int32(), True, "Synopsis: Total No. Participants"),
+        ("synopsis_last_modified", pa.date32(), True, "Last Modified of the synopsis part"),
+        ("issue_count", pa.int32(), False, "Number of parse issues (see parse_issues)"),
+        ("source_url", pa.string(), False, "URL of the capture the row was parsed from"),
+        ("captured_at", UTC_SECONDS, False, "When that capture was made (UTC)"),
+        ("source", CODE, False, "site, wayback or warc"),
+        ("payload_digest", pa.string(), False, "sha1:base32 digest of the captured payload"),
+        ("parser_version", CODE, False, "Version of the parser that read the page"),
+    ],
+    "One row per activity: the latest capture that parses",
+)
+
+ACTIVITY_COUNTRIES = _table(
+    [
+        ("activity_id", pa.int64(), False, "Activity"),
+        ("country_code", CODE, False, "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS)"),
+        ("role", CODE, False, "beneficiary (Countries row) or location (Location row)"),
+        ("name", pa.string(), False, "The name as written on the page"),
+        ("group", CODE, True, "The group prefix: CoE Members, Others, ..."),
+    ],
+    "Countries an activity is for or took place in",
+)
+
+ACTIVITY_GROUPS = _table(
+    [
+        ("activity_id", pa.int64(), False, "Activity"),
+        (
+            "group",
+            CODE,
+            False,
+            "Regions, Groups, Organisations, Contributors, Partners, Cooperation",
+        ),
+        ("name", pa.string(), False, "The entry as written"),
+    ],
+    "Regions, groups, organisations, contributors, partners and the cooperation marker",
+)
+
+ACTIVITY_PEOPLE = _table(
+    [
+        ("activity_id", pa.int64(), False, "Activity"),
+        ("role", CODE, False, "expert, secretariat or contact"),
+        ("name", pa.string(), False, "Name as written"),
+        ("email", pa.string(), True, "E-mail (contacts only)"),
+    ],
+    "People named on activity pages",
+)
+
+ACTIVITY_LINKS = _table(
+    [
+        ("activity_id", pa.int64(), False, "Activity"),
+        ("url", pa.string(), False, "Web page or document link"),
+    ],
+    "Web pages and documents linked from activity pages",
+)
+
+PARSE_ISSUES = _table(
+    [
+        ("activity_id", pa.int64(), True, "Activity (null when the page had no ID)"),
+        ("url", pa.string(), False, "Captured URL"),
+        ("field", CODE, False, "Field that could not be read"),
+        ("message", pa.string(), False, "Why"),
+        ("raw", pa.string(), False, "The text as found"),
+    ],
+    "Values present on a page that could not be read",
+)
+
+CAPTURES = _table(
+    [
+        ("capture_id", pa.int64(), False, "Capture number in the index"),
+        ("url", pa.string(), False, "URL requested"),
+        ("activity_id", pa.int64(), True, "Activity the URL shows, if any"),
+        ("kind", CODE, False, "activity, logframe, listing, other"),
+        ("captured_at", UTC_SECONDS, False, "When (UTC)"),
+        ("source", CODE, False, "site, wayback or warc"),
+        ("source_ref", pa.string(), True, "Wayback URL, or source WARC file and offset"),
+        ("status", pa.int32(), False, "HTTP status"),
+        ("payload_digest", pa.string(), False, "sha1:base32 payload digest"),
+        ("record_type", CODE, False, "response or revisit"),
+        ("truncated", pa.bool_(), False, "Body cut at the size limit"),
+        ("warc_file", CODE, False, "WARC file under raw/"),
+        ("warc_offset", pa.int64(), False, "Byte offset of the record in that file"),
+        ("warc_length", pa.int64(), False, "Length of the record in bytes"),
+    ],
+    "Every capture in the archive",
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "activities": ACTIVITIES,
+    "activity_countries": ACTIVITY_COUNTRIES,
+    "activity_groups": ACTIVITY_GROUPS,
+    "activity_people": ACTIVITY_PEOPLE,
+    "activity_links": ACTIVITY_LINKS,
+    "parse_issues": PARSE_ISSUES,
+    "captures": CAPTURES,
+}
