@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborNode
 from parsers import dom
 from parsers.countries import country_code, split_location
 from parsers.dates import DateSpan, parse_date_span, parse_day
-from parsers.encoding import decode_html
+from parsers.encoding import Decoded, decode_html
 from parsers.people import split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
 from parsers.sections import LABEL_KEYS, Sections, walk
@@ -314,11 +314,18 @@ def parse_activity(
     if not html.strip():
         return NotAnActivity("empty response", url)
     decoded = decode_html(html, content_type)
-    tree = dom.parse_tree(decoded.text)
-    found = walk(dom.page_rows(tree, LABEL_KEYS))
+    rows = dom.page_rows(dom.parse_tree(decoded.text), LABEL_KEYS)
+    return record_from_rows(rows, url, decoded)
+
+
+def record_from_rows(
+    rows: list[dom.Row], url: str | None, decoded: Decoded
+) -> ActivityRecord | NotAnActivity:
+    """The record of a page already split into rows (any DOM library may split it)."""
+    found = walk(rows)
     reader = _Reader(found)
     activity_id = extract_activity_id(reader, url)
-    if not found.values:
+    if not any(row.value for row in found.values.values()):
         if found.header:
             return NotAnActivity(
                 "activity page with no fields (no such activity)", url, activity_id

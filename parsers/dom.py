@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 LINE = "\ue000"  # stands for <br>
 PARA = "\ue001"  # stands for the start of a <p>, <div> or <li>
+CELL = "\ue002"  # stands for the start of a <td> or <th>
 
 _BR = re.compile(r"<br\s*/?>", re.I)
-_BLOCK_START = re.compile(r"<(p|div|li)(\s[^>]*)?>", re.I)
-_SPACES = re.compile(r"[ \t\r\n\f\v\xa0\u200b]+")
+# Start tags whose attributes never matter to us: rewritten as constants, so each
+# substitution is one pass in C (a template like \g<0> is expanded in Python per match).
+_MARKED_STARTS = tuple(
+    (re.compile(rf"<{tag}(\s[^>]*)?>", re.I), f"<{tag}>{marker}")
+    for tag, marker in (("p", PARA), ("div", PARA), ("li", PARA), ("td", CELL), ("th", CELL))
+)
 _MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
@@ -34,11 +40,14 @@ def clean_text(raw: str) -> str:
     >>> clean_text("  a\\n b" + LINE + " c " + PARA + "d\\xa0")
     'a b\\nc\\n\\nd'
     """
-    text = _SPACES.sub(" ", raw).replace(PARA, "\n\n").replace(LINE, "\n")
-    lines = [line.strip() for line in text.split("\n")]
-    return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip("\n ")
+    if LINE not in raw and PARA not in raw:  # the common case: one line
+        return " ".join(raw.replace("\u200b", "").split())
+    text = raw.replace("\u200b", "").replace(PARA, LINE + LINE)
+    lines = "\n".join(" ".join(line.split()) for line in text.split(LINE))
+    return _MANY_BREAKS.sub("\n\n", lines).strip("\n ")
 
 
+@lru_cache(maxsize=8192)
 def norm_label(text: str) -> str:
     """A label's lookup key: lower case, no colon, arrow, star or spacing.
 
@@ -54,7 +63,7 @@ class Row:
 
     label: str  # the label as written, cleaned ("" when the row has none)
     value: str  # the value cells' text, cleaned
-    nodes: list[LexborNode] = field(default_factory=list)  # value cells, for links
+    nodes: list[LexborNode] = field(default_factory=list)  # where the value's links are
     continued: bool = False  # an empty label cell: the value goes on from the row above
 
     @property
@@ -67,23 +76,37 @@ class Row:
         return f"{self.label} {self.value}".strip() if self.label else self.value
 
 
-def parse_tree(html: str) -> LexborHTMLParser:
-    """Build the tree with line-break markers in place."""
+def mark(html: str) -> str:
+    """The page with line, paragraph and cell markers in place (see LINE, PARA, CELL)."""
     marked = _BR.sub(LINE, html)
-    marked = _BLOCK_START.sub(lambda m: m.group(0) + PARA, marked)
-    return LexborHTMLParser(marked)
+    for pattern, replacement in _MARKED_STARTS:
+        marked = pattern.sub(replacement, marked)
+    return marked
+
+
+def parse_tree(html: str) -> LexborHTMLParser:
+    """Build the tree with the markers in place."""
+    return LexborHTMLParser(mark(html))
 
 
 def node_text(node: LexborNode) -> str:
-    return clean_text(node.text(deep=True, separator="", strip=False))
+    return clean_text(node.text(deep=True, separator="", strip=False).replace(CELL, " "))
 
 
 def _cells(tr: LexborNode) -> list[LexborNode]:
     return [child for child in tr.iter() if child.tag in ("td", "th")]
 
 
-def _split_inline_label(cell: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
-    """`<td><b>Title:</b> value</td>` or `Title: value` in one cell: split at the label."""
+@lru_cache(maxsize=64)
+def _first_words(labels: frozenset[str]) -> frozenset[str]:
+    return frozenset(label.split(" ", 1)[0] for label in labels)
+
+
+def _split_inline_label(node: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
+    """`<td><b>Title:</b> value</td>` or `Title: value` in one cell or block: split there."""
+    if norm_label(text.split(" ", 1)[0]) not in _first_words(labels):
+        return None  # cheap test first: most one-cell rows are headings and chrome
+    cell = _cells(node)[0] if node.tag == "tr" else node
     first = next(iter(cell.iter()), None)
     if first is not None and first.tag in _INLINE_LABEL_TAGS:
         label = node_text(first)
@@ -95,26 +118,40 @@ def _split_inline_label(cell: LexborNode, text: str, labels: frozenset[str]) -> 
     return None
 
 
+def _row_cells(raw: str) -> list[str]:
+    """Cleaned cell texts of one row's text, split at the cell markers."""
+    if "\u200b" in raw:
+        raw = raw.replace("\u200b", "")
+    cells = " ".join(raw.split()).split(CELL)[1:]  # white space collapsed once per row
+    return [_lines(c) if (LINE in c or PARA in c) else c.strip() for c in cells]
+
+
+def _lines(text: str) -> str:
+    lines = "\n".join(line.strip() for line in text.replace(PARA, LINE + LINE).split(LINE))
+    return _MANY_BREAKS.sub("\n\n", lines).strip("\n ")
+
+
 def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     rows: list[Row] = []
-    for tr in tree.css("tr"):
-        if len(tr.css("tr")) > 1:  # lexbor's css() includes the node itself
-            continue  # a layout row: its inner rows are read on their own
-        cells = _cells(tr)
-        if not cells:
-            continue
-        texts = [node_text(c) for c in cells]
-        if len(cells) == 1 or not any(texts[1:]):
-            if not texts[0]:
-                continue
-            if norm_label(texts[0]) in labels:  # a label with an empty value
-                rows.append(Row(texts[0], "", cells[1:]))
-                continue
-            rows.append(_split_inline_label(cells[0], texts[0], labels) or Row("", texts[0], cells))
-            continue
-        value = "\n".join(t for t in texts[1:] if t)
-        rows.append(Row(texts[0], value, cells[1:], continued=not texts[0]))
+    # Leaf rows only: a layout row's inner rows are read on their own.
+    for tr in tree.css("tr:not(:has(tr))"):
+        row = row_from_text(tr, tr.text(deep=True, separator="", strip=False), labels)
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def row_from_text(tr: LexborNode, raw: str, labels: frozenset[str]) -> Row | None:
+    """The Row of one leaf `<tr>` whose marked text is `raw`; None for an empty row."""
+    texts = _row_cells(raw)
+    if not texts or not any(texts):
+        return None
+    if len(texts) == 1 or not any(texts[1:]):
+        if norm_label(texts[0]) in labels:  # a label with an empty value
+            return Row(texts[0], "", [])
+        return _split_inline_label(tr, texts[0], labels) or Row("", texts[0], [tr])
+    value = "\n".join(t for t in texts[1:] if t)
+    return Row(texts[0], value, [tr], continued=not texts[0])
 
 
 def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:

@@ -94,6 +94,23 @@ _COE_SLOTS = frozenset({"coe_line_of_action", "coe_programme", "coe_project"})
 _SYNOPSIS_SLOTS = frozenset(
     {"objectives", "results", "follow_up", "participants", "experts", "secretariat"}
 )
+# Slots whose value may run on over rows with an empty label cell (the Countries groups).
+MULTILINE = frozenset(
+    {
+        "countries",
+        "organisations",
+        "contributors",
+        "partners",
+        "description",
+        "links",
+        "objectives",
+        "results",
+        "follow_up",
+        "participants",
+        "experts",
+        "secretariat",
+    }
+)
 ACCUMULATING = frozenset({"links"})  # "Web Pages" and "Documents & links" both feed links
 _PAGE_END = re.compile(r"^(\*|return to the top)", re.I)
 
@@ -115,8 +132,14 @@ class Sections:
         return self.values.get(slot)
 
 
-def _heading(row: Row) -> str | None:
-    text = row.whole.lower()
+_HEADING_PREFIXES = ("activity", "joint programme", "council of europe", "working method")
+
+
+def _heading(whole: str) -> str | None:
+    """The part a row's whole text opens, if it is a heading."""
+    if not whole[:17].lower().startswith(_HEADING_PREFIXES):  # most rows: skip the patterns
+        return None
+    text = whole.lower()
     for pattern, section in HEADINGS:
         if pattern.match(text):
             return section
@@ -134,7 +157,12 @@ def _slot(key: str, section: str, seen: dict[str, Row]) -> str:
     return key
 
 
+_PREFIXES = ("JP", "Line of Action", "Programme")
+
+
 def _prefixed(row: Row) -> tuple[str, Row] | None:
+    if not row.value.startswith(_PREFIXES):
+        return None
     for pattern, key in PREFIXED_LABELS:
         if m := pattern.match(row.value):
             return key, Row(m.group(0).strip(), row.value[m.end() :], row.nodes)
@@ -154,38 +182,41 @@ def _loose_row(row: Row, section: str, found: Sections) -> None:
         found.working_method = row.value
 
 
-def _note_switch(row: Row, found: Sections) -> None:
-    if found.synopsis_switch is None and (m := SYNOPSIS_SWITCH.search(row.whole)):
+def _note_switch(whole: str, found: Sections) -> None:
+    if "ynopsis" in whole and (m := SYNOPSIS_SWITCH.search(whole)):
         found.synopsis_switch = m.group(1).lower()
 
 
 def walk(rows: list[Row]) -> Sections:
     """File every row of the page; rows before the "Activity Details" header are chrome."""
     found = Sections()
-    started = not any(_heading(r) == "activity" for r in rows)
+    wholes = [r.whole for r in rows]
+    headings = [_heading(w) for w in wholes]
+    started = "activity" not in headings
     section, last = "activity", None
-    for row in rows:
-        heading = _heading(row)
+    for row, whole, heading in zip(rows, wholes, headings, strict=True):
         if heading == "activity":
-            started, found.header = True, found.header or row.whole
+            started, found.header = True, found.header or whole
         if not started:
             continue
-        _note_switch(row, found)
+        if found.synopsis_switch is None:
+            _note_switch(whole, found)
         if heading:
             section, last = heading, None
             if heading == "synopsis":
-                found.synopsis_header = found.synopsis_header or row.whole
+                found.synopsis_header = found.synopsis_header or whole
             if heading == "working_method" and row.value and row.key == "working method":
                 found.working_method = row.value
             continue
-        if _PAGE_END.match(row.whole):
+        if whole[:1] == "*" or _PAGE_END.match(whole):
             continue
         key = LABELS.get(row.key) if row.label else None
         if key is None and not row.label and (prefixed := _prefixed(row)):
             key, row = prefixed
         if key is not None:
             slot = _slot(key, section, found.values)
-            last = _file(found.values, slot, row)
+            held = _file(found.values, slot, row)
+            last = held if slot in MULTILINE else None
             continue
         if row.label:  # a label we do not know: its value is not ours to file
             last = None

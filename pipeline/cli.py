@@ -56,7 +56,10 @@ def expected_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_CODES,
+)
 @click.version_option(__version__, prog_name="jparchive")
 def main() -> None:
     """Harvest and archive the Council of Europe Joint Programmes site (www.jp.coe.int).
@@ -98,7 +101,7 @@ def serve_fixtures(port: int) -> None:
         server.serve_forever()
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
 @click.option(
     "--base-url",
     default="http://www.jp.coe.int",

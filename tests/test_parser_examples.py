@@ -1,0 +1,445 @@
+"""Every example of the parser issue's field table, on small hand-made pages.
+
+The pages here are written by hand in markups the fixture renderer does not use
+(label and value in one cell, <dl> lists, no table at all), so they also check that the
+parser goes by label text, not by our own fixtures' layout.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parsers import ActivityRecord, CountryEntry, NotAnActivity, parse_activity
+from parsers.countries import country_code, split_location
+from parsers.dates import DateSpan, parse_date_span
+from parsers.encoding import decode_html
+from parsers.people import split_names, valid_email
+
+
+def page(
+    *rows: tuple[str, str], header: str = "Activity Details (ID# 18356)", extra: str = ""
+) -> bytes:
+    cells = "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in rows)
+    body = f"<table><tr><td colspan=2>{header}</td></tr>{cells}{extra}</table>"
+    return f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>".encode()
+
+
+def parse(html: bytes, url: str | None = None) -> ActivityRecord:
+    record = parse_activity(html, url)
+    assert isinstance(record, ActivityRecord), record
+    return record
+
+
+def test_activity_id_from_header() -> None:
+    assert parse(page(("Title", "x"))).activity_id == 18356
+
+
+def test_url_is_kept_and_null_for_a_file() -> None:
+    url = "http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&ActSyn=True"
+    assert parse(page(("Title", "x")), url).url == url
+    assert parse(page(("Title", "x"))).url is None
+
+
+def test_description_keeps_paragraphs_and_list_lines_and_cleans_nbsp() -> None:
+    html = page(
+        (
+            "Description",
+            "Workshops:&nbsp;<br>- Nis (26-27/10/06)<br>- Kragujevac<p>Second&nbsp;&nbsp;part",
+        )
+    )
+    assert parse(html).description == "Workshops:\n- Nis (26-27/10/06)\n- Kragujevac\n\nSecond part"
+
+
+@pytest.mark.parametrize("status", ["Completed", "Planned", "Cancelled", "Postponed", "Ongoing"])
+def test_status_as_written(status: str) -> None:
+    assert parse(page(("Status", status))).status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("19/03/2007 - 21/03/2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("27/04/2011", date(2011, 4, 27), date(2011, 4, 27), "day"),
+        ("May-October 2017", date(2017, 5, 1), date(2017, 10, 31), "month"),
+        ("01/01/2011 - 31/12/2011", date(2011, 1, 1), date(2011, 12, 31), "day"),
+        ("November 2017 - February 2018", date(2017, 11, 1), date(2018, 2, 28), "month"),
+        ("2012", date(2012, 1, 1), date(2012, 12, 31), "year"),
+    ],
+)
+def test_dates(text: str, start: date, end: date, precision: str) -> None:
+    record = parse(page(("Date", text)))
+    assert (record.date_text, record.start_date, record.end_date, record.date_precision) == (
+        text,
+        start,
+        end,
+        precision,
+    )
+
+
+def test_unreadable_date_is_null_plus_issue() -> None:
+    record = parse(page(("Date", "32/13/2007")))
+    assert (record.start_date, record.date_text) == (None, "32/13/2007")
+    assert [(i.field, i.raw) for i in record.issues] == [("date", "32/13/2007")]
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("Belgrade, Serbia", "Belgrade", "Serbia"),
+        ("Serbia", None, "Serbia"),
+        ("Several locations, Turkey", None, "Turkey"),
+        ("Strasbourg, Council of Europe", "Strasbourg", None),
+        ("Not applicable, Others", None, None),
+    ],
+)
+def test_location(text: str, city: str | None, country: str | None) -> None:
+    record = parse(page(("Location", text)))
+    assert (record.location, record.location_city, record.location_country) == (text, city, country)
+    assert split_location(text) == (city, country)
+
+
+def test_countries_groups_codes_and_cooperation_marker() -> None:
+    html = page(
+        (
+            "Countries",
+            "CoE Members: Albania / Serbia / ''the former Yugoslav Republic of Macedonia''"
+            "<br>Others: Kosovo*<br>Groups: Multilateral",
+        ),
+        extra="<tr><td></td><td>Multilateral</td></tr><tr><td></td><td>Joint Programme Activity - X</td></tr>",
+    )
+    record = parse(html)
+    assert record.countries == (
+        CountryEntry("Albania", "AL", "CoE Members"),
+        CountryEntry("Serbia", "RS", "CoE Members"),
+        CountryEntry("''the former Yugoslav Republic of Macedonia''", "MK", "CoE Members"),
+        CountryEntry("Kosovo*", "XK", "Others"),
+        CountryEntry("Multilateral", None, "Groups"),
+    )
+    assert record.cooperation_type == "Multilateral"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Kosovo*", "XK"),
+        ("Serbia and Montenegro", "CS"),
+        ("''the former Yugoslav Republic of Macedonia''", "MK"),
+        ("“the former Yugoslav Republic of Macedonia”", "MK"),
+        ("Multilateral", None),
+        ("Moldova", "MD"),
+        ("Turkey", "TR"),
+        ("Ukraine", "UA"),
+    ],
+)
+def test_country_codes(name: str, code: str | None) -> None:
+    assert country_code(name) == code
+
+
+def test_bilateral_marker() -> None:
+    html = page(
+        ("Countries", "CoE Members: Ukraine"), extra="<tr><td>&nbsp;</td><td>Bilateral</td></tr>"
+    )
+    assert parse(html).cooperation_type == "Bilateral"
+
+
+def test_organisations_contributors_partners_lists() -> None:
+    record = parse(
+        page(
+            ("Organisations:", "A / B"),
+            ("Contributors", "Turkey - Other"),
+            ("Partners", "EU; UNDP"),
+        )
+    )
+    assert (record.organisations, record.contributors, record.partners) == (
+        ("A", "B"),
+        ("Turkey - Other",),
+        ("EU", "UNDP"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "title"),
+    [
+        (
+            "PACO-Serbia - Project against economic crime (Logframe) (Activities)",
+            "PACO-Serbia",
+            "Project against economic crime",
+        ),
+        (
+            "CoE EaP Facility - Council of Europe Eastern Partnership Facility",
+            "CoE EaP Facility",
+            "Council of Europe Eastern Partnership Facility",
+        ),
+        (
+            "MOLICO-Moldova II - Project against corruption",
+            "MOLICO-Moldova II",
+            "Project against corruption",
+        ),
+        (
+            "SEE-PrisonRef - CARDS - Development of a prison system",
+            "SEE-PrisonRef",
+            "CARDS - Development of a prison system",
+        ),
+    ],
+)
+def test_programme_code_and_title(value: str, code: str, title: str) -> None:
+    record = parse(page(("JP", value)))
+    assert (record.programme_code, record.programme_title) == (code, title)
+
+
+def test_programme_trans_id_from_logframe_link() -> None:
+    value = '<a href="JP/Default.asp?TransID=112">PACO-Serbia - P</a> <a href="JP/Default.asp?TransID=112">(Logframe)</a>'
+    assert parse(page(("JP", value))).programme_trans_id == 112
+
+
+@pytest.mark.parametrize(
+    ("value", "number", "code", "title"),
+    [
+        (
+            "3 - 2005/DG1/JP/1624   PACO-Serbia - Improvement",
+            "3",
+            "2005/DG1/JP/1624",
+            "PACO-Serbia - Improvement",
+        ),
+        (
+            "2 - 2016/DG I/JP/3729 Tur-JudEthics - Training",
+            "2",
+            "2016/DG I/JP/3729",
+            "Tur-JudEthics - Training",
+        ),
+        ("1 - 2011/DG PROG/JP/2649 EaP", "1", "2011/DG PROG/JP/2649", "EaP"),
+    ],
+)
+def test_project_purpose(value: str, number: str, code: str, title: str) -> None:
+    record = parse(page(("Project Purpose", value)))
+    assert (
+        record.project_purpose_number,
+        record.project_purpose_code,
+        record.project_purpose_title,
+    ) == (
+        number,
+        code,
+        title,
+    )
+
+
+def test_jp_and_coe_expected_results_go_to_their_sections() -> None:
+    html = page(
+        ("Expected Result", "3.1 - Networking for the Convention"),
+        extra="<tr><td colspan=2>Council of Europe Programme of Activities</td></tr>"
+        "<tr><td colspan=2>I – Rule of Law</td></tr>"
+        "<tr><td>Line of Action ⇒</td><td>II.3 – Strengthening the security of European citizens</td></tr>"
+        "<tr><td>Programme ☆</td><td>II.3.2&nbsp; European standards for crime control</td></tr>"
+        "<tr><td>Project</td><td>2004/DG1/143 Effective measures</td></tr>"
+        "<tr><td>Expected Result</td><td>2 Increased adoption</td></tr>",
+    )
+    r = parse(html)
+    assert (r.expected_result_number, r.expected_result_text) == (
+        "3.1",
+        "Networking for the Convention",
+    )
+    assert r.coe_pillar == "I – Rule of Law"
+    assert (r.coe_line_of_action_code, r.coe_line_of_action_title) == (
+        "II.3",
+        "Strengthening the security of European citizens",
+    )
+    assert (r.coe_programme_code, r.coe_programme_title) == (
+        "II.3.2",
+        "European standards for crime control",
+    )
+    assert (r.coe_project_code, r.coe_project_title) == ("2004/DG1/143", "Effective measures")
+    assert (r.coe_expected_result_number, r.coe_expected_result_text) == ("2", "Increased adoption")
+
+
+def test_line_of_action_without_roman_numerals() -> None:
+    r = parse(
+        page(
+            ("Line of Action ⇒", "3 – Building a society"),
+            ("Programme ☆", "3.2  European standards"),
+        )
+    )
+    assert (r.coe_line_of_action_code, r.coe_programme_code) == ("3", "3.2")
+
+
+def test_working_method_under_its_heading() -> None:
+    html = page(
+        ("Title", "x"),
+        extra="<tr><td colspan=2><b>Working Method</b></td></tr>"
+        "<tr><td colspan=2>Organisation of meetings - Seminar</td></tr>",
+    )
+    assert parse(html).working_method == "Organisation of meetings - Seminar"
+
+
+@pytest.mark.parametrize(
+    "label", ["Directorate", "Directorate (Service)", "DIRECTORATE (SERVICE):"]
+)
+def test_directorate_label_variants(label: str) -> None:
+    assert parse(page((label, "DG I Legal Affairs"))).directorate == "DG I Legal Affairs"
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "email"),
+    [
+        (
+            'DE CORDES, Jean-Charles&nbsp;&nbsp; <a href="mailto:jean-charles.decordes@coe.int">email</a>',
+            "DE CORDES, Jean-Charles",
+            "jean-charles.decordes@coe.int",
+        ),
+        (',&nbsp;&nbsp; <a href="mailto:">email</a>', None, None),
+        ('X, Y <a href="mailto:.@coe.int">email</a>', "X, Y", None),
+        (
+            "MUSIA&#321;KOWSKI, Przemys&#322;aw <a href='mailto:p.m@coe.int'>email</a>",
+            "MUSIAŁKOWSKI, Przemysław",
+            "p.m@coe.int",
+        ),
+    ],
+)
+def test_contact(value: str, name: str | None, email: str | None) -> None:
+    record = parse(page(("CoE Contact", value)))
+    assert (record.contact_name, record.contact_email) == (name, email)
+
+
+def test_invalid_email_addresses() -> None:
+    assert valid_email(".@coe.int") is None
+    assert valid_email("") is None
+    assert valid_email("a.b@coe.int") == "a.b@coe.int"
+
+
+def test_links_from_web_pages_and_documents() -> None:
+    html = page(
+        ("Web Pages", '1 <a href="http://a.example/x">http://a.example/x</a>'),
+        ("Documents & links", '2 <a href="http://b.example/y.pdf">y</a>'),
+    )
+    assert parse(html).links == ("http://a.example/x", "http://b.example/y.pdf")
+
+
+def test_last_modified_in_each_part() -> None:
+    html = page(
+        ("Last Modified", "04/04/2007"),
+        extra="<tr><td colspan=2>Activity Synopsis (ID# 18356) (Hide Synopsis)</td></tr>"
+        "<tr><td>Objective(s)</td><td>To discuss.</td></tr>"
+        "<tr><td>Last Modified</td><td>05/05/2007</td></tr>",
+    )
+    record = parse(html)
+    assert (record.last_modified, record.synopsis_last_modified) == (
+        date(2007, 4, 4),
+        date(2007, 5, 5),
+    )
+
+
+@pytest.mark.parametrize(("switch", "value"), [("Hide Synopsis", True), ("No Synopsis", False)])
+def test_has_synopsis(switch: str, value: bool) -> None:
+    html = page(("Title", "x"), extra=f"<tr><td colspan=2>{switch}</td></tr>")
+    assert parse(html).has_synopsis is value
+
+
+def test_synopsis_fields_keep_paragraphs_and_ignore_label_words_inside_values() -> None:
+    results = "Discussed.<br><br>Participants agreed to complete the directory."
+    html = page(
+        ("Objective(s)", "To discuss."),
+        ("Output/Results", results),
+        ("Conclusions/Follow Up", "Ratify."),
+        ("Participants", "Representatives from 16 countries."),
+    )
+    r = parse(html)
+    assert (r.objectives, r.follow_up, r.participants) == (
+        "To discuss.",
+        "Ratify.",
+        "Representatives from 16 countries.",
+    )
+    assert r.results == "Discussed.\n\nParticipants agreed to complete the directory."
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "M. Gercke, C. Schulman, V. Stanca, I. Albani, H. Lamb",
+            ["M. Gercke", "C. Schulman", "V. Stanca", "I. Albani", "H. Lamb"],
+        ),
+        ("A. Seger; T. peshovska", ["A. Seger", "T. peshovska"]),
+        ("M. Gercke, L. Huber and D. Ilić", ["M. Gercke", "L. Huber", "D. Ilić"]),
+    ],
+)
+def test_experts_and_secretariat_split(text: str, names: list[str]) -> None:
+    assert split_names(text) == names
+    record = parse(page(("Consultants/Experts", text), ("CoE Secretariat", text)))
+    assert list(record.experts) == names == list(record.secretariat)
+
+
+@pytest.mark.parametrize(("text", "total"), [("70", 70), ("approx. 18", 18), ("1 200", 1200)])
+def test_participants_total(text: str, total: int) -> None:
+    assert parse(page(("Total No. Participants", text))).participants_total == total
+
+
+def test_participants_total_without_number_is_issue() -> None:
+    record = parse(page(("Total No. Participants", "many")))
+    assert record.participants_total is None
+    assert [i.field for i in record.issues] == ["participants_total"]
+
+
+def test_labels_in_unseen_markup_dl_and_same_cell() -> None:
+    html = (
+        b"<html><body><h2>Activity Details (ID# 5)</h2><dl><dt>Title:</dt><dd>From a dl</dd>"
+        b"<dt>Status</dt><dd>Completed</dd></dl><p><b>Date:</b> 27/04/2011</p></body></html>"
+    )
+    r = parse(html)
+    assert (r.activity_id, r.title, r.status, r.start_date) == (
+        5,
+        "From a dl",
+        "Completed",
+        date(2011, 4, 27),
+    )
+
+
+def test_non_ascii_name_survives_windows_1252_page_with_entities() -> None:
+    html = (
+        "<meta charset=windows-1252><table><tr><td>Activity Details (ID# 1)</td></tr>"
+        "<tr><td>CoE Contact</td><td>MUSIA&#321;KOWSKI, Przemys&#322;aw, Hélène</td></tr></table>"
+    )
+    record = parse(html.encode("windows-1252"))
+    assert record.contact_name == "MUSIAŁKOWSKI, Przemysław, Hélène"
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "text", "encoding"),
+    [
+        ("café".encode("windows-1252"), None, "café", "windows-1252"),
+        ("café".encode(), None, "café", "utf-8"),
+        ("café".encode(), "text/html; charset=ISO-8859-1", "café", "utf-8"),  # mislabelled UTF-8
+        (
+            b"<meta charset=windows-1252>" + "café".encode("windows-1252"),
+            "text/html; charset=utf-8",
+            "<meta charset=windows-1252>café",
+            "windows-1252",
+        ),
+        (b"\xef\xbb\xbfcaf\xc3\xa9", None, "café", "utf-8"),
+        (b"\x93quoted\x94", "text/html; charset=latin-1", "“quoted”", "windows-1252"),
+    ],
+)
+def test_decoding(body: bytes, header: str | None, text: str, encoding: str) -> None:
+    decoded = decode_html(body, header)
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"   ",
+        b"\x00\xff\xfe garbage \x81",
+        b"<html><body><h1>Joint Programmes</h1></body></html>",
+        b"<table><tr><td>Title</td>",
+    ],
+)
+def test_not_an_activity_page(body: bytes) -> None:
+    assert isinstance(parse_activity(body), NotAnActivity)
+
+
+def test_bad_date_spans() -> None:
+    assert parse_date_span("21/03/2007 - 19/03/2007") == "end date before start date"
+    assert parse_date_span("Spring 2007") == "unknown month name"
+    assert parse_date_span("sometime") == "not a date format the site used"
+    assert parse_date_span("May 2017") == DateSpan(date(2017, 5, 1), date(2017, 5, 31), "month")

@@ -1,0 +1,151 @@
+"""Fetch decisions without a network: retry delays, Retry-After, the host limiter."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.policy import FetchPolicy, HostLimiter, Outcome, next_delay, parse_retry_after
+
+POLICY = FetchPolicy(rate=1.0, retries=3, backoff=2.0, max_backoff=60.0)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "outcome", "delay"),
+    [
+        (0, Outcome(status=200), None),
+        (0, Outcome(status=404), None),
+        (0, Outcome(status=403), None),
+        (0, Outcome(status=500), 2.0),
+        (1, Outcome(status=502), 4.0),
+        (2, Outcome(status=503), 8.0),
+        (3, Outcome(status=503), None),  # retries used up
+        (0, Outcome(status=408), 2.0),
+        (0, Outcome(status=504), 2.0),
+        (0, Outcome(status=429), 2.0),
+        (0, Outcome(status=429, retry_after=30.0), 30.0),  # Retry-After beats the backoff
+        (0, Outcome(status=429, retry_after=0.0), 2.0),  # ... but never speeds us up
+        (0, Outcome(status=503, retry_after=3600.0), 60.0),  # capped at max_backoff
+        (0, Outcome(error="connect"), 2.0),
+        (0, Outcome(error="timeout"), 2.0),
+        (0, Outcome(error="read"), 2.0),
+        (0, Outcome(error="too-large"), None),
+    ],
+)
+def test_next_delay(attempt: int, outcome: Outcome, delay: float | None) -> None:
+    assert next_delay(POLICY, attempt, outcome) == delay
+
+
+def test_jitter_adds_up_to_a_quarter() -> None:
+    assert next_delay(POLICY, 1, Outcome(status=500), jitter=0.999) == pytest.approx(4.0 * 1.24975)
+
+
+def test_delay_is_never_below_the_request_interval() -> None:
+    slow = FetchPolicy(rate=0.1, backoff=1.0)
+    assert next_delay(slow, 0, Outcome(status=500)) == 10.0
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 5 ", 5.0),
+        ("", None),
+        (None, None),
+        ("soon", None),
+        (format_datetime(datetime(2026, 1, 1, 0, 1, 0, tzinfo=UTC), usegmt=True), 60.0),
+        (format_datetime(datetime(2025, 1, 1, tzinfo=UTC), usegmt=True), 0.0),
+    ],
+)
+def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    assert parse_retry_after(value, now) == seconds
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rate": -1}, "fetch policy: rate=-1 must be 0 (no limit) or more requests per second"),
+        ({"concurrency": 0}, "fetch policy: concurrency=0 must be from 1 to 64"),
+        ({"retries": 99}, "fetch policy: retries=99 must be from 0 to 20"),
+        ({"max_body": 10}, "fetch policy: max_body=10 must be at least 1024 bytes"),
+        ({"contact": " "}, "fetch policy: contact=' ' must say how to reach the operator"),
+        ({"backoff": 10, "max_backoff": 5}, "fetch policy: max_backoff=5 must be at least backoff"),
+    ],
+)
+def test_policy_validation_names_the_setting(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        FetchPolicy(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+def test_user_agent_names_the_tool_and_the_contact() -> None:
+    ua = FetchPolicy(contact="mailto:archivist@example.org").user_agent
+    assert ua.startswith("jparchive/") and "mailto:archivist@example.org" in ua
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def run(coro: object) -> None:
+    asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def test_limiter_spaces_request_starts() -> None:
+    clock = FakeClock()
+    limiter = HostLimiter(0.5, clock, clock.sleep)
+
+    async def five() -> list[float]:
+        starts = []
+        for _ in range(5):
+            await limiter.wait()
+            starts.append(clock.now)
+        return starts
+
+    starts = asyncio.run(five())
+    assert [b - a for a, b in itertools.pairwise(starts)] == [0.5] * 4
+
+
+def test_limiter_slows_down_on_429_and_recovers_slowly() -> None:
+    limiter = HostLimiter(1.0, FakeClock())
+    for _ in range(3):
+        limiter.record(429)
+    assert limiter.slowdown == 8.0
+    limiter.record(200)
+    assert limiter.slowdown == pytest.approx(7.2)
+    for _ in range(10):
+        limiter.record(429)
+    assert limiter.slowdown == HostLimiter.MAX_SLOWDOWN
+    limiter.record(500)  # a server error is no reason to speed up
+    assert limiter.slowdown == HostLimiter.MAX_SLOWDOWN
+
+
+def test_limiter_hold_off_and_crawl_delay() -> None:
+    clock = FakeClock()
+    limiter = HostLimiter(0.1, clock, clock.sleep)
+    limiter.set_min_interval(2.0)
+    limiter.set_min_interval(1.0)  # never lowers
+    assert limiter.interval == 2.0
+
+    async def go() -> None:
+        await limiter.wait()
+        limiter.hold_off(30.0)
+        await limiter.wait()
+
+    asyncio.run(go())
+    assert clock.sleeps == [30.0]
