@@ -234,7 +234,7 @@ def build(config: BuildConfig) -> BuildReport:
             "WHERE kind = 'activity' AND status = 200"
         ).fetchone()[0]
         try:
-            with Progress(total, "build", config.progress) as progress:
+            with Progress(total, "build", config.progress, failed="not activities") as progress:
                 job.run(progress)
         except BaseException:
             job.payloads.close()

@@ -26,8 +26,9 @@ class Progress:
         bar: bool | None = None,
         stream: TextIO | None = None,
         every: float = 10.0,
+        failed: str = "errors",
     ) -> None:
-        self.total, self.label, self.every = total, label, every
+        self.total, self.label, self.every, self.failed = total, label, every, failed
         self.stream = stream or sys.stderr
         self.bar = self.stream.isatty() if bar is None else bar
         self.done = self.errors = 0
@@ -41,7 +42,7 @@ class Progress:
                 TextColumn(f"{self.label}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:.1f}/s  errors {task.fields[errors]}"),
+                TextColumn(f"{{task.fields[rate]:.1f}}/s  {self.failed} {{task.fields[errors]}}"),
                 TimeRemainingColumn(),
                 transient=False,
             )
@@ -51,9 +52,7 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         if self._rich is not None:
-            self._rich.stop()
-        elif self.total:
-            self._log()
+            self._rich.stop()  # log mode: the caller prints a summary next
 
     @property
     def rate(self) -> float:
@@ -72,7 +71,7 @@ class Progress:
         self._last_log = time.monotonic()
         left = (self.total - self.done) / self.rate if self.rate else 0.0
         print(
-            f"{self.label}: {self.done}/{self.total} done, {self.errors} errors, "
+            f"{self.label}: {self.done}/{self.total} done, {self.errors} {self.failed}, "
             f"{self.rate:.1f}/s, ETA {int(left // 60)}:{int(left % 60):02d}",
             file=self.stream,
             flush=True,
