@@ -75,7 +75,7 @@ def recover(path: Path) -> int:
             for record in records:
                 records.read_to_end(record)
                 good_end = records.get_record_offset() + records.get_record_length()
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+    except Exception:  # warcio raises many kinds of error on a torn record
         pass  # everything past good_end is the partial record
     size = path.stat().st_size
     if good_end < size:
@@ -108,6 +108,8 @@ class WarcStore:
             path = raw_dir / name
             if path.exists():
                 self.recovered[name] = recover(path)
+                if path.stat().st_size == 0:
+                    path.unlink()  # killed before its first record was complete
             index.close_warc(name)
 
     def __enter__(self) -> WarcStore:
@@ -134,11 +136,11 @@ class WarcStore:
         self.close()
         self._serial += 1
         self._name = f"jparchive-{self._stamp}-{self._serial:05d}.warc.gz"
+        self.index.open_warc(self._name)  # first: a kill after this leaves a file we will check
         try:
             self._fh = (self.raw_dir / self._name).open("xb")
         except OSError as exc:
             raise StoreError(f"cannot create {self.raw_dir / self._name}: {exc.strerror}") from exc
-        self.index.open_warc(self._name)
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
         self._writer.write_record(self._writer.create_warcinfo_record(self._name, self.info))
         return self._writer

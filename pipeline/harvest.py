@@ -25,6 +25,7 @@ from protego import Protego
 
 from pipeline import __version__
 from pipeline.archive import Exchange, WarcStore
+from pipeline.discover import discover
 from pipeline.errors import ConfigError, RateLimited
 from pipeline.fetch import Fetcher, FetchResult, FetchStats
 from pipeline.ids import activity_url, classify
@@ -83,6 +84,7 @@ class HarvestReport:
     by_status: dict[str, int] = field(default_factory=dict)
     by_error: dict[str, int] = field(default_factory=dict)
     recovered_warcs: dict[str, int] = field(default_factory=dict)
+    discovered: dict[str, Any] = field(default_factory=dict)
     report_path: str = ""
 
     def summary(self) -> str:
@@ -146,6 +148,19 @@ class _Job:
         if delay:
             fetcher.limiter(self.config.base_url).set_min_interval(float(delay))
 
+    async def discover(self, fetcher: Fetcher) -> dict[str, Any]:
+        """Queue what the listings link to; logframes fetched on the way count as done."""
+        found = await discover(fetcher, self.config.base_url, self.allowed)
+        await self.run_io(self.index.enqueue, found.items())
+        for url in found.fetched_logframes:
+            await self.run_io(self.index.finish, url, DONE, 200, None)
+        return {
+            "listing_pages": found.pages,
+            "activities": len(found.activities),
+            "logframes": len(found.logframes),
+            "failures": [{"url": u, "error": e} for u, e in found.failures],
+        }
+
     def allowed(self, url: str) -> bool:
         return self.robots is None or self.robots.can_fetch(url, self.config.policy.user_agent)
 
@@ -195,11 +210,7 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
             fetcher = Fetcher(client, policy, job.archive, stats)
             await job.load_robots(fetcher)
             if config.discover:
-                from pipeline.discover import discover
-
-                await job.run_io(
-                    index.enqueue, await discover(fetcher, config.base_url, job.allowed)
-                )
+                report.discovered = await job.discover(fetcher)
             await job.run_io(index.enqueue, _queue_items(config))
             todo = await job.run_io(index.pending)
             queue: asyncio.Queue[QueueItem] = asyncio.Queue()

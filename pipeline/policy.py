@@ -144,17 +144,20 @@ class HostLimiter:
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
+        self._last: float | None = None  # when the latest request started
         self._lock = asyncio.Lock()
 
     def set_min_interval(self, seconds: float) -> None:
-        """Raise the spacing (robots.txt Crawl-delay); never lowers it."""
+        """Raise the spacing (robots.txt Crawl-delay); never lowers it, applies at once."""
         self.interval = max(self.interval, seconds)
+        if self._last is not None:
+            self._next = max(self._next, self._last + self.interval * self.slowdown)
 
     async def wait(self) -> None:
         async with self._lock:
             now = self._clock()
             start = max(now, self._next)
-            self._next = start + self.interval * self.slowdown
+            self._last, self._next = start, start + self.interval * self.slowdown
         if start > now:
             await self._sleep(start - now)
 

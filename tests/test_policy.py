@@ -149,3 +149,16 @@ def test_limiter_hold_off_and_crawl_delay() -> None:
 
     asyncio.run(go())
     assert clock.sleeps == [30.0]
+
+
+def test_crawl_delay_learnt_after_a_request_applies_to_the_next_one() -> None:
+    clock = FakeClock()
+    limiter = HostLimiter(0.0, clock, clock.sleep)
+
+    async def go() -> None:
+        await limiter.wait()  # robots.txt, at no rate limit
+        limiter.set_min_interval(0.3)  # its Crawl-delay
+        await limiter.wait()
+
+    asyncio.run(go())
+    assert clock.sleeps == [pytest.approx(0.3)]

@@ -1,0 +1,248 @@
+"""A local HTTP server that misbehaves on purpose, per activity ID, and logs every request.
+
+    with FaultServer({3: Fail(500, times=2), 7: Redirect("http://elsewhere.invalid/")}) as s:
+        harvest(... base_url=s.url ...)
+        s.requests_for(3)      # [RequestLog(...), ...] with start/end times at the server
+
+HTTP/1.1 with keep-alive, written on asyncio streams so that it can do what a real broken
+server does: stall, drop a connection mid-body, redirect in circles, send a body larger
+than promised limits, lie about its charset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from urllib.parse import parse_qsl, urlsplit
+
+from pipeline.fixtures.render import render_activity
+from pipeline.fixtures.synth import synthetic_specs
+
+
+def activity_page(activity_id: int) -> bytes:
+    """A synthetic activity page (windows-1252) carrying the given ID."""
+    spec = next(synthetic_specs(1, seed=activity_id))
+    spec = dataclasses.replace(
+        spec, record=dataclasses.replace(spec.record, activity_id=activity_id)
+    )
+    spec = dataclasses.replace(
+        spec, style=dataclasses.replace(spec.style, encoding="windows-1252", header_charset=None)
+    )
+    return render_activity(spec)
+
+
+@dataclass
+class Behaviour:
+    """What the server does for one activity ID; `times` bad answers, then a good page."""
+
+    times: int = 1
+
+    async def answer(
+        self, server: FaultServer, n: int, aid: int
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        return None  # None: answer normally
+
+
+@dataclass
+class Slow(Behaviour):
+    delay: float = 5.0
+
+    async def answer(
+        self, server: FaultServer, n: int, aid: int
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        if n <= self.times:
+            await asyncio.sleep(self.delay)
+        return None
+
+
+@dataclass
+class Drop(Behaviour):
+    """Promise a Content-Length, send half of it, close the connection."""
+
+
+@dataclass
+class Fail(Behaviour):
+    status: int = 500
+    retry_after: str | None = None  # "seconds:N" or "date:N" (N seconds from now)
+
+    async def answer(
+        self, server: FaultServer, n: int, aid: int
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        if n > self.times:
+            return None
+        headers = {"Content-Type": "text/html"}
+        if self.retry_after:
+            kind, seconds = self.retry_after.split(":")
+            value = (
+                seconds
+                if kind == "seconds"
+                else formatdate(time.time() + float(seconds), usegmt=True)
+            )
+            headers["Retry-After"] = value
+        return self.status, headers, f"<html><body>Error {self.status}</body></html>".encode()
+
+
+@dataclass
+class Redirect(Behaviour):
+    location: str = ""
+    times: int = 1_000_000
+
+    async def answer(
+        self, server: FaultServer, n: int, aid: int
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        return 302, {"Location": self.location, "Content-Type": "text/html"}, b"<html>Moved</html>"
+
+
+@dataclass
+class Body(Behaviour):
+    """A fixed body and content type, every time."""
+
+    body: bytes = b""
+    content_type: str = "text/html"
+    times: int = 1_000_000
+
+    async def answer(
+        self, server: FaultServer, n: int, aid: int
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        return 200, {"Content-Type": self.content_type}, self.body
+
+
+@dataclass
+class RequestLog:
+    target: str
+    activity_id: int | None
+    start: float
+    end: float = 0.0
+    in_flight: int = 0  # requests being served when this one arrived, itself included
+    status: int = 0
+
+
+@dataclass
+class FaultServer:
+    behaviours: dict[int, Behaviour] = field(default_factory=dict)
+    robots: str = "User-agent: *\nDisallow: /private/\n"
+    latency: float = 0.0  # seconds before every answer
+
+    def __post_init__(self) -> None:
+        self.log: list[RequestLog] = []
+        self.counts: dict[str, int] = {}
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._pages: dict[int, bytes] = {}
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.port = 0
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._serve())
+        self._loop.close()
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        server = await asyncio.start_server(self._connection, "127.0.0.1", 0)
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        async with server:
+            await self._stop.wait()
+            server.close()
+            for task in list(self._tasks):  # idle keep-alive connections
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def requests_for(self, activity_id: int) -> list[RequestLog]:
+        return [r for r in self.log if r.activity_id == activity_id]
+
+    def page(self, activity_id: int) -> bytes:
+        if activity_id not in self._pages:
+            self._pages[activity_id] = activity_page(activity_id)
+        return self._pages[activity_id]
+
+    # --- HTTP -------------------------------------------------------------------------------
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                target = head.split(b" ", 2)[1].decode("latin-1")
+                if not await self._request(target, writer):
+                    break
+        except (
+            asyncio.IncompleteReadError,
+            ConnectionError,
+            asyncio.LimitOverrunError,
+            asyncio.CancelledError,
+        ):
+            pass
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await writer.wait_closed()
+            self._tasks.discard(task)
+
+    async def _request(self, target: str, writer: asyncio.StreamWriter) -> bool:
+        """Serve one request; False when the connection is to be dropped."""
+        query = dict(parse_qsl(urlsplit(target).query))
+        aid = int(query["ID"]) if query.get("ID", "").isdigit() else None
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        entry = RequestLog(target, aid, time.monotonic(), in_flight=self.in_flight)
+        self.log.append(entry)
+        self.counts[target] = n = self.counts.get(target, 0) + 1
+        try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            behaviour = self.behaviours.get(aid) if aid is not None else None
+            if isinstance(behaviour, Drop) and n <= behaviour.times:
+                body = self.page(aid or 0)
+                writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+                writer.write(body[: len(body) // 2])
+                await writer.drain()
+                return False  # the connection closes mid-body
+            status, headers, body = await self._answer(target, aid, n)
+            entry.status = status
+            lines = [
+                f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}",
+                f"Content-Length: {len(body)}",
+            ]
+            lines += [f"{k}: {v}" for k, v in headers.items()]
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            await writer.drain()
+            return True
+        finally:
+            self.in_flight -= 1
+            entry.end = time.monotonic()
+
+    async def _answer(
+        self, target: str, aid: int | None, n: int
+    ) -> tuple[int, dict[str, str], bytes]:
+        if urlsplit(target).path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain"}, self.robots.encode()
+        if aid is None:
+            return 404, {"Content-Type": "text/html"}, b"<html>Not found</html>"
+        behaviour = self.behaviours.get(aid)
+        answer = await behaviour.answer(self, n, aid) if behaviour else None
+        return answer or (200, {"Content-Type": "text/html"}, self.page(aid))

@@ -1,0 +1,45 @@
+"""Measured at the server: the configured rate and concurrency per host are never exceeded."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from pipeline.harvest import EXIT_OK, HarvestConfig, harvest
+from pipeline.policy import FetchPolicy
+from tests.servers import FaultServer
+
+
+@pytest.mark.parametrize(
+    ("rate", "concurrency", "latency"), [(10.0, 2, 0.15), (25.0, 4, 0.3), (0.0, 3, 0.05)]
+)
+def test_rate_and_concurrency_are_never_exceeded(
+    tmp_path: Path, rate: float, concurrency: int, latency: float
+) -> None:
+    ids = tuple(range(100, 140))
+    with FaultServer(latency=latency) as server:
+        policy = FetchPolicy(rate=rate, concurrency=concurrency, contact="tests@localhost")
+        report = harvest(
+            HarvestConfig(
+                base_url=server.url, data=tmp_path, policy=policy, ids=ids, progress=False
+            )
+        )
+        log = sorted(server.log, key=lambda r: r.start)
+    assert report.exit_code == EXIT_OK and report.done == len(ids)
+    assert max(r.in_flight for r in log) <= concurrency
+    # never more than `concurrency` requests overlapping, from the server's own clock
+    events = sorted([(r.start, 1) for r in log] + [(r.end, -1) for r in log])
+    depth = peak = 0
+    for _, step in events:
+        depth += step
+        peak = max(peak, depth)
+    assert peak <= concurrency
+    if rate:
+        gaps = [b.start - a.start for a, b in itertools.pairwise(log)]
+        assert min(gaps) >= 1 / rate - 0.005  # 5 ms for scheduling on a loaded machine
+        span = log[-1].start - log[0].start
+        assert (len(log) - 1) / span <= rate * 1.01
+    else:
+        assert peak == concurrency  # no rate limit: the concurrency is used in full
