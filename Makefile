@@ -32,7 +32,9 @@ fixtures: $(STAMP)
 	$(BIN)/python -m pipeline.fixtures.render fixtures/site
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/parse_bench.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python benchmarks/parse_bench.py --write
+	$(BIN)/python benchmarks/harvest_bench.py --write
 
 clean:
 	rm -rf $(VENV) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache

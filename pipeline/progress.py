@@ -6,6 +6,7 @@ import sys
 import time
 from typing import TextIO
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -44,6 +45,7 @@ class Progress:
                 MofNCompleteColumn(),
                 TextColumn(f"{{task.fields[rate]:.1f}}/s  {self.failed} {{task.fields[errors]}}"),
                 TimeRemainingColumn(),
+                console=Console(file=self.stream),
                 transient=False,
             )
             self._rich.start()
