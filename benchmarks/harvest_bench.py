@@ -69,11 +69,25 @@ def run_child(args: list[str]) -> tuple[float, float, int]:
 def jparchive(
     server: FaultServer, pages: int, concurrency: int, work: Path, rate: float = 0
 ) -> tuple[float, float, int]:
-    return run_child([
-        str(BIN / "jparchive"), "harvest", "--base-url", server.url, "--ids", f"1-{pages}",
-        "--rate", str(rate), "--concurrency", str(concurrency), "--data", str(work), "--no-progress",
-        "--contact", "benchmark@localhost",
-    ])  # fmt: skip
+    return run_child(
+        [
+            str(BIN / "jparchive"),
+            "harvest",
+            "--base-url",
+            server.url,
+            "--ids",
+            f"1-{pages}",
+            "--rate",
+            str(rate),
+            "--concurrency",
+            str(concurrency),
+            "--data",
+            str(work),
+            "--no-progress",
+            "--contact",
+            "benchmark@localhost",
+        ]
+    )
 
 
 def scrapy(
@@ -81,12 +95,33 @@ def scrapy(
 ) -> tuple[float, float, int]:
     spider = work / "spider.py"
     spider.write_text(SPIDER)
-    return run_child([
-        str(BIN / "scrapy"), "runspider", str(spider), "-a", f"base={server.url}", "-a", "first=1",
-        "-a", f"last={pages}", "-O", str(work / "items.jsonl"), "-s", f"CONCURRENT_REQUESTS={concurrency}",
-        "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", "DOWNLOAD_DELAY=0",
-        "-s", "ROBOTSTXT_OBEY=True", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False",
-    ])  # fmt: skip
+    return run_child(
+        [
+            str(BIN / "scrapy"),
+            "runspider",
+            str(spider),
+            "-a",
+            f"base={server.url}",
+            "-a",
+            "first=1",
+            "-a",
+            f"last={pages}",
+            "-O",
+            str(work / "items.jsonl"),
+            "-s",
+            f"CONCURRENT_REQUESTS={concurrency}",
+            "-s",
+            f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "ROBOTSTXT_OBEY=True",
+            "-s",
+            "LOG_LEVEL=WARNING",
+            "-s",
+            "TELNETCONSOLE_ENABLED=False",
+        ]
+    )
 
 
 def achieved_rate(server: FaultServer) -> float:
@@ -127,30 +162,31 @@ def main() -> int:
             rate_rows.append((rate, pages, achieved_rate(server)))
             print(f"--rate {rate}: {rate_rows[-1][2]:.3f}/s achieved", flush=True)
     ours, theirs = rows[0], rows[1]
-    table = (
-        f"""## Harvesting (`benchmarks/harvest_bench.py`)
-
-{args.pages} pages from a local asyncio server answering each after {args.latency * 1000:.0f} ms, concurrency
-{args.concurrency}; ideal wall time {ideal:.1f} s. Machine: {machine()} (server, client and Scrapy share it).
-
-| harvester | wall s | × ideal | CPU s | CPU ms/page | exit |
-|---|---:|---:|---:|---:|---:|
-"""
-        + "\n".join(
-            f"| {name} | {wall:.1f} | {wall / ideal:.2f} | {cpu:.1f} | {cpu * 1000 / args.pages:.2f} | {code} |"
+    lines = [
+        "## Harvesting (`benchmarks/harvest_bench.py`)",
+        "",
+        f"{args.pages} pages from a local asyncio server answering each after "
+        f"{args.latency * 1000:.0f} ms, concurrency {args.concurrency};",
+        f"ideal wall time {ideal:.1f} s.",
+        f"Machine: {machine()} (server, client and Scrapy share it).",
+        "",
+        "| harvester | wall s | × ideal | CPU s | CPU ms/page | exit |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {wall:.1f} | {wall / ideal:.2f} | {cpu:.1f} | "
+            f"{cpu * 1000 / args.pages:.2f} | {code} |"
             for name, wall, cpu, code in rows
-        )
-        + f"""
-
-jparchive writes gzip WARC 1.1 (request + response records, fsync per page) and its SQLite
-index; Scrapy writes JSON lines. CPU per page: jparchive {ours[2] / theirs[2]:.2f}× Scrapy's.
-
-| `--rate` | pages | achieved at the server | vs target |
-|---:|---:|---:|---:|
-"""
-        + "\n".join(f"| {r:g} | {n} | {a:.3f}/s | {a / r:.3f} |" for r, n, a in rate_rows)
-        + "\n"
-    )
+        ),
+        "",
+        "jparchive writes gzip WARC 1.1 (request + response records, fsync per page) and its",
+        "SQLite index; Scrapy writes JSON lines. CPU per page: jparchive "
+        f"{ours[2] / theirs[2]:.2f}× Scrapy's.",
+        "",
+        "| `--rate` | pages | achieved at the server | vs target |",
+        "|---:|---:|---:|---:|",
+        *(f"| {r:g} | {n} | {a:.3f}/s | {a / r:.3f} |" for r, n, a in rate_rows),
+    ]
+    table = "\n".join(lines) + "\n"
     print(table)
     if args.write:
         write_section("harvest", table)

@@ -10,6 +10,7 @@ a crash, a kill or a rate-limit stop fetches only what is not done yet.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import json
 import sys
@@ -34,6 +35,7 @@ from pipeline.policy import FetchPolicy
 from pipeline.progress import Progress
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_RATE_LIMITED = 0, 1, 2, 3
+MAX_QUEUED_WRITES = 64  # responses fetched but not yet on disk, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +123,32 @@ class _Job:
         self.store = store
         self.io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         self.robots: Protego | None = None
+        self.writes: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
 
     async def run_io(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run `fn` on the writer thread and wait for it."""
         return await asyncio.get_running_loop().run_in_executor(
             self.io, lambda: fn(*args, **kwargs)
         )
 
+    async def queue_io(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """Queue `fn` on the writer thread without waiting for it (order is kept: one thread).
+
+        Workers go on fetching while the disk catches up; at most MAX_QUEUED_WRITES wait,
+        and a write that failed is raised at the next call.
+        """
+        while self.writes and (self.writes[0].done() or len(self.writes) >= MAX_QUEUED_WRITES):
+            await asyncio.wrap_future(self.writes.popleft())  # raises what the write raised
+        self.writes.append(self.io.submit(fn, *args, **kwargs))
+
+    async def drain(self) -> None:
+        while self.writes:
+            await asyncio.wrap_future(self.writes.popleft())
+
     async def archive(self, ex: Exchange) -> None:
         ref = classify(ex.url)
         number = ref.number if ref.kind == "activity" else None
-        await self.run_io(self.store.write, ex, activity_id=number, kind=ref.kind)
+        await self.queue_io(self.store.write, ex, activity_id=number, kind=ref.kind)
 
     async def load_robots(self, fetcher: Fetcher) -> None:
         if not self.config.policy.obey_robots:
@@ -183,7 +201,8 @@ class _Job:
             return None
         result = await fetcher.get(item.url)
         state = DONE if result.ok else FAILED
-        await self.run_io(self.index.finish, item.url, state, result.status, result.error)
+        # queued after the item's WARC records on the same thread: done only once on disk
+        await self.queue_io(self.index.finish, item.url, state, result.status, result.error)
         return result
 
 
@@ -217,13 +236,27 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
             for item in todo:
                 queue.put_nowait(item)
             with Progress(len(todo), "harvest", config.progress) as progress:
-                workers = [job.work(fetcher, queue, progress) for _ in range(policy.concurrency)]
-                await asyncio.gather(*workers)
+                await _run_workers(job, fetcher, queue, progress, policy.concurrency)
     finally:
-        await job.run_io(store.close)
+        try:
+            await job.drain()  # everything fetched reaches the disk, whatever stopped us
+        finally:
+            await job.run_io(store.close)
         job.io.shutdown(wait=True)
         report.requests, report.retries, report.bytes = stats.requests, stats.retries, stats.bytes
         report.by_status, report.by_error = stats.by_status, stats.by_error
+
+
+async def _run_workers(
+    job: _Job, fetcher: Fetcher, queue: asyncio.Queue[QueueItem], progress: Progress, n: int
+) -> None:
+    """`n` workers over the queue; when one stops the run, the others are cancelled first."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(n):
+                group.create_task(job.work(fetcher, queue, progress))
+    except BaseExceptionGroup as stopped:
+        raise stopped.exceptions[0] from None  # the first error is why the run stopped
 
 
 def _policy_dict(policy: FetchPolicy) -> dict[str, Any]:
