@@ -11,6 +11,7 @@ import pytest
 from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES, MISSING_ID
 from tests.conftest import run_cli
+from tests.warcs import read_all, responses
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +69,11 @@ def test_rows_match_the_fixture_records(harvested: Path) -> None:
         assert row["source_url"].endswith(
             f"/CEAD/Countries.asp?ID={record.activity_id}&ActSyn=True"
         )
+
+
+def test_every_warc_reads_back_with_right_digests(harvested: Path) -> None:
+    records = read_all(harvested / "raw")
+    assert len(responses(records, "Countries.asp")) == len(ACTIVITIES) + 1
 
 
 def test_rerun_fetches_nothing_new(harvested: Path, fixture_server: FixtureServer) -> None:

@@ -36,6 +36,7 @@ def test_discover_finds_every_activity_and_logframe_once(
         for u in logframes
     )
     assert kinds["listing"] >= 20
+    assert len(read_all(tmp_path / "raw")) == 2 * sum(kinds.values()) + 1  # warcinfo, then pairs
     report = json.loads(next((tmp_path / "reports").glob("harvest-*.json")).read_text())
     assert report["discovered"]["activities"] == len(ACTIVITIES)
     assert report["discovered"]["logframes"] == 7

@@ -10,6 +10,7 @@ import pytest
 from pipeline.harvest import EXIT_OK, HarvestConfig, harvest
 from pipeline.policy import FetchPolicy
 from tests.servers import FaultServer
+from tests.warcs import read_all, responses
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,7 @@ def test_rate_and_concurrency_are_never_exceeded(
         )
         log = sorted(server.log, key=lambda r: r.start)
     assert report.exit_code == EXIT_OK and report.done == len(ids)
+    assert len(responses(read_all(tmp_path / "raw"), "Countries.asp")) == len(ids)
     assert max(r.in_flight for r in log) <= concurrency
     # never more than `concurrency` requests overlapping, from the server's own clock
     events = sorted([(r.start, 1) for r in log] + [(r.end, -1) for r in log])
