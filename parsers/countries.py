@@ -86,6 +86,22 @@ def country_code(name: str) -> str | None:
     return str(found.alpha_2)
 
 
+# English names for the codes pycountry does not have, or names otherwise.
+NAMES = {"XK": "Kosovo", "CS": "Serbia and Montenegro"}
+
+
+def english_name(code: str) -> str | None:
+    """The English short name of an ISO 3166-1 alpha-2 code (XK and CS included).
+
+    >>> english_name("RS"), english_name("XK")
+    ('Serbia', 'Kosovo')
+    """
+    if code in NAMES:
+        return NAMES[code]
+    found = pycountry.countries.get(alpha_2=code)
+    return str(found.name) if found else None
+
+
 def split_location(text: str) -> tuple[str | None, str | None]:
     """(city, country) of a Location value; either may be None.
 

@@ -30,6 +30,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
 from pipeline import rows as R
+from pipeline.catalogue import Catalogue
+from pipeline.datapackage import write_datapackage
 from pipeline.errors import BuildError, StoreError
 from pipeline.index import Capture, Index
 from pipeline.progress import Progress
@@ -151,6 +153,7 @@ class _Build:
         }
         self.payloads = _Payloads(config.data / "raw", index)
         self.report = BuildReport()
+        self.catalogue = Catalogue()
         self.filled: Counter[str] = Counter()
         self.issues: Counter[str] = Counter()
 
@@ -169,7 +172,9 @@ class _Build:
     def add(self, record: ActivityRecord, capture: Capture, aid: int) -> None:
         w = self.writers
         w["activities"].add([R.activity_row(record, capture)])
-        w["activity_countries"].add(R.country_rows(record, aid))
+        countries = R.country_rows(record, aid)
+        w["activity_countries"].add(countries)
+        self.catalogue.add(record, countries)
         w["activity_groups"].add(R.group_rows(record, aid))
         w["activity_people"].add(R.people_rows(record, aid))
         w["activity_links"].add(R.link_rows(record, aid))
@@ -188,6 +193,11 @@ class _Build:
         for capture in self.index.captures():
             self.writers["captures"].add([R.capture_row(capture)])
             self.report.captures += 1
+        c, w = self.catalogue, self.writers
+        w["programmes"].add(c.programme_rows())
+        w["project_purposes"].add(c.purpose_rows())
+        w["expected_results"].add(c.result_rows())
+        w["countries"].add(c.country_rows())
 
     def close(self) -> None:
         self.payloads.close()
@@ -241,6 +251,7 @@ def build(config: BuildConfig) -> BuildReport:
             shutil.rmtree(out, ignore_errors=True)  # the previous dataset stays as it was
             raise
         job.close()
+        write_datapackage(out, index)
     report = job.report
     report.output = str(swap_in(config.data, out))
     report.duration_s = round(time.monotonic() - started, 3)

@@ -7,6 +7,9 @@ Descriptions go into the schema metadata, the Data Package and the data dictiona
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 SCHEMA_VERSION = "1"
@@ -15,14 +18,54 @@ CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
 UTC_SECONDS = pa.timestamp("s", tz="UTC")
 
 
+def _pandas_column(name: str, dtype: pa.DataType) -> dict[str, object]:
+    """pandas metadata for a column: nullable ints and booleans come back as Int32/Int64 and
+    boolean, not float64 with NaN, in `pd.read_parquet` and every tool built on it."""
+    if pa.types.is_integer(dtype):
+        kinds = (f"int{dtype.bit_width}", f"Int{dtype.bit_width}")
+    elif pa.types.is_boolean(dtype):
+        kinds = ("bool", "boolean")
+    elif pa.types.is_date(dtype):
+        kinds = ("date", "object")
+    elif pa.types.is_timestamp(dtype):
+        return {
+            "name": name,
+            "field_name": name,
+            "pandas_type": "datetimetz",
+            "numpy_type": "datetime64[s]",
+            "metadata": {"timezone": "UTC"},
+        }
+    elif pa.types.is_dictionary(dtype):
+        kinds = ("categorical", "int32")
+    else:
+        kinds = ("unicode", "object")
+    return {
+        "name": name,
+        "field_name": name,
+        "pandas_type": kinds[0],
+        "numpy_type": kinds[1],
+        "metadata": None,
+    }
+
+
 def _table(columns: list[tuple[str, pa.DataType, bool, str]], description: str) -> pa.Schema:
     fields = [
         pa.field(name, dtype, nullable=nullable, metadata={"description": text})
         for name, dtype, nullable, text in columns
     ]
-    return pa.schema(
-        fields, metadata={"description": description, "schema_version": SCHEMA_VERSION}
-    )
+    pandas = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": [_pandas_column(name, dtype) for name, dtype, _, _ in columns],
+        "creator": {"library": "jparchive", "version": SCHEMA_VERSION},
+        "pandas_version": "2.2.0",
+    }
+    metadata = {
+        "description": description,
+        "schema_version": SCHEMA_VERSION,
+        "pandas": json.dumps(pandas),
+    }
+    return pa.schema(fields, metadata=metadata)
 
 
 ACTIVITIES = _table(
@@ -169,12 +212,113 @@ CAPTURES = _table(
     "Every capture in the archive",
 )
 
+PROGRAMMES = _table(
+    [
+        ("programme_code", CODE, False, "Joint programme code, e.g. PACO-Serbia"),
+        (
+            "programme_title",
+            pa.string(),
+            True,
+            "Title as activity pages give it (the most frequent)",
+        ),
+        ("programme_trans_id", pa.int32(), True, "TransID of its logframe page"),
+        ("first_activity_date", pa.date32(), True, "Earliest start date of its activities"),
+        ("last_activity_date", pa.date32(), True, "Latest end date of its activities"),
+        ("activity_count", pa.int32(), False, "Activities that name it"),
+    ],
+    "Joint programmes, as their activity pages describe them",
+)
+
+PROJECT_PURPOSES = _table(
+    [
+        (
+            "project_purpose_key",
+            pa.int32(),
+            False,
+            "Numeric tail of the purpose code (2005/DG1/JP/1624 → 1624)",
+        ),
+        ("programme_code", CODE, True, "Programme the purpose belongs to"),
+        ("project_purpose_number", CODE, True, "Number within the programme, e.g. 3"),
+        ("project_purpose_codes", pa.string(), False, "Every code written for it, '; '-separated"),
+        ("project_purpose_title", pa.string(), True, "Title (the most frequent)"),
+        ("activity_count", pa.int32(), False, "Activities under it"),
+    ],
+    "Project purposes of the joint programmes",
+)
+
+EXPECTED_RESULTS = _table(
+    [
+        ("project_purpose_key", pa.int32(), False, "Purpose the result belongs to"),
+        ("expected_result_number", CODE, False, "e.g. 3.1"),
+        ("expected_result_text", pa.string(), True, "Text (the most frequent)"),
+        ("activity_count", pa.int32(), False, "Activities aimed at it"),
+    ],
+    "Expected results of the joint programmes' purposes",
+)
+
+COUNTRIES = _table(
+    [
+        ("country_code", CODE, False, "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS)"),
+        ("country_name", pa.string(), False, "English short name"),
+        ("names_seen", pa.string(), False, "Every form of the name on the site, '; '-separated"),
+        ("activity_count", pa.int32(), False, "Activities for or in the country"),
+    ],
+    "Countries named on activity pages",
+)
+
 TABLES: dict[str, pa.Schema] = {
     "activities": ACTIVITIES,
+    "programmes": PROGRAMMES,
+    "project_purposes": PROJECT_PURPOSES,
+    "expected_results": EXPECTED_RESULTS,
+    "countries": COUNTRIES,
     "activity_countries": ACTIVITY_COUNTRIES,
     "activity_groups": ACTIVITY_GROUPS,
     "activity_people": ACTIVITY_PEOPLE,
     "activity_links": ACTIVITY_LINKS,
     "parse_issues": PARSE_ISSUES,
     "captures": CAPTURES,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    refs: tuple[str, ...]
+
+
+# Primary keys (None: no key) and foreign keys, per table: the Data Package, the data
+# dictionary and the integrity tests all read them from here.
+PRIMARY_KEYS: dict[str, tuple[str, ...] | None] = {
+    "activities": ("activity_id",),
+    "programmes": ("programme_code",),
+    "project_purposes": ("project_purpose_key",),
+    "expected_results": ("project_purpose_key", "expected_result_number"),
+    "countries": ("country_code",),
+    "activity_countries": ("activity_id", "country_code", "role"),
+    "activity_groups": ("activity_id", "group", "name"),
+    "activity_people": ("activity_id", "role", "name"),
+    "activity_links": ("activity_id", "url"),
+    "captures": ("capture_id",),
+    "parse_issues": None,
+}
+_ACTIVITY = ForeignKey(("activity_id",), "activities", ("activity_id",))
+FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
+    "activities": (
+        ForeignKey(("programme_code",), "programmes", ("programme_code",)),
+        ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),
+    ),
+    "project_purposes": (ForeignKey(("programme_code",), "programmes", ("programme_code",)),),
+    "expected_results": (
+        ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),
+    ),
+    "activity_countries": (
+        _ACTIVITY,
+        ForeignKey(("country_code",), "countries", ("country_code",)),
+    ),
+    "activity_groups": (_ACTIVITY,),
+    "activity_people": (_ACTIVITY,),
+    "activity_links": (_ACTIVITY,),
+    "parse_issues": (_ACTIVITY,),
 }

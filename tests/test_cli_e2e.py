@@ -17,8 +17,20 @@ from tests.warcs import read_all, responses
 @pytest.fixture(scope="module")
 def harvested(tmp_path_factory: pytest.TempPathFactory, fixture_server: FixtureServer) -> Path:
     data = tmp_path_factory.mktemp("e2e") / "data"
-    result = run_cli("harvest", "--base-url", fixture_server.url, "--ids", f"@{SITE / 'ids.txt'}",
-                     "--rate", "100", "--concurrency", "4", "--data", str(data), "--no-progress")  # fmt: skip
+    result = run_cli(
+        "harvest",
+        "--base-url",
+        fixture_server.url,
+        "--ids",
+        f"@{SITE / 'ids.txt'}",
+        "--rate",
+        "100",
+        "--concurrency",
+        "4",
+        "--data",
+        str(data),
+        "--no-progress",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(ACTIVITIES) + 1} done, 0 failed" in result.stdout
     result = run_cli("build", "--data", str(data), "--no-progress")
@@ -77,8 +89,18 @@ def test_every_warc_reads_back_with_right_digests(harvested: Path) -> None:
 
 
 def test_rerun_fetches_nothing_new(harvested: Path, fixture_server: FixtureServer) -> None:
-    result = run_cli("harvest", "--base-url", fixture_server.url, "--ids", "18356", "--rate", "100",
-                     "--data", str(harvested), "--no-progress")  # fmt: skip
+    result = run_cli(
+        "harvest",
+        "--base-url",
+        fixture_server.url,
+        "--ids",
+        "18356",
+        "--rate",
+        "100",
+        "--data",
+        str(harvested),
+        "--no-progress",
+    )
     assert result.returncode == 0
     assert "1 requests" in result.stdout  # robots.txt only: the activity is done already
 

@@ -19,8 +19,19 @@ from tests.warcs import read_all
 def test_discover_finds_every_activity_and_logframe_once(
     tmp_path: Path, fixture_server: FixtureServer
 ) -> None:
-    result = run_cli("harvest", "--base-url", fixture_server.url, "--discover", "--rate", "0",
-                     "--concurrency", "4", "--data", str(tmp_path), "--no-progress")  # fmt: skip
+    result = run_cli(
+        "harvest",
+        "--base-url",
+        fixture_server.url,
+        "--discover",
+        "--rate",
+        "0",
+        "--concurrency",
+        "4",
+        "--data",
+        str(tmp_path),
+        "--no-progress",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     db = sqlite3.connect(tmp_path / "raw" / "index.sqlite3")
     kinds = Counter(kind for (kind,) in db.execute("SELECT kind FROM captures"))
@@ -44,8 +55,20 @@ def test_discover_finds_every_activity_and_logframe_once(
 
 def test_failures_exit_1_are_listed_and_reported(tmp_path: Path) -> None:
     with FaultServer({2: Fail(status=503, times=99)}) as server:
-        result = run_cli("harvest", "--base-url", server.url, "--ids", "1-3", "--rate", "0", "--retries", "1",
-                         "--data", str(tmp_path), "--no-progress")  # fmt: skip
+        result = run_cli(
+            "harvest",
+            "--base-url",
+            server.url,
+            "--ids",
+            "1-3",
+            "--rate",
+            "0",
+            "--retries",
+            "1",
+            "--data",
+            str(tmp_path),
+            "--no-progress",
+        )
         url = f"{server.url}/CEAD/Countries.asp?ID=2&ActSyn=True"
     assert result.returncode == 1
     assert f"  failed: {url}: HTTP 503 after 2 attempts\n" in result.stdout
