@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types unit fixtures bench clean
+.PHONY: demo test lint types unit fixtures docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 # Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
+docs: $(STAMP)
+	$(BIN)/python -m pipeline.docs
+
 fixtures: $(STAMP)
 	$(BIN)/python -m pipeline.fixtures.render fixtures/site
 

@@ -61,6 +61,12 @@ class BuildReport:
     output: str = ""
     report_path: str = ""
 
+    def details(self) -> str:
+        """Fill rates and parse issues, for the printed summary."""
+        rates = ", ".join(f"{name} {share:.0%}" for name, share in self.fill_rates.items())
+        issues = ", ".join(f"{name} {n}" for name, n in self.issues_by_field.items()) or "none"
+        return f"fields filled (share of activities): {rates}\nparse issues by field: {issues}"
+
     def summary(self) -> str:
         return (
             f"build: {self.pages_parsed} pages parsed, {self.activities} activities, "

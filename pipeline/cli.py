@@ -237,6 +237,7 @@ def build(data: Path, progress: bool | None) -> None:
 
     report = run(BuildConfig(data=data, progress=progress))
     click.echo(report.summary())
+    click.echo(report.details())
     click.echo(f"report: {report.report_path}")
 
 
@@ -258,3 +259,86 @@ def parse(sources: tuple[str, ...], fmt: str) -> None:
     for record in parse_sources(sources):
         text = json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 1)
         click.echo(text)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+
+
+@main.command()
+@click.argument("query")
+@format_option
+@data_option
+@expected_errors
+def sql(query: str, fmt: str, data: Path) -> None:
+    """Run a DuckDB SQL query over the tables (each table is a view of its name).
+
+    \b
+    Example: activities on cybercrime in Serbia in 2007, with their experts
+      jparchive sql "SELECT a.activity_id, a.start_date, a.title,
+                            string_agg(p.name, ', ' ORDER BY p.name) AS experts
+                     FROM activities a
+                     LEFT JOIN activity_people p ON p.activity_id = a.activity_id
+                                                AND p.role = 'expert'
+                     WHERE a.activity_id IN (SELECT activity_id FROM activity_countries
+                                             WHERE country_code = 'RS')
+                       AND year(a.start_date) = 2007 AND a.title ILIKE '%cybercrime%'
+                     GROUP BY ALL ORDER BY a.start_date"
+
+    Tables: activities, programmes, project_purposes, expected_results, countries,
+    activity_countries, activity_groups, activity_people, activity_links, captures,
+    parse_issues (see docs/data-dictionary.md).
+    """
+    from pipeline.query import render, run_sql
+
+    click.echo(render(run_sql(data, query), fmt))
+
+
+@main.command()
+@click.argument("terms", nargs=-1, required=True, metavar="TEXT...")
+@click.option("--country", metavar="CODE", help="ISO 3166-1 alpha-2 code, e.g. RS (Kosovo: XK).")
+@click.option("--programme", metavar="CODE", help="Joint programme code, e.g. PACO-Serbia.")
+@click.option(
+    "--from", "year_from", type=int, metavar="YEAR", help="Activities ending in or after YEAR."
+)
+@click.option(
+    "--to", "year_to", type=int, metavar="YEAR", help="Activities starting in or before YEAR."
+)
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@format_option
+@data_option
+@expected_errors
+def search(
+    terms: tuple[str, ...],
+    country: str | None,
+    programme: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    limit: int,
+    fmt: str,
+    data: Path,
+) -> None:
+    """Find activities whose title, description or synopsis contain every TEXT.
+
+    \b
+    Example:
+      jparchive search cybercrime --country RS --from 2007 --to 2007
+    """
+    from pipeline.query import render
+    from pipeline.query import search as run
+
+    result = run(
+        data,
+        list(terms),
+        country=country,
+        programme=programme,
+        year_from=year_from,
+        year_to=year_to,
+        limit=limit,
+    )
+    click.echo(render(result, fmt))

@@ -15,7 +15,7 @@ import pyarrow as pa
 SCHEMA_VERSION = "1"
 
 CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
-UTC_SECONDS = pa.timestamp("s", tz="UTC")
+UTC_TIME = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit: ms is what is stored
 
 
 def _pandas_column(name: str, dtype: pa.DataType) -> dict[str, object]:
@@ -32,7 +32,7 @@ def _pandas_column(name: str, dtype: pa.DataType) -> dict[str, object]:
             "name": name,
             "field_name": name,
             "pandas_type": "datetimetz",
-            "numpy_type": "datetime64[s]",
+            "numpy_type": "datetime64[ms]",
             "metadata": {"timezone": "UTC"},
         }
     elif pa.types.is_dictionary(dtype):
@@ -130,7 +130,7 @@ ACTIVITIES = _table(
         ("synopsis_last_modified", pa.date32(), True, "Last Modified of the synopsis part"),
         ("issue_count", pa.int32(), False, "Number of parse issues (see parse_issues)"),
         ("source_url", pa.string(), False, "URL of the capture the row was parsed from"),
-        ("captured_at", UTC_SECONDS, False, "When that capture was made (UTC)"),
+        ("captured_at", UTC_TIME, False, "When that capture was made (UTC)"),
         ("source", CODE, False, "site, wayback or warc"),
         ("payload_digest", pa.string(), False, "sha1:base32 digest of the captured payload"),
         ("parser_version", CODE, False, "Version of the parser that read the page"),
@@ -198,7 +198,7 @@ CAPTURES = _table(
         ("url", pa.string(), False, "URL requested"),
         ("activity_id", pa.int64(), True, "Activity the URL shows, if any"),
         ("kind", CODE, False, "activity, logframe, listing, other"),
-        ("captured_at", UTC_SECONDS, False, "When (UTC)"),
+        ("captured_at", UTC_TIME, False, "When (UTC)"),
         ("source", CODE, False, "site, wayback or warc"),
         ("source_ref", pa.string(), True, "Wayback URL, or source WARC file and offset"),
         ("status", pa.int32(), False, "HTTP status"),
@@ -308,6 +308,7 @@ FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
     "activities": (
         ForeignKey(("programme_code",), "programmes", ("programme_code",)),
         ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),
+        ForeignKey(("location_country_code",), "countries", ("country_code",)),
     ),
     "project_purposes": (ForeignKey(("programme_code",), "programmes", ("programme_code",)),),
     "expected_results": (
