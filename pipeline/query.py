@@ -70,7 +70,8 @@ def search_sql(
     """The search's SQL and its bound parameters (the SQL holds no user text)."""
     if not any(t.strip() for t in terms):
         raise ConfigError("search: give at least one word to look for")
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for term in (t for t in terms if t.strip()):
         ors = " OR ".join(f"strpos(lower(coalesce(a.{c}, '')), lower(?)) > 0" for c in TEXT_COLUMNS)
         where.append(f"({ors})")

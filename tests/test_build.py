@@ -167,7 +167,7 @@ def test_an_interrupted_build_leaves_the_previous_dataset(
     shutil.copytree(archive / "raw", data / "raw")
     build(BuildConfig(data=data, progress=False))
     before = {p.name: p.read_bytes() for p in (data / "parquet").iterdir()}
-    real, calls = build_module.parse_activity, []
+    real, calls = build_module.parse_activity, []  # type: ignore[attr-defined]
 
     def parse_then_stop(*args: object, **kwargs: object) -> object:
         calls.append(1)

@@ -89,7 +89,8 @@ def roundtrip(name: str, rows: list[dict[str, object]]) -> list[dict[str, object
     buffer = io.BytesIO()
     pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[name]), buffer)
     buffer.seek(0)
-    return pq.read_table(buffer).to_pylist()
+    back: list[dict[str, object]] = pq.read_table(buffer).to_pylist()
+    return back
 
 
 @settings(max_examples=150, deadline=None)
