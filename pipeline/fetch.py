@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ class FetchStats:
     retries: int = 0
     bytes: int = 0
     throttled_in_a_row: int = 0
+    throttled_since: float | None = None  # monotonic time of the streak's first 429/503
     by_status: dict[str, int] = field(default_factory=dict)
     by_error: dict[str, int] = field(default_factory=dict)
 
@@ -58,6 +60,13 @@ class FetchStats:
             self.by_status[key] = self.by_status.get(key, 0) + 1
         if outcome.error is not None:
             self.by_error[outcome.error] = self.by_error.get(outcome.error, 0) + 1
+
+
+def limiter_key(url: str) -> str:
+    """One clock per host, and a separate one for a host's CDX API (paced on its own)."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    return f"{host}/cdx" if parts.path.startswith("/cdx/") else host
 
 
 def _error_kind(exc: Exception) -> str:
@@ -89,17 +98,25 @@ class Fetcher:
         self._sleep = sleep
 
     def limiter(self, url: str) -> HostLimiter:
-        host = urlsplit(url).netloc.lower()
-        if host not in self.limiters:
-            self.limiters[host] = HostLimiter(self.policy.interval)
-        return self.limiters[host]
+        key = limiter_key(url)
+        if key not in self.limiters:
+            self.limiters[key] = HostLimiter(self.policy.interval)
+        return self.limiters[key]
 
     async def _attempt(self, url: str) -> tuple[Outcome, Exchange | None]:
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "identity"}
         started = datetime.now(UTC)
+        limiter = self.limiter(url)
+
+        async def trace(event: str, info: dict[str, object]) -> None:
+            if event == "http11.send_request_headers.started":
+                limiter.sent()
+
         try:
             async with asyncio.timeout(self.policy.read_timeout):
-                async with self.client.stream("GET", url, headers=headers) as resp:
+                async with self.client.stream(
+                    "GET", url, headers=headers, extensions={"trace": trace}
+                ) as resp:
                     body, truncated = await self._read_body(resp)
         except (httpx.HTTPError, TimeoutError, OSError) as exc:
             return Outcome(error=_error_kind(exc)), None
@@ -136,14 +153,21 @@ class Fetcher:
     def _note_throttle(self, outcome: Outcome, url: str) -> None:
         if outcome.status in THROTTLE_STATUSES:
             self.stats.throttled_in_a_row += 1
-            if self.stats.throttled_in_a_row >= self.policy.max_throttled:
+            if self.stats.throttled_since is None:
+                self.stats.throttled_since = time.monotonic()
+            lasting = time.monotonic() - self.stats.throttled_since
+            limit = self.policy.give_up_after
+            if self.stats.throttled_in_a_row >= self.policy.max_throttled or (
+                limit is not None and lasting > limit
+            ):
                 raise RateLimited(
-                    f"{self.stats.throttled_in_a_row} answers in a row were 429/503 "
-                    f"(last: GET {url}); "
+                    f"{self.stats.throttled_in_a_row} answers in a row were 429/503 over "
+                    f"{lasting:.0f}s (last: GET {url}); "
                     "stopped so the server does not block us; rerun later to resume"
                 )
         elif outcome.status is not None:
             self.stats.throttled_in_a_row = 0
+            self.stats.throttled_since = None
 
     def _redirect(
         self, url: str, exchange: Exchange, seen: set[str]

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from pipeline import __version__
+from pipeline import __version__, wayback
 from pipeline.archive import Exchange, WarcStore
 from pipeline.discover import discover
 from pipeline.errors import ConfigError, RateLimited
@@ -33,6 +33,8 @@ from pipeline.ids import activity_url, classify
 from pipeline.index import DONE, FAILED, SKIPPED, Index, QueueItem
 from pipeline.policy import FetchPolicy
 from pipeline.progress import Progress
+from pipeline.warc_import import import_warcs
+from pipeline.wayback import WaybackOptions
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_RATE_LIMITED = 0, 1, 2, 3
 MAX_QUEUED_WRITES = 64  # responses fetched but not yet on disk, at most
@@ -47,13 +49,22 @@ class HarvestConfig:
     discover: bool = False
     command_line: str = ""
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    source: str = "site"  # "site" (or a mirror), "wayback", "warc"
+    wayback: WaybackOptions = field(default_factory=WaybackOptions)
+    files: tuple[Path, ...] = ()  # WARC/ARC files to import, for the "warc" source
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.base_url)
+        url = self.wayback.wayback_url if self.source == "wayback" else self.base_url
+        parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"--base-url {self.base_url!r} is not an http(s) URL with a host")
-        if not self.ids and not self.discover:
+            flag = "--wayback-url" if self.source == "wayback" else "--base-url"
+            raise ConfigError(f"{flag} {url!r} is not an http(s) URL with a host")
+        if self.source == "site" and not self.ids and not self.discover:
             raise ConfigError("nothing to harvest: give --ids SPEC or --discover")
+        if self.source == "warc" and not self.files:
+            raise ConfigError("--source warc: give the WARC or ARC files to import")
+        if self.source not in ("site", "wayback", "warc"):
+            raise ConfigError(f"--source {self.source!r}: use site, wayback or warc")
 
     @property
     def raw(self) -> Path:
@@ -61,7 +72,8 @@ class HarvestConfig:
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.base_url).hostname or "").lower()
+        url = self.wayback.wayback_url if self.source == "wayback" else self.base_url
+        return (urlsplit(url).hostname or "").lower()
 
 
 @dataclass(slots=True)
@@ -107,6 +119,7 @@ def warcinfo(config: HarvestConfig) -> dict[str, str]:
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "isPartOf": config.base_url,
+        "source": config.source,
         "command-line": config.command_line or " ".join(sys.argv),
         "operator": config.policy.contact,
         "http-header-user-agent": config.policy.user_agent,
@@ -124,6 +137,7 @@ class _Job:
         self.io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         self.robots: Protego | None = None
         self.writes: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
+        self.cdx_digests: dict[str, str] = {}  # Wayback replay URL → the CDX's payload digest
 
     async def run_io(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run `fn` on the writer thread and wait for it."""
@@ -146,6 +160,8 @@ class _Job:
             await asyncio.wrap_future(self.writes.popleft())
 
     async def archive(self, ex: Exchange) -> None:
+        if self.config.source == "wayback":
+            ex = wayback.with_digest(wayback.as_capture(ex), self.cdx_digests.get(ex.url))
         ref = classify(ex.url)
         number = ref.number if ref.kind == "activity" else None
         await self.queue_io(self.store.write, ex, activity_id=number, kind=ref.kind)
@@ -179,6 +195,19 @@ class _Job:
             "failures": [{"url": u, "error": e} for u, e in found.failures],
         }
 
+    async def from_wayback(self, fetcher: Fetcher) -> dict[str, Any]:
+        """Queue the captures the CDX API lists; its answers are cached in the index."""
+        options = self.config.wayback
+        wayback.cdx_limiter(fetcher, options)
+
+        async def index_call(name: str, *args: Any) -> Any:
+            return await self.run_io(getattr(self.index, name), *args)
+
+        ids = set(self.config.ids) if self.config.ids else None
+        items, summary = await wayback.discover(fetcher, index_call, options, ids)
+        await self.run_io(self.index.enqueue, items)
+        return summary
+
     def allowed(self, url: str) -> bool:
         return self.robots is None or self.robots.can_fetch(url, self.config.policy.user_agent)
 
@@ -200,6 +229,9 @@ class _Job:
             )
             return None
         result = await fetcher.get(item.url)
+        if result.ok and result.final_url == item.url and item.url in self.cdx_digests:
+            # the bytes must be the capture the CDX listed; if not, say so (they are archived)
+            result.error = wayback.digest_problem(result.body, self.cdx_digests[item.url])
         state = DONE if result.ok else FAILED
         # queued after the item's WARC records on the same thread: done only once on disk
         await self.queue_io(self.index.finish, item.url, state, result.status, result.error)
@@ -216,8 +248,13 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
     job = _Job(config, index, store)
     stats = FetchStats()
     policy = config.policy
-    allowed = policy.allowed_hosts or frozenset({config.host})
-    policy = FetchPolicy(**{**_policy_dict(policy), "allowed_hosts": allowed})
+    settings = {
+        **_policy_dict(policy),
+        "allowed_hosts": policy.allowed_hosts or frozenset({config.host}),
+    }
+    if config.source == "wayback":  # one connection; give up on 429s after a minute
+        settings.update(concurrency=1, give_up_after=policy.give_up_after or 60.0)
+    policy = FetchPolicy(**settings)
     limits = httpx.Limits(
         max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
     )
@@ -227,11 +264,15 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
             limits=limits, timeout=timeout, follow_redirects=False
         ) as client:
             fetcher = Fetcher(client, policy, job.archive, stats)
-            await job.load_robots(fetcher)
-            if config.discover:
-                report.discovered = await job.discover(fetcher)
-            await job.run_io(index.enqueue, _queue_items(config))
+            if config.source == "wayback":  # the original site's robots.txt does not apply
+                report.discovered = await job.from_wayback(fetcher)
+            else:
+                await job.load_robots(fetcher)
+                if config.discover:
+                    report.discovered = await job.discover(fetcher)
+                await job.run_io(index.enqueue, _queue_items(config))
             todo = await job.run_io(index.pending)
+            job.cdx_digests = {i.url: json.loads(i.meta)["digest"] for i in todo if i.meta}
             queue: asyncio.Queue[QueueItem] = asyncio.Queue()
             for item in todo:
                 queue.put_nowait(item)
@@ -294,7 +335,12 @@ def harvest(config: HarvestConfig) -> HarvestReport:
     )
     with Index(config.raw / "index.sqlite3") as index:
         try:
-            asyncio.run(_harvest(config, index, report))
+            if config.source == "warc":
+                import_warcs(
+                    config.files, index, WarcStore(config.raw, index, warcinfo(config)), report
+                )
+            else:
+                asyncio.run(_harvest(config, index, report))
         except RateLimited as exc:
             report.stopped, report.exit_code = str(exc), EXIT_RATE_LIMITED
         _finish_report(index, report)

@@ -44,8 +44,10 @@ CREATE TABLE IF NOT EXISTS queue(
     attempts INTEGER NOT NULL DEFAULT 0,
     status INTEGER,
     error TEXT,
-    updated_at TEXT
+    updated_at TEXT,
+    meta TEXT
 );
+CREATE TABLE IF NOT EXISTS cdx_cache(query TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS warc_files(name TEXT PRIMARY KEY, closed INTEGER NOT NULL DEFAULT 0);
 """
 
@@ -86,6 +88,7 @@ class QueueItem:
     attempts: int
     status: int | None
     error: str | None
+    meta: str | None = None  # JSON: what a source knows of the item (the CDX digest, ...)
 
 
 class Index:
@@ -100,6 +103,9 @@ class Index:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
+            if "meta" not in columns:  # an index from before the Wayback source
+                self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"index {path} cannot be opened: {exc}; move it aside to start over"
@@ -156,21 +162,24 @@ class Index:
         return Capture(**data)
 
     # --- queue ------------------------------------------------------------------------------
-    def enqueue(self, items: Iterable[tuple[str, str, int | None]]) -> int:
-        """Add (url, kind, number) items not seen before; failed ones go back to pending."""
+    def enqueue(
+        self, items: Iterable[tuple[str, str, int | None] | tuple[str, str, int | None, str]]
+    ) -> int:
+        """Add (url, kind, number[, meta]) items not seen before; failed ones go back to pending."""
         with self.db:
             self.db.execute("BEGIN")
             before = self.db.total_changes
             self.db.executemany(
-                "INSERT OR IGNORE INTO queue(url, kind, number, state) VALUES (?, ?, ?, 'pending')",
-                items,
+                "INSERT OR IGNORE INTO queue(url, kind, number, state, meta) "
+                "VALUES (?, ?, ?, 'pending', ?)",
+                [(*item[:3], item[3] if len(item) > 3 else None) for item in items],
             )
             self.db.execute("UPDATE queue SET state = 'pending' WHERE state = 'failed'")
             return self.db.total_changes - before
 
     def pending(self) -> list[QueueItem]:
         cur = self.db.execute(
-            "SELECT url, kind, number, state, attempts, status, error FROM queue "
+            "SELECT url, kind, number, state, attempts, status, error, meta FROM queue "
             "WHERE state = 'pending' ORDER BY kind, number, url"
         )
         return [QueueItem(*row) for row in cur]
@@ -195,6 +204,24 @@ class Index:
             "UPDATE queue SET state = ?, status = ?, error = ?, updated_at = datetime('now') "
             "WHERE url = ?",
             (state, status, error, url),
+        )
+
+    def state(self, url: str) -> str | None:
+        row = self.db.execute("SELECT state FROM queue WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def meta(self, url: str) -> str | None:
+        row = self.db.execute("SELECT meta FROM queue WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    # --- CDX answers, kept so that a rerun does not ask again ---------------------------------
+    def cdx_get(self, query: str) -> bytes | None:
+        row = self.db.execute("SELECT body FROM cdx_cache WHERE query = ?", (query,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def cdx_put(self, query: str, body: bytes) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO cdx_cache(query, body) VALUES (?, ?)", (query, body)
         )
 
     # --- WARC files ---------------------------------------------------------------------------

@@ -45,6 +45,9 @@ class FetchPolicy:
     max_redirects: int = 5
     # After this many 429/503 answers in a row the run stops, resumable (exit 3).
     max_throttled: int = 20
+    # ... or when they have gone on this many seconds (the Wayback source sets 60: the
+    # Internet Archive blocks addresses that keep going).
+    give_up_after: float | None = None
     # Hosts we may fetch from; redirects elsewhere are recorded, not followed.
     allowed_hosts: frozenset[str] = field(default_factory=frozenset)
     # Who we are, with a contact, so an operator can reach us instead of blocking us.
@@ -160,6 +163,12 @@ class HostLimiter:
             self._last, self._next = start, start + self.interval * self.slowdown
         if start > now:
             await self._sleep(start - now)
+
+    def sent(self) -> None:
+        """The request really left now (after opening a connection, say): space from here,
+        so that the server, not only the client, sees the interval kept."""
+        now = self._clock()
+        self._last, self._next = now, max(self._next, now + self.interval * self.slowdown)
 
     def hold_off(self, seconds: float) -> None:
         """No request starts for `seconds` (a Retry-After from the server)."""

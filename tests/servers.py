@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
 from pipeline.fixtures.render import render_activity
@@ -127,6 +128,7 @@ class FaultServer:
     behaviours: dict[int, Behaviour] = field(default_factory=dict)
     robots: str = "User-agent: *\nDisallow: /private/\n"
     latency: float = 0.0  # seconds before every answer
+    listen_port: int = 0  # 0: any free port
 
     def __post_init__(self) -> None:
         self.log: list[RequestLog] = []
@@ -140,7 +142,7 @@ class FaultServer:
         self.port = 0
 
     # --- lifecycle ------------------------------------------------------------------------------
-    def __enter__(self) -> FaultServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         self._ready.wait(10)
         return self
@@ -160,7 +162,7 @@ class FaultServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        server = await asyncio.start_server(self._connection, "127.0.0.1", 0)
+        server = await asyncio.start_server(self._connection, "127.0.0.1", self.listen_port)
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -246,3 +248,95 @@ class FaultServer:
         behaviour = self.behaviours.get(aid)
         answer = await behaviour.answer(self, n, aid) if behaviour else None
         return answer or (200, {"Content-Type": "text/html"}, self.page(aid))
+
+
+@dataclass
+class Capture:
+    """One capture in the fake Wayback Machine: what the CDX lists and what `id_` replays."""
+
+    timestamp: str
+    original: str
+    body: bytes
+    status: str = "200"  # "-" for a revisit row
+    digest: str | None = None  # None: the body's own SHA-1; set it to lie
+
+    @property
+    def cdx_digest(self) -> str:
+        import base64
+        import hashlib
+
+        return self.digest or base64.b32encode(hashlib.sha1(self.body).digest()).decode()
+
+
+@dataclass
+class FakeWayback(FaultServer):
+    """CDX API with paging and resume keys, `id_` replay, 429 bursts, lying digests."""
+
+    captures: list[Capture] = field(default_factory=list)
+    page_size: int = 3  # rows per CDX page, whatever `limit` asks, so that paging happens
+    throttle_replays: int = 0  # the first N replay requests get 429 + Retry-After
+    throttle_cdx: int = 0
+    retry_after: str = "1"
+
+    def kind_of(self, target: str) -> str:
+        return "cdx" if target.startswith("/cdx/") else "replay" if "id_/" in target else "other"
+
+    async def _answer(
+        self, target: str, aid: int | None, n: int
+    ) -> tuple[int, dict[str, str], bytes]:
+        kind = self.kind_of(target)
+        seen = sum(1 for r in self.log if self.kind_of(r.target) == kind)
+        limit = (
+            self.throttle_cdx if kind == "cdx" else self.throttle_replays if kind == "replay" else 0
+        )
+        if seen <= limit:
+            return (
+                429,
+                {"Retry-After": self.retry_after, "Content-Type": "text/plain"},
+                b"Too Many Requests",
+            )
+        if kind == "cdx":
+            return self._cdx(target)
+        if kind == "replay":
+            return self._replay(target)
+        return 404, {"Content-Type": "text/plain"}, b"not here"
+
+    def _cdx(self, target: str) -> tuple[int, dict[str, str], bytes]:
+        import json as _json
+
+        query = dict(parse_qsl(urlsplit(target).query))
+        prefix = query["url"]
+        rows = sorted(
+            (c for c in self.captures if c.original.split("://", 1)[1].startswith(prefix)),
+            key=lambda c: (c.original, c.timestamp),
+        )
+        start = int(query.get("resumeKey", "0"))
+        page = rows[start : start + self.page_size]
+        fields = query["fl"].split(",")
+        out: list[list[str]] = [fields]
+        for c in page:
+            values = {
+                "urlkey": c.original.lower(),
+                "timestamp": c.timestamp,
+                "original": c.original,
+                "mimetype": "warc/revisit" if c.status == "-" else "text/html",
+                "statuscode": c.status,
+                "digest": c.cdx_digest,
+                "length": str(len(c.body)),
+            }
+            out.append([values[f] for f in fields])
+        if start + self.page_size < len(rows):
+            out += [[], [str(start + self.page_size)]]
+        return 200, {"Content-Type": "application/json"}, _json.dumps(out).encode()
+
+    def _replay(self, target: str) -> tuple[int, dict[str, str], bytes]:
+        stamp, original = target.split("/web/", 1)[1].split("id_/", 1)
+        for c in self.captures:
+            if c.timestamp == stamp and c.original == original and c.status == "200":
+                headers = {
+                    "Content-Type": "text/html",
+                    "Memento-Datetime": "x",
+                    "X-Archive-Src": "fake.warc.gz",
+                }
+                return 200, headers, c.body
+        return 404, {"Content-Type": "text/plain"}, b"not in the archive"

@@ -162,3 +162,17 @@ def test_crawl_delay_learnt_after_a_request_applies_to_the_next_one() -> None:
 
     asyncio.run(go())
     assert clock.sleeps == [pytest.approx(0.3)]
+
+
+def test_spacing_counts_from_when_the_request_really_left() -> None:
+    clock = FakeClock()
+    limiter = HostLimiter(0.25, clock, clock.sleep)
+
+    async def go() -> None:
+        await limiter.wait()  # released at 100.0
+        clock.now += 0.016  # opening the connection takes 16 ms
+        limiter.sent()
+        await limiter.wait()
+
+    asyncio.run(go())
+    assert clock.now == pytest.approx(100.266)  # 0.25 s after the request left, not after release

@@ -1,0 +1,131 @@
+"""`harvest --source warc FILE...`: import the site's pages from existing WARC or ARC files.
+
+Institutions crawled the site themselves; their files hold its activity and logframe
+pages among much else. Every response (or revisit) whose target URL is such a page is
+copied into this archive as a capture of its own, with the same canonical URLs and
+index as a direct harvest, its `WARC-Date` kept, and provenance headers naming the
+source file and offset. Each imported record is noted in the queue
+(`warc:<file>#<offset>`), so importing the same file again adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from pipeline.archive import Exchange, WarcStore, payload_digest
+from pipeline.errors import ConfigError, StoreError
+from pipeline.ids import classify
+from pipeline.index import DONE, FAILED, Index
+
+PAGE_KINDS = ("activity", "logframe")
+# Framing that the payload no longer has once warcio has undone it.
+_UNDONE = {
+    "transfer-encoding": "X-Archive-Orig-Transfer-Encoding",
+    "content-encoding": "X-Archive-Orig-Content-Encoding",
+}
+
+
+def warc_date(value: str | None) -> datetime:
+    """A WARC-Date (or ARC date) as a UTC datetime; the epoch when it is missing."""
+    if not value:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    text = value.rstrip("Z").replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y%m%d%H%M%S"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _exchange(record: Any, body: bytes, path: Path, offset: int) -> Exchange:
+    http = record.http_headers
+    headers = [(_UNDONE.get(k.lower(), k), v) for k, v in http.headers] if http else []
+    status = int(http.get_statuscode() or 0) if http else 200
+    reason = http.statusline.split(" ", 1)[1] if http and " " in http.statusline else ""
+    return Exchange(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=status,
+        reason=reason,
+        response_headers=headers,
+        body=body,
+        fetched_at=warc_date(record.rec_headers.get_header("WARC-Date")),
+        http_version=http.protocol or "HTTP/1.1" if http else "HTTP/1.1",
+        source="warc",
+        source_ref=f"{path}#offset={offset}",
+        warc_headers={
+            "WARC-Source-URI": path.resolve().as_uri(),
+            "WARC-Source-Offset": str(offset),
+        },
+    )
+
+
+class _Import:
+    def __init__(self, index: Index, store: WarcStore) -> None:
+        self.index, self.store = index, store
+        self.payloads: dict[str, bytes] = {}  # digest → payload, for revisits in the source
+        self.imported = self.skipped = self.other = 0
+
+    def record(self, record: Any, records: ArchiveIterator, path: Path) -> None:
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        ref = classify(uri)
+        if record.rec_type not in ("response", "revisit") or ref.kind not in PAGE_KINDS:
+            self.other += 1
+            return
+        body = record.content_stream().read()  # first: asking the offset reads to the end
+        offset = records.get_record_offset()
+        key = f"warc:{path.resolve()}#{offset}"
+        if self.index.state(key) == DONE:
+            self.skipped += 1
+            return
+        self.index.enqueue([(key, ref.kind, ref.number)])
+        if record.rec_type == "revisit":
+            digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+            if digest not in self.payloads:
+                self.index.finish(
+                    key,
+                    FAILED,
+                    None,
+                    f"revisit of {digest}, whose record is not in the files given",
+                )
+                return
+            body = self.payloads[digest]
+        else:
+            self.payloads[
+                record.rec_headers.get_header("WARC-Payload-Digest") or payload_digest(body)
+            ] = body
+        ex = _exchange(record, body, path, offset)
+        activity_id = ref.number if ref.kind == "activity" else None
+        self.store.write(ex, activity_id=activity_id, kind=ref.kind, done_url=key)
+        self.imported += 1
+
+
+def import_warcs(files: tuple[Path, ...], index: Index, store: WarcStore, report: Any) -> None:
+    """Import the site's pages from `files` into `store`; counts go into `report.discovered`."""
+    job = _Import(index, store)
+    try:
+        for path in files:
+            if not path.is_file():
+                raise ConfigError(f"--source warc: {path} is not a file")
+            try:
+                with path.open("rb") as fh:
+                    records = ArchiveIterator(fh, arc2warc=True)
+                    for record in records:
+                        job.record(record, records, path)
+            except ConfigError:
+                raise
+            except Exception as exc:  # warcio raises many kinds on a damaged file
+                raise StoreError(
+                    f"{path}: not a readable WARC or ARC file ({exc}); pages read so far are kept"
+                ) from exc
+    finally:
+        store.close()
+        report.discovered = {
+            "imported": job.imported,
+            "already_imported": job.skipped,
+            "other_records": job.other,
+        }

@@ -1,0 +1,144 @@
+"""Harvesting from the Internet Archive's Wayback Machine (`harvest --source wayback`).
+
+Discovery asks the CDX API for every capture under the site's two page prefixes, page by
+page with resume keys; each answer is kept in the index, so a rerun asks nothing again.
+The chosen captures are fetched in their original bytes (`/web/<timestamp>id_/<url>`) and
+archived as the site's own responses: `WARC-Target-URI` the original URL, `WARC-Date` the
+capture's time, and the Wayback address, timestamp and CDX digest as provenance headers.
+A body whose SHA-1 differs from the CDX digest is archived but reported as a failure.
+
+The Archive's limits are respected: one connection, CDX queries and page fetches on
+separate clocks (by default one per 2.5 s and one per second), and a clean, resumable
+stop when 429s go on for more than a minute.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipeline import cdx
+from pipeline.archive import Exchange
+from pipeline.errors import FetchError
+from pipeline.fetch import Fetcher
+from pipeline.index import Index
+from pipeline.policy import HostLimiter
+
+DEFAULT_WAYBACK = "https://web.archive.org"
+REPLAY = re.compile(r"/web/(\d{8,14})id_/(.+)$")
+CDX_INTERVAL = 2.5  # seconds between CDX queries: what the Archive asks of API clients
+
+
+@dataclass(frozen=True, slots=True)
+class WaybackOptions:
+    wayback_url: str = DEFAULT_WAYBACK
+    year_from: int | None = None
+    year_to: int | None = None
+    captures: str = "latest"  # or "all": every distinct payload
+    cdx_interval: float = CDX_INTERVAL
+
+
+def sha1_base32(body: bytes) -> str:
+    return base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def as_capture(ex: Exchange) -> Exchange:
+    """A Wayback `id_` answer as the site's own response; other answers (CDX pages, 429s)
+    stay under their own URL, marked as coming from the Wayback Machine."""
+    split = urlsplit(ex.url)
+    path = split.path + (f"?{split.query}" if split.query else "")
+    m = REPLAY.search(path)
+    if m is None or ex.status != 200:
+        return replace(ex, source="wayback", source_ref=ex.url)
+    timestamp, original = m.group(1), m.group(2)
+    headers = {"WARC-Source-URI": ex.url, "WARC-Wayback-Timestamp": timestamp}
+    return replace(
+        ex, url=original, fetched_at=cdx.timestamp_time(timestamp), source="wayback",
+        source_ref=ex.url, warc_headers={**ex.warc_headers, **headers},
+    )  # fmt: skip
+
+
+def with_digest(ex: Exchange, cdx_digest: str | None) -> Exchange:
+    if cdx_digest is None or ex.source != "wayback":
+        return ex
+    return replace(
+        ex, warc_headers={**ex.warc_headers, "WARC-Wayback-CDX-Digest": f"sha1:{cdx_digest}"}
+    )
+
+
+def digest_problem(body: bytes, cdx_digest: str | None) -> str | None:
+    """Why the body is not the capture the CDX described, or None when it is."""
+    if not cdx_digest:
+        return None
+    actual = sha1_base32(body)
+    if actual == cdx_digest:
+        return None
+    return f"payload SHA-1 {actual} does not match the CDX digest {cdx_digest}"
+
+
+def cdx_limiter(fetcher: Fetcher, options: WaybackOptions) -> None:
+    """Give CDX queries their own, slower clock (the key `fetch.limiter_key` uses)."""
+    host = urlsplit(options.wayback_url).netloc.lower()
+    fetcher.limiters[f"{host}/cdx"] = HostLimiter(options.cdx_interval)
+
+
+async def _cdx_page(fetcher: Fetcher, index_call: Callable[..., Awaitable[Any]], url: str) -> bytes:
+    cached = await index_call("cdx_get", url)
+    if cached is not None:
+        return bytes(cached)
+    result = await fetcher.get(url)
+    if not result.ok:
+        raise FetchError(url, f"failed: {result.error}; rerun to resume from the cached pages")
+    await index_call("cdx_put", url, result.body)
+    return result.body
+
+
+async def discover(
+    fetcher: Fetcher,
+    index_call: Callable[..., Awaitable[Any]],
+    options: WaybackOptions,
+    ids: set[int] | None,
+) -> tuple[list[tuple[str, str, int | None, str]], dict[str, Any]]:
+    """Queue items for the captures to fetch, and what the CDX said (for the report)."""
+    rows: list[cdx.CdxRow] = []
+    pages = 0
+    for prefix in cdx.PREFIXES:
+        resume: str | None = None
+        while True:
+            url = cdx.query_url(
+                options.wayback_url, prefix, options.year_from, options.year_to, resume
+            )
+            body = await _cdx_page(fetcher, index_call, url)
+            pages += 1
+            try:
+                found, resume = cdx.parse_page(body)
+            except ValueError as exc:
+                raise FetchError(url, f"did not answer CDX JSON ({exc})") from exc
+            rows.extend(found)
+            if not resume:
+                break
+    chosen = cdx.select(rows, options.captures, ids)
+    items = [
+        (cdx.replay_url(options.wayback_url, row), row.ref.kind, row.ref.number,
+         json.dumps({"original": row.original, "timestamp": row.timestamp, "digest": row.digest}))
+        for row in chosen
+    ]  # fmt: skip
+    summary = {
+        "cdx_pages": pages,
+        "cdx_rows": len(rows),
+        "revisit_rows": sum(1 for r in rows if r.statuscode == "-"),
+        "captures_chosen": len(chosen),
+        "activities": len({r.ref.number for r in chosen if r.ref.kind == "activity"}),
+    }
+    return items, summary
+
+
+def cdx_digest_of(index: Index, url: str) -> str | None:
+    meta = index.meta(url)
+    return json.loads(meta).get("digest") if meta else None
