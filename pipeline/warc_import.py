@@ -22,6 +22,7 @@ from pipeline.ids import classify
 from pipeline.index import DONE, FAILED, Index
 
 PAGE_KINDS = ("activity", "logframe")
+MAGIC = (b"\x1f\x8b", b"WARC/", b"filedesc://")  # gzip, WARC, ARC
 # Framing that the payload no longer has once warcio has undone it.
 _UNDONE = {
     "transfer-encoding": "X-Archive-Orig-Transfer-Encoding",
@@ -111,6 +112,12 @@ def import_warcs(files: tuple[Path, ...], index: Index, store: WarcStore, report
         for path in files:
             if not path.is_file():
                 raise ConfigError(f"--source warc: {path} is not a file")
+            with path.open("rb") as fh:
+                head = fh.read(16)
+            if not head.startswith(MAGIC):
+                raise StoreError(
+                    f"{path}: not a readable WARC or ARC file (it starts {head[:12]!r})"
+                )
             try:
                 with path.open("rb") as fh:
                     records = ArchiveIterator(fh, arc2warc=True)

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build import BuildConfig, build
 from pipeline.fixtures.server import SITE, FixtureServer
+from pipeline.harvest import HarvestConfig, harvest
+from pipeline.ids import parse_id_spec
+from pipeline.policy import FetchPolicy
 
 ACTIVITY_DIR = SITE / "CEAD" / "activities"
 CONTENT_TYPES: dict[str, str] = json.loads((SITE / "site.json").read_text())["content_types"]
@@ -35,6 +39,20 @@ def expected(page: Path) -> dict[str, object]:
 def fixture_server() -> Iterator[FixtureServer]:
     with FixtureServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A harvest of the fixture site, built once; tests copy it when they change it."""
+    data = tmp_path_factory.mktemp("archive") / "data"
+    with FixtureServer() as server:
+        policy = FetchPolicy(rate=0, concurrency=4, contact="tests@localhost")
+        ids = tuple(parse_id_spec(f"@{SITE / 'ids.txt'}"))
+        harvest(
+            HarvestConfig(base_url=server.url, data=data, policy=policy, ids=ids, progress=False)
+        )
+    build(BuildConfig(data=data, progress=False))
+    yield data
 
 
 def run_cli(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -14,28 +13,10 @@ import pytest
 from pipeline import build as build_module
 from pipeline import load
 from pipeline.build import BuildConfig, build
-from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES
-from pipeline.harvest import HarvestConfig, harvest
-from pipeline.ids import parse_id_spec
-from pipeline.policy import FetchPolicy
 from pipeline.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 
 N = len(ACTIVITIES)
-
-
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A harvest of the fixture site, built once; tests copy it when they change it."""
-    data = tmp_path_factory.mktemp("build") / "data"
-    with FixtureServer() as server:
-        policy = FetchPolicy(rate=0, concurrency=4, contact="tests@localhost")
-        ids = tuple(parse_id_spec(f"@{SITE / 'ids.txt'}"))
-        harvest(
-            HarvestConfig(base_url=server.url, data=data, policy=policy, ids=ids, progress=False)
-        )
-    build(BuildConfig(data=data, progress=False))
-    yield data
 
 
 def tables(data: Path) -> duckdb.DuckDBPyConnection:

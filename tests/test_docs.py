@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.query import render, run_sql
-from tests.test_build import archive  # noqa: F401  (the shared built fixture archive)
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "worked-example.md"
 EXAMPLES = re.findall(
@@ -23,5 +22,5 @@ def test_the_doc_has_examples() -> None:
 @pytest.mark.parametrize(
     ("query", "output"), EXAMPLES, ids=[f"example-{i + 1}" for i in range(len(EXAMPLES))]
 )
-def test_example_output(archive: Path, query: str, output: str) -> None:  # noqa: F811
+def test_example_output(archive: Path, query: str, output: str) -> None:
     assert render(run_sql(archive, query), "table") == output.rstrip("\n")

@@ -15,10 +15,9 @@ from pipeline.fixtures.render import render_missing
 from pipeline.index import Index
 from tests.conftest import run_cli
 from tests.servers import activity_page
-from tests.test_build import archive  # noqa: F401  (the shared built fixture archive)
 
 
-def test_search_example_from_the_help(archive: Path) -> None:  # noqa: F811
+def test_search_example_from_the_help(archive: Path) -> None:
     result = run_cli(
         "search",
         "cybercrime",
@@ -39,7 +38,7 @@ def test_search_example_from_the_help(archive: Path) -> None:  # noqa: F811
     ]
 
 
-def test_sql_formats(archive: Path) -> None:  # noqa: F811
+def test_sql_formats(archive: Path) -> None:
     query = "SELECT activity_id, start_date, programme_code FROM activities WHERE activity_id IN (18356, 42827) ORDER BY 1"
     as_json = run_cli("sql", query, "--format", "json", "--data", str(archive))
     assert json.loads(as_json.stdout) == [
@@ -53,7 +52,7 @@ def test_sql_formats(archive: Path) -> None:  # noqa: F811
     )
 
 
-def test_researcher_question_experts_on_cybercrime_in_serbia_2007(archive: Path) -> None:  # noqa: F811
+def test_researcher_question_experts_on_cybercrime_in_serbia_2007(archive: Path) -> None:
     query = (
         "SELECT a.activity_id, string_agg(p.name, ', ' ORDER BY p.name) AS experts FROM activities a "
         "LEFT JOIN activity_people p ON p.activity_id = a.activity_id AND p.role = 'expert' "
@@ -68,7 +67,7 @@ def test_researcher_question_experts_on_cybercrime_in_serbia_2007(archive: Path)
 
 
 @pytest.mark.parametrize("text", ["'; DROP VIEW activities; --", "%", "_"])
-def test_search_text_is_bound_not_pasted(archive: Path, text: str) -> None:  # noqa: F811
+def test_search_text_is_bound_not_pasted(archive: Path, text: str) -> None:
     result = run_cli("search", text, "--data", str(archive), "--format", "json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
     assert (
@@ -77,7 +76,7 @@ def test_search_text_is_bound_not_pasted(archive: Path, text: str) -> None:  # n
     )
 
 
-def test_search_filters_by_programme_and_years(archive: Path) -> None:  # noqa: F811
+def test_search_filters_by_programme_and_years(archive: Path) -> None:
     result = run_cli(
         "search", "training", "--programme", "ukr-tejsu", "--format", "json", "--data", str(archive)
     )
@@ -88,7 +87,7 @@ def test_search_filters_by_programme_and_years(archive: Path) -> None:  # noqa: 
     assert [r["activity_id"] for r in json.loads(later.stdout)] == [43011]
 
 
-def test_query_errors_are_one_line(archive: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_query_errors_are_one_line(archive: Path, tmp_path: Path) -> None:
     bad = run_cli("sql", "SELEC 1", "--data", str(archive))
     assert (bad.returncode, bad.stderr) == (
         2,
