@@ -21,12 +21,15 @@ LINE = "\ue000"  # stands for <br>
 PARA = "\ue001"  # stands for the start of a <p>, <div> or <li>
 CELL = "\ue002"  # stands for the start of a <td> or <th>
 
-_BR = re.compile(r"<br\s*/?>", re.I)
-# Start tags whose attributes never matter to us: rewritten as constants, so each
-# substitution is one pass in C (a template like \g<0> is expanded in Python per match).
-_MARKED_STARTS = tuple(
-    (re.compile(rf"<{tag}(\s[^>]*)?>", re.I), f"<{tag}>{marker}")
-    for tag, marker in (("p", PARA), ("div", PARA), ("li", PARA), ("td", CELL), ("th", CELL))
+# Three passes, each with a constant replacement so that it runs in C (a template like
+# \g<0> would be expanded in Python per match). Line and block markers go before their
+# tag, where the text belongs to the enclosing cell; cell markers must go inside the
+# cell (text between cells would be moved out of the table), so cell start tags are
+# rewritten: their attributes never matter here.
+_MARKS = (
+    (re.compile(r"<(?=br[\s/>])", re.I), f"{LINE}<"),  # a literal "<" first: a fast scan
+    (re.compile(r"<(?=(?:p|div|li)[\s>])", re.I), f"{PARA}<"),
+    (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
 )
 _MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
@@ -78,10 +81,9 @@ class Row:
 
 def mark(html: str) -> str:
     """The page with line, paragraph and cell markers in place (see LINE, PARA, CELL)."""
-    marked = _BR.sub(LINE, html)
-    for pattern, replacement in _MARKED_STARTS:
-        marked = pattern.sub(replacement, marked)
-    return marked
+    for pattern, replacement in _MARKS:
+        html = pattern.sub(replacement, html)
+    return html
 
 
 def parse_tree(html: str) -> LexborHTMLParser:
