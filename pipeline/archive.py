@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -228,15 +227,23 @@ class WarcStore:
         )
 
 
-def read_payload(raw_dir: Path, capture: Capture) -> bytes:
-    """The HTTP payload of a response capture (content-encoding undone)."""
-    path = raw_dir / capture.warc_file
+def payload_at(fh: BinaryIO, capture: Capture) -> bytes:
+    """The HTTP payload of a response capture in the open WARC file `fh` (encodings undone)."""
     try:
-        with path.open("rb") as fh:
-            fh.seek(capture.warc_offset)
-            record = next(iter(ArchiveIterator(fh)))
-            return bytes(record.content_stream().read())
-    except (OSError, StopIteration, ArchiveLoadFailed) as exc:
+        fh.seek(capture.warc_offset)
+        record = next(iter(ArchiveIterator(fh)))
+        return bytes(record.content_stream().read())
+    except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
         raise StoreError(
-            f"cannot read capture {capture.capture_id} at {path}:{capture.warc_offset}: {exc}"
+            f"cannot read capture {capture.capture_id} at "
+            f"{capture.warc_file}:{capture.warc_offset}: {exc}; the WARC file is damaged there"
         ) from exc
+
+
+def read_payload(raw_dir: Path, capture: Capture) -> bytes:
+    """`payload_at` for one capture, opening its file."""
+    try:
+        with (raw_dir / capture.warc_file).open("rb") as fh:
+            return payload_at(fh, capture)
+    except OSError as exc:
+        raise StoreError(f"cannot open {raw_dir / capture.warc_file}: {exc.strerror}") from exc

@@ -13,28 +13,28 @@ files depends on the clock.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from warcio.archiveiterator import ArchiveIterator
 
 from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
 from pipeline import rows as R
+from pipeline.archive import payload_at
 from pipeline.catalogue import Catalogue
 from pipeline.datapackage import write_datapackage
 from pipeline.errors import BuildError, StoreError
 from pipeline.index import Capture, Index
 from pipeline.progress import Progress
+from pipeline.reports import write_report
 from pipeline.schemas import TABLES
 
 BATCH_ROWS = 2000
@@ -121,14 +121,7 @@ class _Payloads:
         fh = self.files.get(capture.warc_file)
         if fh is None:
             fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
-        fh.seek(capture.warc_offset)
-        try:
-            record = next(iter(ArchiveIterator(fh)))
-            return bytes(record.content_stream().read())
-        except Exception as exc:  # warcio raises several kinds; all mean an unreadable record
-            raise StoreError(
-                f"{capture.warc_file}:{capture.warc_offset}: unreadable record ({exc})"
-            ) from exc
+        return payload_at(fh, capture)
 
     def close(self) -> None:
         for fh in self.files.values():
@@ -261,9 +254,5 @@ def build(config: BuildConfig) -> BuildReport:
     report = job.report
     report.output = str(swap_in(config.data, out))
     report.duration_s = round(time.monotonic() - started, 3)
-    reports = config.data / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    path = reports / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
-    report.report_path = str(path)
-    path.write_text(json.dumps(asdict(report), indent=1, sort_keys=True) + "\n")
+    write_report(config.data, "build", report)
     return report

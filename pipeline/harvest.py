@@ -15,7 +15,7 @@ import concurrent.futures
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,11 @@ from pipeline.ids import activity_url, classify
 from pipeline.index import DONE, FAILED, SKIPPED, Index, QueueItem
 from pipeline.policy import FetchPolicy
 from pipeline.progress import Progress
+from pipeline.reports import write_report
 from pipeline.warc_import import import_warcs
 from pipeline.wayback import WaybackOptions
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_RATE_LIMITED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURES, EXIT_RATE_LIMITED = 0, 1, 3  # 2, usage errors, is the CLI's
 MAX_QUEUED_WRITES = 64  # responses fetched but not yet on disk, at most
 
 
@@ -234,7 +235,9 @@ class _Job:
             result.error = wayback.digest_problem(result.body, self.cdx_digests[item.url])
         state = DONE if result.ok else FAILED
         # queued after the item's WARC records on the same thread: done only once on disk
-        await self.queue_io(self.index.finish, item.url, state, result.status, result.error)
+        await self.queue_io(
+            self.index.finish, item.url, state, result.status, result.error, result.attempts
+        )
         return result
 
 
@@ -311,7 +314,12 @@ def _finish_report(index: Index, report: HarvestReport) -> None:
     report.failed = sum(1 for i in items if i.state == FAILED)
     report.skipped = sum(1 for i in items if i.state == SKIPPED)
     report.failures = [
-        {"url": i.url, "status": i.status, "error": i.error or "not fetched: the run stopped first"}
+        {
+            "url": i.url,
+            "status": i.status,
+            "attempts": i.attempts,
+            "error": i.error or "not fetched: the run stopped first",
+        }
         for i in items
         if i.state in (FAILED, "pending")
     ]
@@ -346,9 +354,5 @@ def harvest(config: HarvestConfig) -> HarvestReport:
         _finish_report(index, report)
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_s = round(time.monotonic() - started, 3)
-    reports = config.data / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    path = reports / f"harvest-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
-    report.report_path = str(path)
-    path.write_text(json.dumps(asdict(report), indent=1, sort_keys=True) + "\n")
+    write_report(config.data, "harvest", report)
     return report

@@ -191,13 +191,17 @@ class Index:
         )
         return [QueueItem(*row) for row in cur]
 
-    def finish(self, url: str, state: str, status: int | None, error: str | None) -> None:
+    def finish(
+        self, url: str, state: str, status: int | None, error: str | None, attempts: int = 0
+    ) -> None:
+        """Record how an item ended, adding the requests it took to its attempts."""
         with self.db:
             self.db.execute("BEGIN")
             self._set_state(url, state, status, error)
-
-    def count_attempt(self, url: str) -> None:
-        self.db.execute("UPDATE queue SET attempts = attempts + 1 WHERE url = ?", (url,))
+            if attempts:
+                self.db.execute(
+                    "UPDATE queue SET attempts = attempts + ? WHERE url = ?", (attempts, url)
+                )
 
     def _set_state(self, url: str, state: str, status: int | None, error: str | None) -> None:
         self.db.execute(

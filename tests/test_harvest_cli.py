@@ -80,7 +80,9 @@ def test_failures_exit_1_are_listed_and_reported(tmp_path: Path) -> None:
         1,
     )
     assert report["by_status"] == {"200": 3, "503": 2}
-    assert report["failures"] == [{"url": url, "status": 503, "error": "HTTP 503 after 2 attempts"}]
+    assert report["failures"] == [
+        {"url": url, "status": 503, "attempts": 2, "error": "HTTP 503 after 2 attempts"}
+    ]
     assert report["bytes"] > 0 and report["duration_s"] > 0
     assert report["policy"]["retries"] == 1 and report["command_line"].startswith(
         "jparchive harvest"

@@ -70,6 +70,7 @@ def test_slow_response_times_out_and_is_reported(tmp_path: Path) -> None:
         {
             "url": f"{server.url}/CEAD/Countries.asp?ID=1&ActSyn=True",
             "status": None,
+            "attempts": 2,
             "error": "timeout error after 2 attempts",
         }
     ]
