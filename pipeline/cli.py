@@ -315,9 +315,11 @@ def parse(sources: tuple[str, ...], fmt: str) -> None:
     """
     from pipeline.parse_cli import parse_sources
 
+    failed = 0
     for record in parse_sources(sources):
-        text = json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 1)
-        click.echo(text)
+        failed += "not_an_activity" in record
+        click.echo(json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 1))
+    sys.exit(1 if failed else 0)  # 1: some pages were not activity pages (said in the output)
 
 
 format_option = click.option(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
+from pipeline.fixtures.server import FixtureServer
 from tests.conftest import ACTIVITY_DIR, content_type_of, expected, golden_pages, run_cli
 
 PAGES = golden_pages()
@@ -58,3 +59,34 @@ def test_parse_cli_missing_file_is_one_line_error(tmp_path: Path) -> None:
         result.stderr
         == f"Error: ConfigError: cannot read {tmp_path / 'nope.html'}: No such file or directory\n"
     )
+
+
+def test_parse_cli_reads_urls_with_their_charset_header(fixture_server: FixtureServer) -> None:
+    """From a URL the HTTP header counts: the page whose header and meta disagree parses right."""
+    pages = [p for p in PAGES if "charset=utf-8" in content_type_of(p)]
+    urls = [f"{fixture_server.url}/CEAD/Countries.asp?ID={p.stem}&ActSyn=True" for p in pages]
+    result = run_cli("parse", *urls, "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["url"] for r in records] == urls
+    assert [{**r, "url": None} for r in records] == [expected(p) for p in pages]
+
+
+def test_parse_cli_unreachable_url_is_one_line_error() -> None:
+    result = run_cli("parse", "http://127.0.0.1:9/CEAD/Countries.asp?ID=1")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Error: FetchError: GET http://127.0.0.1:9/CEAD/Countries.asp?ID=1 failed: "
+    )
+    assert result.stderr.count("\n") == 1
+
+
+def test_parse_cli_says_which_page_is_not_an_activity_and_exits_1() -> None:
+    missing = ACTIVITY_DIR / "missing.html"
+    result = run_cli("parse", str(missing), "--format", "jsonl")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "source": str(missing),
+        "activity_id": 15700,
+        "not_an_activity": "activity page with no fields (no such activity)",
+    }
