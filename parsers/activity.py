@@ -11,6 +11,7 @@ cannot be read becomes None plus a `ParseIssue` carried in `record.issues`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from selectolax.lexbor import LexborNode
@@ -21,7 +22,7 @@ from parsers.dates import DateSpan, parse_date_span, parse_day
 from parsers.encoding import Decoded, decode_html
 from parsers.people import split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
-from parsers.sections import LABEL_KEYS, Sections, walk
+from parsers.sections import LABEL_KEYS, Sections, find_outside_rows, walk
 
 ID_IN_TEXT = re.compile(r"ID#\s*(\d+)")
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
@@ -314,15 +315,24 @@ def parse_activity(
     if not html.strip():
         return NotAnActivity("empty response", url)
     decoded = decode_html(html, content_type)
-    rows = dom.page_rows(dom.parse_tree(decoded.text), LABEL_KEYS)
-    return record_from_rows(rows, url, decoded)
+    tree = dom.parse_tree(decoded.text)
+    rows = dom.page_rows(tree, LABEL_KEYS)
+    return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))
 
 
 def record_from_rows(
-    rows: list[dom.Row], url: str | None, decoded: Decoded
+    rows: list[dom.Row],
+    url: str | None,
+    decoded: Decoded,
+    page_text: Callable[[], str] | None = None,
 ) -> ActivityRecord | NotAnActivity:
-    """The record of a page already split into rows (any DOM library may split it)."""
+    """The record of a page already split into rows (any DOM library may split it).
+
+    `page_text` gives the whole page's text, read only when the header or the synopsis
+    switch stands outside the rows (an `<h2>`, a bare paragraph)."""
     found = walk(rows)
+    if page_text is not None and (found.header is None or found.synopsis_switch is None):
+        find_outside_rows(found, page_text())
     reader = _Reader(found)
     activity_id = extract_activity_id(reader, url)
     if not any(row.value for row in found.values.values()):

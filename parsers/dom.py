@@ -133,13 +133,54 @@ def _lines(text: str) -> str:
     return _MANY_BREAKS.sub("\n\n", lines).strip("\n ")
 
 
+def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dict[int, Row]:
+    """Rows with a label cell whose value cell holds a table of its own (a nested list)."""
+    found: dict[int, Row] = {}
+    for tr in tree.css("tr:has(tr)"):  # few: the page's layout rows
+        cells = _cells(tr)
+        if (
+            len(cells) < 2
+            or len(cells[0].css("table"))
+            or norm_label(node_text(cells[0])) not in labels
+        ):
+            continue
+        lines = []
+        for cell in cells[1:]:  # each inner row a line, as a browser shows it
+            inner = cell.css("tr:not(:has(tr))")
+            lines += [node_text(r) for r in inner] if inner else [node_text(cell)]
+        found[tr.mem_id] = Row(node_text(cells[0]), "\n".join(t for t in lines if t), cells[1:])
+    return found
+
+
 def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
+    labelled = _labelled_layout_rows(tree, labels)
+    if labelled:
+        return _rows_in_order(tree, labels, labelled)
     rows: list[Row] = []
     # Leaf rows only: a layout row's inner rows are read on their own.
     for tr in tree.css("tr:not(:has(tr))"):
         row = row_from_text(tr, tr.text(deep=True, separator="", strip=False), labels)
         if row is not None:
             rows.append(row)
+    return rows
+
+
+def _rows_in_order(
+    tree: LexborHTMLParser, labels: frozenset[str], labelled: dict[int, Row]
+) -> list[Row]:
+    """Leaf rows and labelled layout rows in document order; the latter's inner rows once."""
+    rows: list[Row] = []
+    inside: set[int] = set()
+    for tr in tree.css("tr"):
+        if tr.mem_id in inside:
+            continue
+        if tr.mem_id in labelled:
+            rows.append(labelled[tr.mem_id])
+            inside.update(n.mem_id for n in tr.css("tr") if n.mem_id != tr.mem_id)
+        elif len(tr.css("tr")) == 1:  # a leaf (css() includes the node itself)
+            row = row_from_text(tr, tr.text(deep=True, separator="", strip=False), labels)
+            if row is not None:
+                rows.append(row)
     return rows
 
 
@@ -200,3 +241,9 @@ def links(nodes: list[LexborNode]) -> list[str]:
 
 def link_texts(nodes: list[LexborNode]) -> list[str]:
     return [node_text(a) for node in nodes for a in node.css("a")]
+
+
+def page_text(tree: LexborHTMLParser) -> str:
+    """The whole page as clean text (markers turned into spaces and line breaks)."""
+    root = tree.body or tree.root
+    return node_text(root) if root is not None else ""

@@ -243,3 +243,14 @@ def _file(values: dict[str, Row], slot: str, row: Row) -> Row:
 
 def _is_marker(text: str) -> bool:
     return text.lower() in COOPERATION_MARKERS or bool(JP_ACTIVITY_MARKER.match(text))
+
+
+HEADER_IN_TEXT = re.compile(r"Activity\s+Details\s*\(\s*ID#\s*\d+\s*\)", re.I)
+
+
+def find_outside_rows(found: Sections, text: str) -> None:
+    """Fill the header and the synopsis switch from the page's text when no row had them."""
+    if found.header is None and (m := HEADER_IN_TEXT.search(text)):
+        found.header = m.group(0)
+    if found.synopsis_switch is None and (m := SYNOPSIS_SWITCH.search(text)):
+        found.synopsis_switch = m.group(1).lower()

@@ -443,3 +443,44 @@ def test_bad_date_spans() -> None:
     assert parse_date_span("Spring 2007") == "unknown month name"
     assert parse_date_span("sometime") == "not a date format the site used"
     assert parse_date_span("May 2017") == DateSpan(date(2017, 5, 1), date(2017, 5, 31), "month")
+
+
+def test_header_and_switch_outside_the_table() -> None:
+    html = (
+        b"<html><body><h2>Activity Details (ID# 18356)</h2><p><a href=x>Hide Synopsis</a></p>"
+        b"<table><tr><td>Title</td><td>T</td></tr><tr><td>Status</td><td>Completed</td></tr></table></body></html>"
+    )
+    record = parse(html)
+    assert (record.activity_id, record.has_synopsis, record.title) == (18356, True, "T")
+
+
+def test_value_cell_holding_a_table_of_its_own() -> None:
+    html = (
+        b"<table><tr><td colspan=2>Activity Details (ID# 7)</td></tr>"
+        b"<tr><td><b>Countries</b></td><td><table><tr><td>CoE Members: Serbia / Croatia</td></tr>"
+        b"<tr><td>Others: Kosovo*</td></tr></table></td></tr>"
+        b"<tr><td>Title</td><td>T</td></tr><tr><td>Status</td><td>Completed</td></tr></table>"
+    )
+    record = parse(html)
+    assert record.countries == (
+        CountryEntry("Serbia", "RS", "CoE Members"),
+        CountryEntry("Croatia", "HR", "CoE Members"),
+        CountryEntry("Kosovo*", "XK", "Others"),
+    )
+    assert (record.activity_id, record.title, record.status) == (7, "T", "Completed")
+
+
+def test_css_layout_without_tables() -> None:
+    html = (
+        b"<div class=page><h1>Activity Details (ID# 9)</h1>"
+        b"<div class=row><span class=label>Title:</span> <span class=value>A seminar</span></div>"
+        b"<div class=row><span class=label>Location</span> <span class=value>Kyiv, Ukraine</span></div>"
+        b"<div class=row><span class=label>Date</span> 27/04/2011</div></div>"
+    )
+    record = parse(html)
+    assert (record.activity_id, record.title, record.location_country, record.start_date) == (
+        9,
+        "A seminar",
+        "Ukraine",
+        date(2011, 4, 27),
+    )
