@@ -30,11 +30,13 @@ TRANS_ID_IN_URL = re.compile(r"[?&]TransID=(\d+)", re.I)
 JP_TRAILERS = re.compile(r"\s*\((?:Logframe|Activities)\)", re.I)
 PURPOSE = re.compile(r"^(\d+)\s*[-–]\s*(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.S)
 PURPOSE_NO_CODE = re.compile(r"^(\d+)\s*[-–]\s*(.*)$", re.S)
+PURPOSE_NO_NUMBER = re.compile(r"^(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.S)
 NUMBERED_TEXT = re.compile(r"^(\d+(?:\.\d+)*)\s*(?:[-–]\s+|\s)?(.*)$", re.S)
 COE_CODE_TITLE = re.compile(r"^((?:[IVXLC]+|\d+)(?:\.\d+)*)\s*[-–]?\s+(.*)$", re.S)
 COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
 GROUP_PREFIX = re.compile(r"^([^:/]{2,40}):\s*(.*)$")
 INTEGER = re.compile(r"\d+")
+EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")
 LEADING_SYMBOLS = " ⇒☆:\xa0"
 
@@ -151,7 +153,10 @@ def extract_project_purpose(r: _Reader) -> tuple[str | None, str | None, str | N
     if m := PURPOSE.match(text):
         code = " ".join(m.group(2).split())
         return m.group(1), code, m.group(3).strip() or None
-    # 2. "3 - Title" with no code
+    # 2. "2005/DG1/JP/1624 Title" with no number
+    if m := PURPOSE_NO_NUMBER.match(text):
+        return None, " ".join(m.group(1).split()), m.group(2).strip() or None
+    # 3. "3 - Title" with no code
     if m := PURPOSE_NO_CODE.match(text):
         r.problem("project_purpose_code", "no n/DG/JP/n code in Project Purpose", text)
         return m.group(1), None, m.group(2).strip() or None
@@ -193,8 +198,13 @@ def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
     for link_text in dom.link_texts(nodes):
         if link_text and name.endswith(link_text):
             name = name[: -len(link_text)]
-    email = valid_email(mail[0][len("mailto:") :].split("?")[0]) if mail else None
-    return name.strip(" ,\n") or None, email
+    if mail:
+        email = valid_email(mail[0][len("mailto:") :].split("?")[0])
+    elif m := EMAIL_IN_TEXT.search(name):  # no link: an address written out
+        email, name = valid_email(m.group(1)), name[: m.start()] + name[m.end() :]
+    else:
+        email = None
+    return name.strip(" ,;:\n") or None, email
 
 
 def extract_links(r: _Reader) -> list[str]:

@@ -55,6 +55,7 @@ NON_COUNTRIES = frozenset(
     }
 )
 
+_IN_BRACKETS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 _QUOTES = re.compile(r"''|[\"“”‘’'*]")
 
 
@@ -108,6 +109,8 @@ def split_location(text: str) -> tuple[str | None, str | None]:
     >>> split_location("Belgrade, Serbia"), split_location("Strasbourg, Council of Europe")
     (('Belgrade', 'Serbia'), ('Strasbourg', None))
     """
+    if (m := _IN_BRACKETS.match(text)) and country_code(m.group(2)):  # "Belgrade (Serbia)"
+        return m.group(1).strip() or None, m.group(2).strip()
     head, comma, tail = text.rpartition(",")
     place, last = (head.strip(), tail.strip()) if comma else ("", text.strip())
     country = last if country_code(last) else None

@@ -25,6 +25,8 @@ _DAY_RANGE = re.compile(rf"^{_DAY}(?:{_DASH}{_DAY})?$", re.I)
 _MONTH = r"([A-Za-z]{3,9})\.?"
 # "May-October 2017", "May 2016 - March 2017", "May 2017"
 _MONTH_RANGE = re.compile(rf"^{_MONTH}(?:\s+(\d{{4}}))?(?:{_DASH}{_MONTH})?\s+(\d{{4}})$", re.I)
+# "19-21/03/2007": two days of one month
+_COMPACT_RANGE = re.compile(r"^(\d{1,2})\s*[-–]\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _YEAR_RANGE = re.compile(rf"^(\d{{4}})(?:{_DASH}(\d{{4}}))?$")
 
 
@@ -59,6 +61,10 @@ def _month_end(year: int, month: int) -> date:
 def _day_span(m: re.Match[str]) -> DateSpan | str:
     start = _day(m.group(1), m.group(2), m.group(3))
     end = _day(m.group(4), m.group(5), m.group(6)) if m.group(4) else start
+    return _days(start, end)
+
+
+def _days(start: date | None, end: date | None) -> DateSpan | str:
     if start is None or end is None:
         return "not a calendar date"
     if end < start:
@@ -90,6 +96,9 @@ def parse_date_span(text: str) -> DateSpan | str:
     value = " ".join(text.split())
     if m := _DAY_RANGE.match(value):
         return _day_span(m)
+    if m := _COMPACT_RANGE.match(value):
+        d1, d2, month, year = m.groups()
+        return _days(_day(d1, month, year), _day(d2, month, year))
     if m := _MONTH_RANGE.match(value):
         return _month_span(m)
     if m := _YEAR_RANGE.match(value):

@@ -201,6 +201,10 @@ def walk(rows: list[Row]) -> Sections:
             continue
         if found.synopsis_switch is None:
             _note_switch(whole, found)
+        if heading == "jp" and " - " in row.value and "jp" not in found.values:
+            found.values["jp"] = Row(
+                "JP", row.value, list(row.nodes)
+            )  # "Joint Programme | CODE - title"
         if heading:
             section, last = heading, None
             if heading == "synopsis":

@@ -484,3 +484,42 @@ def test_css_layout_without_tables() -> None:
         "Ukraine",
         date(2011, 4, 27),
     )
+
+
+def test_joint_programme_row_carrying_the_programme() -> None:
+    html = page(("Joint Programme", "PACO-Serbia - Project against economic crime"))
+    assert (parse(html).programme_code, parse(html).programme_title) == (
+        "PACO-Serbia",
+        "Project against economic crime",
+    )
+
+
+def test_purpose_code_without_a_number() -> None:
+    record = parse(page(("Project Purpose", "2005/DG1/JP/1624 PACO-Serbia - Cybercrime")))
+    assert (
+        record.project_purpose_number,
+        record.project_purpose_code,
+        record.project_purpose_title,
+    ) == (
+        None,
+        "2005/DG1/JP/1624",
+        "PACO-Serbia - Cybercrime",
+    )
+
+
+def test_compact_day_range_and_bracketed_location() -> None:
+    record = parse(page(("Date", "19-21/03/2007"), ("Location", "Belgrade (Serbia)")))
+    assert (record.start_date, record.end_date, record.date_precision) == (
+        date(2007, 3, 19),
+        date(2007, 3, 21),
+        "day",
+    )
+    assert (record.location_city, record.location_country) == ("Belgrade", "Serbia")
+
+
+def test_contact_email_written_out_instead_of_linked() -> None:
+    record = parse(page(("CoE Contact", "SEGER, Alexander, e-mail: alexander.seger@coe.int")))
+    assert (record.contact_name, record.contact_email) == (
+        "SEGER, Alexander",
+        "alexander.seger@coe.int",
+    )
