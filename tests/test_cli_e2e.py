@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
 from pathlib import Path
 
+import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES, MISSING_ID
-from tests.conftest import run_cli
+from tests.conftest import JPARCHIVE, run_cli
 from tests.warcs import read_all, responses
 
 
@@ -156,3 +160,24 @@ def test_help_explains_every_command_with_an_example() -> None:
         assert (
             "3  stopped by rate limiting; rerun the same command to resume" in run_cli(*args).stdout
         )
+
+
+def test_serve_fixtures_serves_the_site_until_stopped() -> None:
+    proc = subprocess.Popen(
+        [str(JPARCHIVE), "serve-fixtures", "--port", "0"], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        m = re.match(
+            r"serving the fixture site at (http://127\.0\.0\.1:\d+)/CEAD/Default\.asp \(Ctrl-C to stop\)",
+            line,
+        )
+        assert m, line
+        page = httpx.get(f"{m.group(1)}/CEAD/Countries.asp?ID=18356&ActSyn=True")
+        assert page.status_code == 200 and b"Regional Conference on Cybercrime" in page.content
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        if proc.stderr is not None:
+            proc.stderr.close()
