@@ -134,7 +134,7 @@ def _activity_groups(index: Index) -> Iterator[tuple[int, list[Capture]]]:
         "AND activity_id IS NOT NULL "
         "ORDER BY activity_id, fetched_at DESC, capture_id DESC"
     )
-    captures = (Index._capture(row) for row in cur)
+    captures = (Index.row_to_capture(row) for row in cur)
     for aid, group in itertools.groupby(captures, key=lambda c: c.activity_id):
         yield int(aid or 0), list(group)
 

@@ -142,21 +142,21 @@ class Index:
             "AND status = 200 ORDER BY capture_id LIMIT 1",
             (digest,),
         ).fetchone()
-        return self._capture(row) if row else None
+        return self.row_to_capture(row) if row else None
 
     def captures(self) -> Iterator[Capture]:
         cur = self.db.execute("SELECT * FROM captures ORDER BY capture_id")
         for row in cur:
-            yield self._capture(row)
+            yield self.row_to_capture(row)
 
     def capture(self, capture_id: int) -> Capture | None:
         row = self.db.execute(
             "SELECT * FROM captures WHERE capture_id = ?", (capture_id,)
         ).fetchone()
-        return self._capture(row) if row else None
+        return self.row_to_capture(row) if row else None
 
     @staticmethod
-    def _capture(row: sqlite3.Row) -> Capture:
+    def row_to_capture(row: sqlite3.Row) -> Capture:
         data = dict(row)
         data["truncated"] = bool(data["truncated"])
         return Capture(**data)

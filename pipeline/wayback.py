@@ -27,7 +27,6 @@ from pipeline import cdx
 from pipeline.archive import Exchange
 from pipeline.errors import FetchError
 from pipeline.fetch import Fetcher
-from pipeline.index import Index
 from pipeline.policy import HostLimiter
 
 DEFAULT_WAYBACK = "https://web.archive.org"
@@ -137,8 +136,3 @@ async def discover(
         "activities": len({r.ref.number for r in chosen if r.ref.kind == "activity"}),
     }
     return items, summary
-
-
-def cdx_digest_of(index: Index, url: str) -> str | None:
-    meta = index.meta(url)
-    return json.loads(meta).get("digest") if meta else None

@@ -59,7 +59,9 @@ def captures() -> list[Capture]:
     ]
 
 
-def harvest(server: FakeWayback, data: Path, *extra: str) -> tuple[int, str]:
+def harvest(
+    server: FakeWayback, data: Path, *extra: str, cdx_rate: str = "40", rate: str = "40"
+) -> tuple[int, str]:
     result = run_cli(
         "harvest",
         "--source",
@@ -67,9 +69,9 @@ def harvest(server: FakeWayback, data: Path, *extra: str) -> tuple[int, str]:
         "--wayback-url",
         server.url,
         "--cdx-rate",
-        "40",
+        cdx_rate,
         "--rate",
-        "40",
+        rate,
         "--retries",
         "3",
         "--data",
@@ -215,22 +217,9 @@ def test_persistent_429s_stop_cleanly_and_resume(tmp_path: Path) -> None:
 
 def test_pacing_at_the_server_stays_within_the_limits(tmp_path: Path) -> None:
     with FakeWayback(captures=captures(), page_size=1) as server:
-        result = run_cli(
-            "harvest",
-            "--source",
-            "wayback",
-            "--wayback-url",
-            server.url,
-            "--cdx-rate",
-            "4",
-            "--rate",
-            "8",
-            "--data",
-            str(tmp_path),
-            "--no-progress",
-        )
+        code, out = harvest(server, tmp_path, cdx_rate="4", rate="8")
         log = sorted(server.log, key=lambda r: r.start)
-    assert result.returncode == 1  # the liar
+    assert code == 1, out  # the liar
     cdx = [r.start for r in log if r.target.startswith("/cdx/")]
     pages = [r.start for r in log if "id_/" in r.target]
     assert len(cdx) == 8 and len(pages) == 5  # 5 + 3 CDX rows, one a page
