@@ -31,6 +31,7 @@ _MARKS = (
     (re.compile(r"<(?=(?:p|div|li)[\s>])", re.I), f"{PARA}<"),
     (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
 )
+_UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL)))
 _MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
@@ -81,6 +82,8 @@ class Row:
 
 def mark(html: str) -> str:
     """The page with line, paragraph and cell markers in place (see LINE, PARA, CELL)."""
+    if LINE in html or PARA in html or CELL in html:  # the page's own would fake structure
+        html = html.translate(_UNMARK)
     for pattern, replacement in _MARKS:
         html = pattern.sub(replacement, html)
     return html

@@ -182,67 +182,71 @@ def _loose_row(row: Row, section: str, found: Sections) -> None:
         found.working_method = row.value
 
 
-def _note_switch(whole: str, found: Sections) -> None:
-    if "ynopsis" in whole and (m := SYNOPSIS_SWITCH.search(whole)):
-        found.synopsis_switch = m.group(1).lower()
+def _header_index(rows: list[Row]) -> int:
+    """Where the "Activity Details" header row stands; 0 when the page has none."""
+    for i, row in enumerate(rows):
+        whole = row.whole
+        if whole[:8].lower() == "activity" and _heading(whole) == "activity":
+            return i
+    return 0
 
 
 def walk(rows: list[Row]) -> Sections:
     """File every row of the page; rows before the "Activity Details" header are chrome."""
     found = Sections()
-    wholes = [r.whole for r in rows]
-    headings = [_heading(w) for w in wholes]
-    started = "activity" not in headings
-    section, last = "activity", None
-    for row, whole, heading in zip(rows, wholes, headings, strict=True):
-        if heading == "activity":
-            started, found.header = True, found.header or whole
-        if not started:
-            continue
-        if found.synopsis_switch is None:
-            _note_switch(whole, found)
-        if heading == "jp" and " - " in row.value and "jp" not in found.values:
-            found.values["jp"] = Row(
-                "JP", row.value, list(row.nodes)
-            )  # "Joint Programme | CODE - title"
+    values = found.values
+    section, last = "activity", ""  # last: the slot that an unlabelled row may go on
+    for i in range(_header_index(rows), len(rows)):
+        row = rows[i]
+        whole = row.whole
+        heading = _heading(whole)
+        if heading == "activity" and found.header is None:
+            found.header = whole
+        if (
+            found.synopsis_switch is None
+            and "ynopsis" in whole
+            and (m := SYNOPSIS_SWITCH.search(whole))
+        ):
+            found.synopsis_switch = m.group(1).lower()
         if heading:
-            section, last = heading, None
-            if heading == "synopsis":
+            section, last = heading, ""
+            if heading == "jp" and " - " in row.value and "jp" not in values:
+                values["jp"] = Row("JP", row.value, row.nodes)  # "Joint Programme | CODE - title"
+            elif heading == "synopsis":
                 found.synopsis_header = found.synopsis_header or whole
-            if heading == "working_method" and row.value and row.key == "working method":
+            elif heading == "working_method" and row.value and row.key == "working method":
                 found.working_method = row.value
             continue
-        if whole[:1] == "*" or _PAGE_END.match(whole):
+        if whole[:1] == "*" or (whole[:6].lower() == "return" and _PAGE_END.match(whole)):
             continue
         key = LABELS.get(row.key) if row.label else None
         if key is None and not row.label and (prefixed := _prefixed(row)):
             key, row = prefixed
         if key is not None:
-            slot = _slot(key, section, found.values)
-            held = _file(found.values, slot, row)
-            last = held if slot in MULTILINE else None
-            continue
-        if row.label:  # a label we do not know: its value is not ours to file
-            last = None
-            continue
-        if row.continued and last is not None and not _is_marker(row.value):
-            last.value = f"{last.value}\n{row.value}".strip("\n")
-            last.nodes.extend(row.nodes)
-            continue
-        _loose_row(row, section, found)
+            slot = _slot(key, section, values)
+            _file(values, slot, row)
+            last = slot if slot in MULTILINE else ""
+        elif row.label:  # a label we do not know: its value is not ours to file
+            last = ""
+        elif row.continued and last and not _is_marker(row.value):
+            held = values[last]
+            values[last] = Row(
+                held.label, f"{held.value}\n{row.value}".strip("\n"), held.nodes + row.nodes
+            )
+        else:
+            _loose_row(row, section, found)
     return found
 
 
-def _file(values: dict[str, Row], slot: str, row: Row) -> Row:
-    """Keep the first non-empty value of a slot; link rows add up."""
+def _file(values: dict[str, Row], slot: str, row: Row) -> None:
+    """Keep the first non-empty value of a slot; link rows add up. Rows are never changed:
+    a value that grows is a new Row."""
     held = values.get(slot)
     if held is None or not held.value:
-        values[slot] = Row(row.label, row.value, list(row.nodes))
+        values[slot] = row
     elif slot in ACCUMULATING and row.value:
-        held.value = f"{held.value}\n{row.value}"
-        held.nodes.extend(row.nodes)
+        values[slot] = Row(held.label, f"{held.value}\n{row.value}", held.nodes + row.nodes)
     # otherwise a repeated row: the first one stands
-    return values[slot]
 
 
 def _is_marker(text: str) -> bool:

@@ -523,3 +523,11 @@ def test_contact_email_written_out_instead_of_linked() -> None:
         "SEGER, Alexander",
         "alexander.seger@coe.int",
     )
+
+
+def test_private_use_characters_in_the_page_do_not_fake_structure() -> None:
+    # The parser marks cells and lines with U+E000-U+E002; a page's own must not split cells.
+    html = page(("Title", "Round\ue002table\ue000on\ue001cybercrime"), ("Status", "Completed"))
+    record = parse(html)
+    assert record.title == "Roundtableoncybercrime"
+    assert record.status == "Completed"
