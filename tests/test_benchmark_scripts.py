@@ -1,0 +1,44 @@
+"""The parse benchmark runs end to end on a few pages and prints every figure it records."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_parse_bench_prints_both_floors_and_the_stages() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/parse_bench.py",
+            "--pages",
+            "20",
+            "--baseline-pages",
+            "3",
+            "--repeat",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    out = result.stdout
+    for line in (
+        "steady state (the floor)",
+        "each dropped before the next",
+        "`parse_activity`",
+        "BeautifulSoup",
+    ):
+        assert line in out
+    stages = [
+        row
+        for row in out.splitlines()
+        if row.startswith(("| decode", "| mark", "| tree", "| rows", "| walk"))
+    ]
+    assert len(stages) == 5
+    assert all(float(row.split("|")[2]) > 0 for row in stages)
