@@ -32,6 +32,7 @@ _MARKS = (
     (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
 )
 _UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL)))
+_SEPARATOR_CELL = " :-–=>|\xa0"
 _MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
@@ -192,12 +193,15 @@ def row_from_text(tr: LexborNode, raw: str, labels: frozenset[str]) -> Row | Non
     texts = _row_cells(raw)
     if not texts or not any(texts):
         return None
-    if len(texts) == 1 or not any(texts[1:]):
+    # a cell holding only ":" or "-" between label and value is no value
+    values = [t for t in texts[1:] if t and t.strip(_SEPARATOR_CELL)]
+    if not values:
+        if not texts[0]:
+            return None
         if norm_label(texts[0]) in labels:  # a label with an empty value
             return Row(texts[0], "", [])
         return _split_inline_label(tr, texts[0], labels) or Row("", texts[0], [tr])
-    value = "\n".join(t for t in texts[1:] if t)
-    return Row(texts[0], value, [tr], continued=not texts[0])
+    return Row(texts[0], "\n".join(values), [tr], continued=not texts[0])
 
 
 def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
@@ -231,12 +235,22 @@ def page_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     return blocks if sum(1 for r in blocks if r.key in labels) > labelled else rows
 
 
+# An href rewritten by the Wayback Machine: /web/20080101000000/http://... (maybe im_, id_)
+_WAYBACK_HREF = re.compile(
+    r"^(?:(?:https?:)?//web\.archive\.org)?/web/\d{1,14}(?:[a-z]{2}_)?/(.+)$"
+)
+
+
 def links(nodes: list[LexborNode]) -> list[str]:
-    """The href of every link inside `nodes`, in order."""
+    """The href of every link inside `nodes`, in order; Wayback rewrites undone."""
     found: list[str] = []
     for node in nodes:
         for a in node.css("a[href]"):
             href = (a.attributes.get("href") or "").strip()
+            if href.startswith(("/web/", "http://web.", "https://web.", "//web.")) and (
+                m := _WAYBACK_HREF.match(href)
+            ):
+                href = m.group(1)
             if href:
                 found.append(href)
     return found

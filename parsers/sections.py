@@ -112,7 +112,7 @@ MULTILINE = frozenset(
     }
 )
 ACCUMULATING = frozenset({"links"})  # "Web Pages" and "Documents & links" both feed links
-_PAGE_END = re.compile(r"^(\*|return to the top)", re.I)
+_PAGE_END = re.compile(r"^(\*|return to the top|©|\(c\) )", re.I)  # footnote, footer
 
 
 @dataclass(slots=True)
@@ -196,6 +196,7 @@ def walk(rows: list[Row]) -> Sections:
     found = Sections()
     values = found.values
     section, last = "activity", ""  # last: the slot that an unlabelled row may go on
+    pending = ""  # a slot whose label row had no value: it may stand on the next row
     for i in range(_header_index(rows), len(rows)):
         row = rows[i]
         whole = row.whole
@@ -209,7 +210,7 @@ def walk(rows: list[Row]) -> Sections:
         ):
             found.synopsis_switch = m.group(1).lower()
         if heading:
-            section, last = heading, ""
+            section, last, pending = heading, "", ""
             if heading == "jp" and " - " in row.value and "jp" not in values:
                 values["jp"] = Row("JP", row.value, row.nodes)  # "Joint Programme | CODE - title"
             elif heading == "synopsis":
@@ -217,7 +218,7 @@ def walk(rows: list[Row]) -> Sections:
             elif heading == "working_method" and row.value and row.key == "working method":
                 found.working_method = row.value
             continue
-        if whole[:1] == "*" or (whole[:6].lower() == "return" and _PAGE_END.match(whole)):
+        if whole[:1] in ("*", "©") or (whole[:1] in ("r", "R", "(") and _PAGE_END.match(whole)):
             continue
         key = LABELS.get(row.key) if row.label else None
         if key is None and not row.label and (prefixed := _prefixed(row)):
@@ -226,13 +227,24 @@ def walk(rows: list[Row]) -> Sections:
             slot = _slot(key, section, values)
             _file(values, slot, row)
             last = slot if slot in MULTILINE else ""
+            pending = "" if values[slot].value else slot
         elif row.label:  # a label we do not know: its value is not ours to file
-            last = ""
+            last = pending = ""
         elif row.continued and last and not _is_marker(row.value):
             held = values[last]
             values[last] = Row(
                 held.label, f"{held.value}\n{row.value}".strip("\n"), held.nodes + row.nodes
             )
+            pending = ""
+        elif (
+            pending
+            and not _is_marker(row.value)
+            and not (section == "poa" and PILLAR.match(row.value))
+        ):
+            # label above, value below: a stacked layout (print views, narrow copies)
+            values[pending] = Row(values[pending].label, row.value, row.nodes)
+            last = pending if pending in MULTILINE else ""
+            pending = ""
         else:
             _loose_row(row, section, found)
     return found
@@ -250,7 +262,12 @@ def _file(values: dict[str, Row], slot: str, row: Row) -> None:
 
 
 def _is_marker(text: str) -> bool:
-    return text.lower() in COOPERATION_MARKERS or bool(JP_ACTIVITY_MARKER.match(text))
+    lowered = text.lower()
+    return (
+        lowered in COOPERATION_MARKERS
+        or lowered == "poa"  # the optional line before the Programme of Activities
+        or bool(JP_ACTIVITY_MARKER.match(text))
+    )
 
 
 HEADER_IN_TEXT = re.compile(r"Activity\s+Details\s*\(\s*ID#\s*\d+\s*\)", re.I)

@@ -531,3 +531,74 @@ def test_private_use_characters_in_the_page_do_not_fake_structure() -> None:
     record = parse(html)
     assert record.title == "Roundtableoncybercrime"
     assert record.status == "Completed"
+
+
+def test_separator_cells_between_label_and_value() -> None:
+    # <td>Title</td><td>:</td><td>value</td>: the colon cell is no part of the value
+    html = page(
+        ("Title</b></td><td>:</td><td><b>", "Round table"), ("Status</b></td><td>&nbsp;-&nbsp;", "")
+    )
+    record = parse(html)
+    assert record.title == "Round table"
+    assert record.status is None
+
+
+def test_stacked_layout_label_row_above_its_value_row() -> None:
+    rows = [
+        ("Title", "Round table on cybercrime"),
+        ("Status", "Completed"),
+        ("Objective(s)", "To train judges.<br>And prosecutors."),
+    ]
+    body = "".join(
+        f"<tr><td colspan=2><b>{label}</b></td></tr><tr><td colspan=2>{value}</td></tr>"
+        for label, value in rows
+    )
+    html = page(extra=body + "<tr><td colspan=2>© Council of Europe 2003-2020</td></tr>")
+    record = parse(html)
+    assert record.title == "Round table on cybercrime"
+    assert record.status == "Completed"
+    assert record.objectives == "To train judges.\nAnd prosecutors."
+    assert record.issues == ()
+
+
+def test_stacked_label_with_no_value_takes_no_marker_pillar_or_footer() -> None:
+    html = page(
+        ("Countries", "CoE Members: Serbia"),
+        ("Expected Result", ""),
+        extra="<tr><td colspan=2>&nbsp;PoA</td></tr>"
+        "<tr><td colspan=2>Council of Europe Programme of Activities</td></tr>"
+        "<tr><td colspan=2>I – Rule of Law</td></tr>"
+        "<tr><td><b>Total No. Participants</b></td><td></td></tr>"
+        "<tr><td colspan=2>© Council of Europe 2003-2020</td></tr>",
+    )
+    record = parse(html)
+    assert record.expected_result_text is None and record.expected_result_number is None
+    assert record.coe_pillar == "I – Rule of Law"
+    assert record.participants_total is None and record.issues == ()
+
+
+def test_page_saved_from_the_wayback_machine_with_its_toolbar_and_rewritten_links() -> None:
+    toolbar = (
+        "<!-- BEGIN WAYBACK TOOLBAR INSERT --><div id='wm-ipp'><table><tr><td>"
+        "<a href='/web/20080101000000*/http://www.jp.coe.int/CEAD/Countries.asp?ID=18356'>"
+        "12 captures</a></td><td>Title</td><td>Jan 2008</td></tr></table></div>"
+        "<!-- END WAYBACK TOOLBAR INSERT -->"
+    )
+    html = page(
+        ("Title", "Regional Conference on Cybercrime"),
+        (
+            "JP",
+            "<a href='https://web.archive.org/web/20080101000000/"
+            "http://www.jp.coe.int/CEAD/JP/Default.asp?TransID=148'>PACO-Serbia - Project against"
+            " economic crime</a>",
+        ),
+        (
+            "Web Pages",
+            "<a href='/web/20080101000000/http://www.coe.int/cybercrime'>1 http://www.coe.int/cybercrime</a>"
+            "<br><a href='http://web.archive.org/web/20080101000000im_/http://www.coe.int/a.pdf'>2</a>",
+        ),
+    ).replace(b"<body>", b"<body>" + toolbar.encode())
+    record = parse(html)
+    assert record.title == "Regional Conference on Cybercrime"
+    assert record.programme_trans_id == 148
+    assert record.links == ("http://www.coe.int/cybercrime", "http://www.coe.int/a.pdf")
