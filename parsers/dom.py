@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-LINE = "\ue000"  # stands for <br>
-PARA = "\ue001"  # stands for the start of a <p>, <div> or <li>
+LINE = "\ue000"  # stands for <br> and the start of a list item
+PARA = "\ue001"  # stands for the start of a <p> or <div>
 CELL = "\ue002"  # stands for the start of a <td> or <th>
 
 # Three passes, each with a constant replacement so that it runs in C (a template like
@@ -27,8 +27,8 @@ CELL = "\ue002"  # stands for the start of a <td> or <th>
 # cell (text between cells would be moved out of the table), so cell start tags are
 # rewritten: their attributes never matter here.
 _MARKS = (
-    (re.compile(r"<(?=br[\s/>])", re.I), f"{LINE}<"),  # a literal "<" first: a fast scan
-    (re.compile(r"<(?=(?:p|div|li)[\s>])", re.I), f"{PARA}<"),
+    (re.compile(r"<(?=(?:br[\s/>]|li[\s>]))", re.I), f"{LINE}<"),  # "<" first: a fast scan
+    (re.compile(r"<(?=(?:p|div)[\s>])", re.I), f"{PARA}<"),
     (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
 )
 _UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL)))

@@ -602,3 +602,8 @@ def test_page_saved_from_the_wayback_machine_with_its_toolbar_and_rewritten_link
     assert record.title == "Regional Conference on Cybercrime"
     assert record.programme_trans_id == 148
     assert record.links == ("http://www.coe.int/cybercrime", "http://www.coe.int/a.pdf")
+
+
+def test_list_items_are_lines_and_paragraphs_are_blank_line_apart() -> None:
+    html = page(("Description", "Workshops:<ul><li>Nis</li><li>Kragujevac</ul><p>Then a report."))
+    assert parse(html).description == "Workshops:\nNis\nKragujevac\n\nThen a report."
