@@ -156,15 +156,28 @@ def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dic
     return found
 
 
+# Headings between tables (and table captions) open the page's parts as heading rows do.
+_LOOSE_HEADINGS = ", ".join(["caption"] + [f"h{n}:not(table *)" for n in range(1, 7)])
+_HEADING_TAG = re.compile(rb"<(?:h[1-6]|caption)[\s>]", re.I)
+
+
+def _row_selector(tree: LexborHTMLParser, rows: str) -> str:
+    """`rows`, and loose headings when the page has heading tags (a scan is cheaper than
+    asking lexbor to test every element against six more selectors)."""
+    return f"{rows}, {_LOOSE_HEADINGS}" if _HEADING_TAG.search(tree.raw_html) else rows
+
+
 def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     labelled = _labelled_layout_rows(tree, labels)
     if labelled:
         return _rows_in_order(tree, labels, labelled)
     rows: list[Row] = []
     # Leaf rows only: a layout row's inner rows are read on their own.
-    for tr in tree.css("tr:not(:has(tr))"):
-        row = row_from_text(tr, tr.text(deep=True, separator="", strip=False), labels)
-        if row is not None:
+    for node in tree.css(_row_selector(tree, "tr:not(:has(tr))")):
+        raw = node.text(deep=True, separator="", strip=False)
+        if CELL not in raw:  # a heading: one cell
+            raw = CELL + raw
+        if (row := row_from_text(node, raw, labels)) is not None:
             rows.append(row)
     return rows
 
@@ -175,15 +188,15 @@ def _rows_in_order(
     """Leaf rows and labelled layout rows in document order; the latter's inner rows once."""
     rows: list[Row] = []
     inside: set[int] = set()
-    for tr in tree.css("tr"):
-        if tr.mem_id in inside:
+    for node in tree.css(_row_selector(tree, "tr")):
+        if node.mem_id in inside:
             continue
-        if tr.mem_id in labelled:
-            rows.append(labelled[tr.mem_id])
-            inside.update(n.mem_id for n in tr.css("tr") if n.mem_id != tr.mem_id)
-        elif len(tr.css("tr")) == 1:  # a leaf (css() includes the node itself)
-            row = row_from_text(tr, tr.text(deep=True, separator="", strip=False), labels)
-            if row is not None:
+        if node.mem_id in labelled:
+            rows.append(labelled[node.mem_id])
+            inside.update(n.mem_id for n in node.css("tr") if n.mem_id != node.mem_id)
+        elif node.tag != "tr" or len(node.css("tr")) == 1:  # a leaf (css() includes the node)
+            raw = node.text(deep=True, separator="", strip=False)
+            if (row := row_from_text(node, raw if CELL in raw else CELL + raw, labels)) is not None:
                 rows.append(row)
     return rows
 

@@ -607,3 +607,17 @@ def test_page_saved_from_the_wayback_machine_with_its_toolbar_and_rewritten_link
 def test_list_items_are_lines_and_paragraphs_are_blank_line_apart() -> None:
     html = page(("Description", "Workshops:<ul><li>Nis</li><li>Kragujevac</ul><p>Then a report."))
     assert parse(html).description == "Workshops:\nNis\nKragujevac\n\nThen a report."
+
+
+def test_table_caption_opens_a_part_as_a_heading_row_does() -> None:
+    poa = (
+        "</table><table><caption>Council of Europe Programme of Activities</caption>"
+        "<tr><td colspan=2>I – Rule of Law</td></tr>"
+        "<tr><td><b>Expected Result</b></td><td>2 Standards adopted</td></tr>"
+        "</table><table><caption>Working Method</caption>"
+        "<tr><td colspan=2>Training Course</td></tr>"
+    )
+    record = parse(page(("Title", "x"), extra=poa))
+    assert record.coe_pillar == "I – Rule of Law"
+    assert (record.coe_expected_result_number, record.expected_result_number) == ("2", None)
+    assert record.working_method == "Training Course"
