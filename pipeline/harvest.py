@@ -307,8 +307,17 @@ def _policy_dict(policy: FetchPolicy) -> dict[str, Any]:
     return {name: getattr(policy, name) for name in policy.__dataclass_fields__}
 
 
-def _finish_report(index: Index, report: HarvestReport) -> None:
-    items = index.items()
+def _scope(config: HarvestConfig) -> str | None:
+    if config.source == "warc":
+        return None  # imports keep no queue of their own
+    base = config.wayback.wayback_url if config.source == "wayback" else config.base_url
+    return base.rstrip("/") + "/"
+
+
+def _finish_report(index: Index, report: HarvestReport, scope: str | None) -> None:
+    """Counts and failures of the queue this run works on: the same data root may also
+    hold crawls of another base URL or Wayback service (`scope` is their URL prefix)."""
+    items = [i for i in index.items() if scope is None or i.url.startswith(scope)]
     report.queued = len(items)
     report.done = sum(1 for i in items if i.state == DONE)
     report.failed = sum(1 for i in items if i.state == FAILED)
@@ -351,7 +360,7 @@ def harvest(config: HarvestConfig) -> HarvestReport:
                 asyncio.run(_harvest(config, index, report))
         except RateLimited as exc:
             report.stopped, report.exit_code = str(exc), EXIT_RATE_LIMITED
-        _finish_report(index, report)
+        _finish_report(index, report, _scope(config))
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_s = round(time.monotonic() - started, 3)
     write_report(config.data, "harvest", report)

@@ -110,3 +110,27 @@ def test_progress_bar_on_a_terminal() -> None:
         progress.advance(False)
     out = stream.getvalue()
     assert "build" in out and "2/2" in out and "not activities 1" in out
+
+
+def test_report_counts_only_the_crawl_of_this_base_url(tmp_path: Path) -> None:
+    # Two crawls of the site under two addresses in one data root: each run's report
+    # counts its own queue, and the first crawl's failures are not the second's.
+    from pipeline.harvest import HarvestConfig, harvest
+    from pipeline.policy import FetchPolicy
+
+    policy = FetchPolicy(rate=0, concurrency=4, retries=0, contact="tests@localhost")
+    with FaultServer({3: Fail(status=503, times=99)}) as first:
+        report = harvest(
+            HarvestConfig(
+                base_url=first.url, data=tmp_path, policy=policy, ids=(1, 2, 3), progress=False
+            )
+        )
+    assert (report.queued, report.done, report.failed) == (3, 2, 1)
+    with FaultServer() as second:
+        report = harvest(
+            HarvestConfig(
+                base_url=second.url, data=tmp_path, policy=policy, ids=(1, 2), progress=False
+            )
+        )
+    assert (report.queued, report.done, report.failed) == (2, 2, 0)
+    assert report.failures == [] and report.exit_code == 0
