@@ -19,14 +19,20 @@ _MONTHS = {
 }
 _MONTHS["sept"] = 9
 
-_DAY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
-_DASH = r"\s*(?:-|–|—|to|until)\s*"
+_DAY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})"  # "19/03/07" is 2007
+_DASH = r"\s*(?:-|–|—|\bto\b|\buntil\b|\band\b)\s*"
+_LEAD = re.compile(r"^(?:from|between)\s+", re.I)  # "From 19/03/2007 to 21/03/2007"
 _DAY_RANGE = re.compile(rf"^{_DAY}(?:{_DASH}{_DAY})?$", re.I)
 _MONTH = r"([A-Za-z]{3,9})\.?"
 # "May-October 2017", "May 2016 - March 2017", "May 2017"
 _MONTH_RANGE = re.compile(rf"^{_MONTH}(?:\s+(\d{{4}}))?(?:{_DASH}{_MONTH})?\s+(\d{{4}})$", re.I)
 # "19-21/03/2007": two days of one month
-_COMPACT_RANGE = re.compile(r"^(\d{1,2})\s*[-–]\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_COMPACT_RANGE = re.compile(r"^(\d{1,2})\s*[-–]\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$")
+# "19 March 2007", "19-21 March 2007", "19 March - 2 April 2007", "30 Dec 2008 - 2 Jan 2009"
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_NAMED_DAYS = re.compile(
+    rf"^{_ORD}(?:\s+{_MONTH})?(?:\s+(\d{{4}}))?(?:{_DASH}{_ORD})?\s+{_MONTH}\s+(\d{{4}})$", re.I
+)
 _YEAR_RANGE = re.compile(rf"^(\d{{4}})(?:{_DASH}(\d{{4}}))?$")
 
 
@@ -48,8 +54,11 @@ def parse_day(text: str) -> date | None:
 
 
 def _day(d: str, m: str, y: str) -> date | None:
+    year = int(y)
+    if len(y) == 2:  # the site ran 2003-2020
+        year += 2000 if year < 50 else 1900
     try:
-        return date(int(y), int(m), int(d))
+        return date(year, int(m), int(d))
     except ValueError:
         return None
 
@@ -87,13 +96,23 @@ def _month_span(m: re.Match[str]) -> DateSpan | str:
     return DateSpan(start, end, "month")
 
 
+def _named_days(m: re.Match[str]) -> DateSpan | str:
+    d1, month1, year1, d2, month2, year2 = m.groups()
+    last = _MONTHS.get(month2.lower())
+    first = _MONTHS.get(month1.lower()) if month1 else last
+    if first is None or last is None:
+        return "unknown month name"
+    start_year = year1 or (str(int(year2) - 1) if first > last else year2)  # 30 Dec - 2 Jan 2009
+    return _days(_day(d1, str(first), start_year), _day(d2 or d1, str(last), year2))
+
+
 def parse_date_span(text: str) -> DateSpan | str:
     """Read a Date value: a span, or a short reason why it cannot be read.
 
     >>> parse_date_span("May-October 2017")
     DateSpan(start=datetime.date(2017, 5, 1), end=datetime.date(2017, 10, 31), precision='month')
     """
-    value = " ".join(text.split())
+    value = _LEAD.sub("", " ".join(text.split()))
     if m := _DAY_RANGE.match(value):
         return _day_span(m)
     if m := _COMPACT_RANGE.match(value):
@@ -101,6 +120,8 @@ def parse_date_span(text: str) -> DateSpan | str:
         return _days(_day(d1, month, year), _day(d2, month, year))
     if m := _MONTH_RANGE.match(value):
         return _month_span(m)
+    if m := _NAMED_DAYS.match(value):
+        return _named_days(m)
     if m := _YEAR_RANGE.match(value):
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
         if last < first:

@@ -66,6 +66,12 @@ def test_status_as_written(status: str) -> None:
         ("01/01/2011 - 31/12/2011", date(2011, 1, 1), date(2011, 12, 31), "day"),
         ("November 2017 - February 2018", date(2017, 11, 1), date(2018, 2, 28), "month"),
         ("2012", date(2012, 1, 1), date(2012, 12, 31), "year"),
+        # free-text forms other copies of a page may hold
+        ("19 March 2007", date(2007, 3, 19), date(2007, 3, 19), "day"),
+        ("19-21 March 2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("30 Dec - 2 Jan 2009", date(2008, 12, 30), date(2009, 1, 2), "day"),
+        ("From 19/03/2007 to 21/03/2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("26-27/10/06", date(2006, 10, 26), date(2006, 10, 27), "day"),
     ],
 )
 def test_dates(text: str, start: date, end: date, precision: str) -> None:
