@@ -34,6 +34,9 @@ ALIASES: dict[str, str] = {
     "bosnia and herzegovina": "BA",
     "bosnia-herzegovina": "BA",
     "holy see": "VA",
+    "kosovo (unscr 1244)": "XK",
+    "unmik/kosovo": "XK",
+    "unmik kosovo": "XK",
 }
 
 # Group prefixes on the Countries row, and values that are groupings, not countries.
@@ -103,6 +106,9 @@ def english_name(code: str) -> str | None:
     return str(found.name) if found else None
 
 
+_CITY_DASH_COUNTRY = re.compile(r"^(.+?)\s*(?:\s[-–]\s|/)\s*(.+)$")
+
+
 def split_location(text: str) -> tuple[str | None, str | None]:
     """(city, country) of a Location value; either may be None.
 
@@ -112,7 +118,11 @@ def split_location(text: str) -> tuple[str | None, str | None]:
     if (m := _IN_BRACKETS.match(text)) and country_code(m.group(2)):  # "Belgrade (Serbia)"
         return m.group(1).strip() or None, m.group(2).strip()
     head, comma, tail = text.rpartition(",")
+    if not comma and (m := _CITY_DASH_COUNTRY.match(text)) and country_code(m.group(2)):
+        return m.group(1).strip() or None, m.group(2).strip()  # "Belgrade - Serbia"
     place, last = (head.strip(), tail.strip()) if comma else ("", text.strip())
+    if comma and not country_code(last) and country_code(place) and "," not in place:
+        place, last = last, place  # "Serbia, Belgrade"
     country = last if country_code(last) else None
     city = place if comma else (None if country or name_key(last) in NON_COUNTRIES else last)
     if city is not None and name_key(city) in NON_COUNTRIES:

@@ -98,6 +98,11 @@ def test_unreadable_date_is_null_plus_issue() -> None:
         ("Several locations, Turkey", None, "Turkey"),
         ("Strasbourg, Council of Europe", "Strasbourg", None),
         ("Not applicable, Others", None, None),
+        # forms other copies of a page may hold
+        ("Belgrade - Serbia", "Belgrade", "Serbia"),
+        ("Belgrade/Serbia", "Belgrade", "Serbia"),
+        ("Serbia, Belgrade", "Belgrade", "Serbia"),
+        ("Strasbourg - Council of Europe", "Strasbourg - Council of Europe", None),
     ],
 )
 def test_location(text: str, city: str | None, country: str | None) -> None:
@@ -137,6 +142,8 @@ def test_countries_groups_codes_and_cooperation_marker() -> None:
         ("Moldova", "MD"),
         ("Turkey", "TR"),
         ("Ukraine", "UA"),
+        ("Kosovo (UNSCR 1244)", "XK"),
+        ("UNMIK/Kosovo", "XK"),
     ],
 )
 def test_country_codes(name: str, code: str | None) -> None:
