@@ -9,7 +9,9 @@
 from parsers.activity import parse_activity
 from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
 
-PARSER_VERSION = "1"
+# Raised whenever records change for the same bytes, so a build can tell what to re-parse.
+# 2: list items as lines, stacked labels, headings between tables, more date/place forms.
+PARSER_VERSION = "2"
 
 __all__ = [
     "FIELD_NAMES",
