@@ -112,6 +112,7 @@ MULTILINE = frozenset(
     }
 )
 ACCUMULATING = frozenset({"links"})  # "Web Pages" and "Documents & links" both feed links
+GROUP_LINE = re.compile(r"^[^:/]{2,40}:\s*\S")  # "Others: Kosovo*", a line of Countries
 _PAGE_END = re.compile(r"^(\*|return to the top|©|\(c\) )", re.I)  # footnote, footer
 
 
@@ -230,7 +231,11 @@ def walk(rows: list[Row]) -> Sections:
             pending = "" if values[slot].value else slot
         elif row.label:  # a label we do not know: its value is not ours to file
             last = pending = ""
-        elif row.continued and last and not _is_marker(row.value):
+        elif (
+            (row.continued or (last == "countries" and GROUP_LINE.match(row.value)))
+            and last
+            and not _is_marker(row.value)
+        ):  # an empty label cell, or a Countries label cell spanning rows ("Others: Kosovo*")
             held = values[last]
             values[last] = Row(
                 held.label, f"{held.value}\n{row.value}".strip("\n"), held.nodes + row.nodes

@@ -634,3 +634,17 @@ def test_table_caption_opens_a_part_as_a_heading_row_does() -> None:
     assert record.coe_pillar == "I – Rule of Law"
     assert (record.coe_expected_result_number, record.expected_result_number) == ("2", None)
     assert record.working_method == "Training Course"
+
+
+def test_countries_label_cell_spanning_its_group_rows() -> None:
+    rows = (
+        "<tr><td rowspan=3><b>Countries</b></td><td>CoE Members: Serbia</td></tr>"
+        "<tr><td>Others: Kosovo*</td></tr><tr><td>Multilateral</td></tr>"
+        "<tr><td colspan=2>Joint Programme EC/CoE</td></tr>"
+    )
+    record = parse(page(("Title", "x"), extra=rows))
+    assert [(c.name, c.code, c.group) for c in record.countries] == [
+        ("Serbia", "RS", "CoE Members"),
+        ("Kosovo*", "XK", "Others"),
+    ]
+    assert record.cooperation_type == "Multilateral"
