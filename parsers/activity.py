@@ -17,7 +17,7 @@ from datetime import date
 from selectolax.lexbor import LexborNode
 
 from parsers import dom
-from parsers.countries import country_code, split_location
+from parsers.countries import GROUP_PREFIX, country_code, split_location
 from parsers.dates import DateSpan, parse_date_span, parse_day
 from parsers.encoding import Decoded, decode_html
 from parsers.people import split_list, split_names, valid_email
@@ -34,7 +34,6 @@ PURPOSE_NO_NUMBER = re.compile(r"^(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.
 NUMBERED_TEXT = re.compile(r"^(\d+(?:\.\d+)*)\s*(?:[-–]\s+|\s)?(.*)$", re.S)
 COE_CODE_TITLE = re.compile(r"^((?:[IVXLC]+|\d+)(?:\.\d+)*)\s*[-–]?\s+(.*)$", re.S)
 COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
-GROUP_PREFIX = re.compile(r"^([^:/]{2,40}):\s*(.*)$")
 INTEGER = re.compile(r"\d+")
 EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")

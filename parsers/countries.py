@@ -39,6 +39,9 @@ ALIASES: dict[str, str] = {
     "unmik kosovo": "XK",
 }
 
+# "CoE Members: Albania / Croatia": a line of the Countries row, its group before the colon.
+GROUP_PREFIX = re.compile(r"^([^:/]{2,40}):\s*(.*)")
+
 # Group prefixes on the Countries row, and values that are groupings, not countries.
 NON_COUNTRIES = frozenset(
     {

@@ -167,6 +167,12 @@ def _row_selector(tree: LexborHTMLParser, rows: str) -> str:
     return f"{rows}, {_LOOSE_HEADINGS}" if _HEADING_TAG.search(tree.raw_html) else rows
 
 
+def _node_row(node: LexborNode, labels: frozenset[str]) -> Row | None:
+    """The Row of a leaf `<tr>`, or of a loose heading read as a row of one cell."""
+    raw = node.text(deep=True, separator="", strip=False)
+    return row_from_text(node, raw if CELL in raw else CELL + raw, labels)
+
+
 def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     labelled = _labelled_layout_rows(tree, labels)
     if labelled:
@@ -174,10 +180,7 @@ def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     rows: list[Row] = []
     # Leaf rows only: a layout row's inner rows are read on their own.
     for node in tree.css(_row_selector(tree, "tr:not(:has(tr))")):
-        raw = node.text(deep=True, separator="", strip=False)
-        if CELL not in raw:  # a heading: one cell
-            raw = CELL + raw
-        if (row := row_from_text(node, raw, labels)) is not None:
+        if (row := _node_row(node, labels)) is not None:
             rows.append(row)
     return rows
 
@@ -194,10 +197,10 @@ def _rows_in_order(
         if node.mem_id in labelled:
             rows.append(labelled[node.mem_id])
             inside.update(n.mem_id for n in node.css("tr") if n.mem_id != node.mem_id)
-        elif node.tag != "tr" or len(node.css("tr")) == 1:  # a leaf (css() includes the node)
-            raw = node.text(deep=True, separator="", strip=False)
-            if (row := row_from_text(node, raw if CELL in raw else CELL + raw, labels)) is not None:
-                rows.append(row)
+        elif node.tag == "tr" and len(node.css("tr")) > 1:
+            continue  # a layout row (css() includes the node): its inner rows come next
+        elif (row := _node_row(node, labels)) is not None:
+            rows.append(row)
     return rows
 
 
@@ -260,9 +263,7 @@ def links(nodes: list[LexborNode]) -> list[str]:
     for node in nodes:
         for a in node.css("a[href]"):
             href = (a.attributes.get("href") or "").strip()
-            if href.startswith(("/web/", "http://web.", "https://web.", "//web.")) and (
-                m := _WAYBACK_HREF.match(href)
-            ):
+            if m := _WAYBACK_HREF.match(href):
                 href = m.group(1)
             if href:
                 found.append(href)

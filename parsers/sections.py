@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parsers.countries import GROUP_PREFIX
 from parsers.dom import Row
 
 # Label text (as `norm_label` gives it) → the slot it fills. Variants seen or expected.
@@ -112,8 +113,8 @@ MULTILINE = frozenset(
     }
 )
 ACCUMULATING = frozenset({"links"})  # "Web Pages" and "Documents & links" both feed links
-GROUP_LINE = re.compile(r"^[^:/]{2,40}:\s*\S")  # "Others: Kosovo*", a line of Countries
 _PAGE_END = re.compile(r"^(\*|return to the top|©|\(c\) )", re.I)  # footnote, footer
+_PAGE_END_FIRST = frozenset("*©rR(")  # most rows start otherwise: no match attempted
 
 
 @dataclass(slots=True)
@@ -219,7 +220,7 @@ def walk(rows: list[Row]) -> Sections:
             elif heading == "working_method" and row.value and row.key == "working method":
                 found.working_method = row.value
             continue
-        if whole[:1] in ("*", "©") or (whole[:1] in ("r", "R", "(") and _PAGE_END.match(whole)):
+        if whole[:1] in _PAGE_END_FIRST and _PAGE_END.match(whole):
             continue
         key = LABELS.get(row.key) if row.label else None
         if key is None and not row.label and (prefixed := _prefixed(row)):
@@ -232,14 +233,11 @@ def walk(rows: list[Row]) -> Sections:
         elif row.label:  # a label we do not know: its value is not ours to file
             last = pending = ""
         elif (
-            (row.continued or (last == "countries" and GROUP_LINE.match(row.value)))
+            (row.continued or (last == "countries" and _group_line(row.value)))
             and last
             and not _is_marker(row.value)
         ):  # an empty label cell, or a Countries label cell spanning rows ("Others: Kosovo*")
-            held = values[last]
-            values[last] = Row(
-                held.label, f"{held.value}\n{row.value}".strip("\n"), held.nodes + row.nodes
-            )
+            values[last] = _extended(values[last], row)
             pending = ""
         elif (
             pending
@@ -262,8 +260,17 @@ def _file(values: dict[str, Row], slot: str, row: Row) -> None:
     if held is None or not held.value:
         values[slot] = row
     elif slot in ACCUMULATING and row.value:
-        values[slot] = Row(held.label, f"{held.value}\n{row.value}", held.nodes + row.nodes)
+        values[slot] = _extended(held, row)
     # otherwise a repeated row: the first one stands
+
+
+def _extended(held: Row, row: Row) -> Row:
+    """`held` with `row`'s value as a further line and its nodes after held's."""
+    return Row(held.label, f"{held.value}\n{row.value}".strip("\n"), held.nodes + row.nodes)
+
+
+def _group_line(text: str) -> bool:
+    return bool((m := GROUP_PREFIX.match(text)) and m.group(2))
 
 
 def _is_marker(text: str) -> bool:

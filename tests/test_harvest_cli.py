@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pipeline.fixtures.server import FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES
+from pipeline.harvest import HarvestConfig, harvest
+from pipeline.policy import FetchPolicy
 from pipeline.progress import Progress
 from tests.conftest import run_cli
 from tests.servers import Fail, FaultServer
@@ -115,9 +117,6 @@ def test_progress_bar_on_a_terminal() -> None:
 def test_report_counts_only_the_crawl_of_this_base_url(tmp_path: Path) -> None:
     # Two crawls of the site under two addresses in one data root: each run's report
     # counts its own queue, and the first crawl's failures are not the second's.
-    from pipeline.harvest import HarvestConfig, harvest
-    from pipeline.policy import FetchPolicy
-
     policy = FetchPolicy(rate=0, concurrency=4, retries=0, contact="tests@localhost")
     with FaultServer({3: Fail(status=503, times=99)}) as first:
         report = harvest(
