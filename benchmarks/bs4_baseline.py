@@ -51,11 +51,9 @@ def parse_activity_bs4(
         return NotAnActivity("empty response", url)
     decoded = decode_html(html, content_type)
     soup = BeautifulSoup(dom.mark(decoded.text), "lxml")
-    rows = []
+    rows: list[dom.Row] = []
     for tr in soup.find_all("tr"):
         if tr.find("tr") is not None:
             continue  # a layout row
-        row = dom.row_from_text(SoupNode(tr), tr.get_text(), LABEL_KEYS)  # type: ignore[arg-type]
-        if row is not None:
-            rows.append(row)
+        dom.add_rows(rows, SoupNode(tr), tr.get_text(), LABEL_KEYS)  # type: ignore[arg-type]
     return record_from_rows(rows, url, decoded)

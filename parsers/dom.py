@@ -35,6 +35,7 @@ _UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL)))
 _SEPARATOR_CELL = " :-–=>|\xa0"
 _MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
+_LABEL_SPACING = re.compile(r" ?([/(]) ?| ?- ?")  # "Output / Result (s)", "Follow-up"
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
 _BLOCK_ROW_SELECTOR = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, div"
 
@@ -54,12 +55,26 @@ def clean_text(raw: str) -> str:
 
 @lru_cache(maxsize=8192)
 def norm_label(text: str) -> str:
-    """A label's lookup key: lower case, no colon, arrow, star or spacing.
+    """A label's lookup key: lower case, no colon, arrow, star or spacing; no spaces
+    around "/" or before "(", and hyphens read as spaces.
 
-    >>> norm_label("Line of Action ⇒ ")
-    'line of action'
+    >>> norm_label("Line of Action ⇒ "), norm_label("Conclusions / Follow-up:")
+    ('line of action', 'conclusions/follow up')
     """
-    return _LABEL_JUNK.sub(" ", text).strip().lower()
+    key = _LABEL_JUNK.sub(" ", text).strip().lower()
+    return _LABEL_SPACING.sub(_spacing, key) if ("/" in key or "(" in key or "-" in key) else key
+
+
+def _spacing(m: re.Match[str]) -> str:
+    return m.group(1) or " "
+
+
+_LONGEST_LABEL = 48  # longer text is a value: not worth normalising to look it up
+
+
+def is_label(text: str, labels: frozenset[str]) -> bool:
+    """Is `text` one of `labels` (as `norm_label` gives them)?"""
+    return len(text) <= _LONGEST_LABEL and norm_label(text) in labels
 
 
 @dataclass(slots=True)
@@ -103,23 +118,33 @@ def _cells(tr: LexborNode) -> list[LexborNode]:
     return [child for child in tr.iter() if child.tag in ("td", "th")]
 
 
+def _first_word(text: str) -> str:
+    """The first word of a label: what comes before a space, "/" or "("."""
+    words = text.split(None, 1)
+    return norm_label(words[0]).split("/", 1)[0].split("(", 1)[0] if words else ""
+
+
 @lru_cache(maxsize=64)
 def _first_words(labels: frozenset[str]) -> frozenset[str]:
-    return frozenset(label.split(" ", 1)[0] for label in labels)
+    return frozenset(_first_word(label) for label in labels)
 
 
 def _split_inline_label(node: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
-    """`<td><b>Title:</b> value</td>` or `Title: value` in one cell or block: split there."""
-    if norm_label(text.split(" ", 1)[0]) not in _first_words(labels):
+    """`<td><b>Title:</b> value</td>`, `Title: value` or "Title", a line break and the
+    value, in one cell or block: split there."""
+    if _first_word(text) not in _first_words(labels):
         return None  # cheap test first: most one-cell rows are headings and chrome
     cell = _cells(node)[0] if node.tag == "tr" else node
     first = next(iter(cell.iter()), None)
     if first is not None and first.tag in _INLINE_LABEL_TAGS:
         label = node_text(first)
-        if norm_label(label) in labels and text.startswith(label):
+        if is_label(label, labels) and text.startswith(label):
             return Row(label, text[len(label) :].strip(), [cell])
     head, colon, rest = text.partition(":")
-    if colon and len(head) <= 40 and norm_label(head) in labels:
+    if colon and is_label(head, labels):
+        return Row(head, rest.strip(), [cell])
+    head, newline, rest = text.partition("\n")
+    if newline and is_label(head, labels):  # the label on a line of its own
         return Row(head, rest.strip(), [cell])
     return None
 
@@ -145,7 +170,7 @@ def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dic
         if (
             len(cells) < 2
             or len(cells[0].css("table"))
-            or norm_label(node_text(cells[0])) not in labels
+            or not is_label(node_text(cells[0]), labels)
         ):
             continue
         lines = []
@@ -167,10 +192,10 @@ def _row_selector(tree: LexborHTMLParser, rows: str) -> str:
     return f"{rows}, {_LOOSE_HEADINGS}" if _HEADING_TAG.search(tree.raw_html) else rows
 
 
-def _node_row(node: LexborNode, labels: frozenset[str]) -> Row | None:
-    """The Row of a leaf `<tr>`, or of a loose heading read as a row of one cell."""
+def _add_node_rows(rows: list[Row], node: LexborNode, labels: frozenset[str]) -> None:
+    """Add the Rows of a leaf `<tr>`, or of a loose heading read as a row of one cell."""
     raw = node.text(deep=True, separator="", strip=False)
-    return row_from_text(node, raw if CELL in raw else CELL + raw, labels)
+    add_rows(rows, node, raw if CELL in raw else CELL + raw, labels)
 
 
 def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
@@ -180,8 +205,7 @@ def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     rows: list[Row] = []
     # Leaf rows only: a layout row's inner rows are read on their own.
     for node in tree.css(_row_selector(tree, "tr:not(:has(tr))")):
-        if (row := _node_row(node, labels)) is not None:
-            rows.append(row)
+        _add_node_rows(rows, node, labels)
     return rows
 
 
@@ -199,14 +223,40 @@ def _rows_in_order(
             inside.update(n.mem_id for n in node.css("tr") if n.mem_id != node.mem_id)
         elif node.tag == "tr" and len(node.css("tr")) > 1:
             continue  # a layout row (css() includes the node): its inner rows come next
-        elif (row := _node_row(node, labels)) is not None:
-            rows.append(row)
+        else:
+            _add_node_rows(rows, node, labels)
     return rows
 
 
-def row_from_text(tr: LexborNode, raw: str, labels: frozenset[str]) -> Row | None:
-    """The Row of one leaf `<tr>` whose marked text is `raw`; None for an empty row."""
+def add_rows(rows: list[Row], tr: LexborNode, raw: str, labels: frozenset[str]) -> None:
+    """Add the Rows of one leaf `<tr>` whose marked text is `raw` to `rows`: none for an
+    empty row, one for each label when the row holds several label/value pairs
+    ("Status | Completed | Date | 19/03/2007")."""
     texts = _row_cells(raw)
+    if len(texts) > 2 and (starts := _pair_starts(texts, labels)):
+        cells = _cells(tr)
+        whole = len(cells) != len(texts)  # cells inside cells: links stay with the row
+        for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
+            node, nodes = (tr, [tr]) if whole else (cells[a], cells[a:b])
+            if (row := _cells_row(node, nodes, texts[a:b], labels)) is not None:
+                rows.append(row)
+    elif (row := _cells_row(tr, [tr], texts, labels)) is not None:
+        rows.append(row)
+
+
+def _pair_starts(texts: list[str], labels: frozenset[str]) -> list[int]:
+    """Where each label/value pair of a row starts, when the row opens with a label and a
+    later cell is a label too; [] for a row of one pair."""
+    if not is_label(texts[0], labels):
+        return []
+    starts = [0] + [i for i in range(1, len(texts)) if texts[i] and is_label(texts[i], labels)]
+    return starts if len(starts) > 1 else []
+
+
+def _cells_row(
+    node: LexborNode, nodes: list[LexborNode], texts: list[str], labels: frozenset[str]
+) -> Row | None:
+    """The Row of a label cell's text and its value cells' texts; None when all are empty."""
     if not texts or not any(texts):
         return None
     # a cell holding only ":" or "-" between label and value is no value
@@ -214,10 +264,10 @@ def row_from_text(tr: LexborNode, raw: str, labels: frozenset[str]) -> Row | Non
     if not values:
         if not texts[0]:
             return None
-        if norm_label(texts[0]) in labels:  # a label with an empty value
+        if is_label(texts[0], labels):  # a label with an empty value
             return Row(texts[0], "", [])
-        return _split_inline_label(tr, texts[0], labels) or Row("", texts[0], [tr])
-    return Row(texts[0], "\n".join(values), [tr], continued=not texts[0])
+        return _split_inline_label(node, texts[0], labels) or Row("", texts[0], nodes)
+    return Row(texts[0], "\n".join(values), nodes, continued=not texts[0])
 
 
 def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:

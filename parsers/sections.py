@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.countries import GROUP_PREFIX
-from parsers.dom import Row
+from parsers.dom import Row, norm_label
 
-# Label text (as `norm_label` gives it) → the slot it fills. Variants seen or expected.
-LABELS: dict[str, str] = {
+# Label text → the slot it fills. Variants seen or expected; keys are looked up as
+# `norm_label` gives them, so "Output / Results:" and "output/results" are one label.
+_LABEL_TEXTS: dict[str, str] = {
     "title": "title",
     "activity title": "title",
     "description": "description",
@@ -68,7 +69,35 @@ LABELS: dict[str, str] = {
     "total no. participants": "participants_total",
     "total no participants": "participants_total",
     "total number of participants": "participants_total",
+    "total no. of participants": "participants_total",
+    "total no of participants": "participants_total",
+    "no. of participants": "participants_total",
+    "number of participants": "participants_total",
+    "total participants": "participants_total",
+    "date(s)": "date",
+    "place": "location",
+    "beneficiary countries": "countries",
+    "beneficiary country": "countries",
+    "output/result(s)": "results",
+    "outputs": "results",
+    "output": "results",
+    "result(s)": "results",
+    "outcomes": "results",
+    "conclusions": "follow_up",
+    "conclusion(s)/follow up": "follow_up",
+    "consultant(s)/expert(s)": "experts",
+    "consultants": "experts",
+    "expert(s)": "experts",
+    "coe contact person": "contact",
+    "contact person": "contact",
+    "webpages": "links",
+    "website": "links",
+    "web site": "links",
+    "links": "links",
+    "last update": "last_modified",
+    "last updated": "last_modified",
 }
+LABELS: dict[str, str] = {norm_label(text): slot for text, slot in _LABEL_TEXTS.items()}
 LABEL_KEYS = frozenset(LABELS) | {"working method"}
 
 # Heading rows, matched on the row's whole text (lower case), in the order they open.
@@ -203,6 +232,8 @@ def walk(rows: list[Row]) -> Sections:
         row = rows[i]
         whole = row.whole
         heading = _heading(whole)
+        if heading is None and row.label[:1] in ("W", "w") and row.key == "working method":
+            heading = "working_method"  # a label cell with the method beside it
         if heading == "activity" and found.header is None:
             found.header = whole
         if (

@@ -648,3 +648,69 @@ def test_countries_label_cell_spanning_its_group_rows() -> None:
         ("Kosovo*", "XK", "Others"),
     ]
     assert record.cooperation_type == "Multilateral"
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Objective (s)", "objectives"),
+        ("Output / Results", "results"),
+        ("Output/Result(s)", "results"),
+        ("Conclusions / Follow-up", "follow_up"),
+        ("Consultants / Experts", "experts"),
+        ("Total No. of Participants", "participants_total"),
+        ("Number of participants:", "participants_total"),
+        ("Web-pages", "links"),
+        ("Dates", "date_text"),
+        ("CoE Contact Person", "contact_name"),
+    ],
+)
+def test_other_spellings_of_labels(label: str, field: str) -> None:
+    value = {"participants_total": "25", "links": "http://example.org/a", "date_text": "27/04/2011"}
+    value |= {"experts": "A. Seger", "contact_name": "DE CORDES, Jean-Charles"}
+    got = parse(page((label, value.get(field, "kept")))).to_dict()[field]
+    expected = {
+        "participants_total": 25,
+        "links": ["http://example.org/a"],
+        "experts": ["A. Seger"],
+    }
+    assert got == expected.get(field, value.get(field, "kept"))
+
+
+def test_two_label_value_pairs_in_one_row() -> None:
+    # a two-column form: each pair is a row of its own, links stay with their own pair
+    html = page(
+        ("Status</b></td><td>Completed</td><td>Date</td><td><b>", "19/03/2007 - 21/03/2007"),
+        (
+            "CoE Contact</b></td><td>SEGER, Alexander "
+            '<a href="mailto:alexander.seger@coe.int">email</a></td>'
+            "<td>Web Pages</td><td><b>",
+            '<a href="http://www.coe.int/cybercrime">1 http://www.coe.int/cybercrime</a>',
+        ),
+    )
+    record = parse(html)
+    assert (record.status, record.start_date) == ("Completed", date(2007, 3, 19))
+    assert (record.contact_name, record.contact_email) == (
+        "SEGER, Alexander",
+        "alexander.seger@coe.int",
+    )
+    assert record.links == ("http://www.coe.int/cybercrime",)
+
+
+def test_a_row_not_opened_by_a_label_is_not_split_at_a_label_word() -> None:
+    html = page(("Title", "x"), extra="<tr><td></td><td>More</td><td>Status</td><td>y</td></tr>")
+    record = parse(html)
+    assert record.status is None
+
+
+@pytest.mark.parametrize("label", ["<b>Objective(s)</b>", "Objective(s)"])
+def test_label_above_its_value_in_one_cell(label: str) -> None:
+    html = page(
+        ("Title", "x"), extra=f"<tr><td colspan=2>{label}<br>First line<br>second</td></tr>"
+    )
+    assert parse(html).objectives == "First line\nsecond"
+
+
+def test_working_method_as_a_labelled_row() -> None:
+    html = page(("Title", "x"), ("Working Method:", "Training Course"))
+    assert parse(html).working_method == "Training Course"

@@ -150,9 +150,67 @@ def print_view_stacked() -> str:
 </TABLE></BODY></HTML>"""
 
 
+def form_in_two_columns() -> str:
+    """A form laid out in two columns: two label/value pairs in some rows, labels in bold
+    above their values in one cell, and other spellings of the labels."""
+
+    def pair(label: str, value: str) -> str:
+        return f"<td class=l>{label}</td><td class=v>{value}</td>"
+
+    def over(label: str, value: str) -> str:
+        return f"<tr><td colspan=4><b>{label}</b><br>{value}</td></tr>\n"
+
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>
+<body><table border=0 cellpadding=2>
+<tr><td colspan=4><b>Activity Details (ID# 18356)</b> &nbsp; <a href="#">Hide Synopsis</a></td></tr>
+<tr>{pair("Title", text("title"))}<td></td><td></td></tr>
+{over("Description", text("description"))}
+<tr>{pair("Status", "Completed")}{pair("Dates", "19/03/2007 - 21/03/2007")}</tr>
+<tr>{pair("Location", "Belgrade, Serbia")}{pair("Country", "CoE Members: Serbia")}</tr>
+<tr><td></td><td colspan=3>Joint Programme Activity - PACO-Serbia</td></tr>
+<tr><td colspan=4><b>Joint Programme EC/CoE</b></td></tr>
+<tr>{
+        pair(
+            "JP",
+            '<a href="JP/Default.asp?TransID=112">PACO-Serbia - Project against economic crime</a>',
+        )
+    }</tr>
+<tr>{
+        pair(
+            "Project Purpose",
+            "3 - 2005/DG1/JP/1624 PACO-Serbia - Improvement of detection and prevention of cyber crime",
+        )
+    }</tr>
+<tr>{pair("Expected Result", "3.1 - " + text("expected_result_text"))}</tr>
+<tr><td colspan=4><b>Council of Europe Programme of Activities</b></td></tr>
+<tr><td colspan=4>I – Rule of Law</td></tr>
+<tr>{pair("Line of Action", "II.3 – Strengthening the security of European citizens")}{
+        pair("Programme", "II.3.2 European standards for crime control")
+    }</tr>
+<tr>{pair("Project", "2004/DG1/143 Effective measures to fight economic crime and cybercrime")}</tr>
+<tr>{pair("Expected Result", "2 " + text("coe_expected_result_text"))}</tr>
+<tr>{pair("Working Method", "Organisation of meetings - Seminar")}</tr>
+<tr>{pair("Directorate (Service)", "DG I Legal Affairs (Crime Problems Department)")}</tr>
+<tr>{
+        pair(
+            "CoE Contact Person",
+            'DE CORDES, Jean-Charles <a href="mailto:jean-charles.decordes@coe.int">email</a>',
+        )
+    }{pair("Last Update", "04/04/2007")}</tr>
+<tr><td colspan=4><b>Activity Synopsis (ID# 18356) (Hide Synopsis)</b></td></tr>
+{over("Objective (s)", text("objectives"))}{over("Output / Results", text("results"))}
+{over("Conclusions / Follow-up", text("follow_up"))}{over("Participants", text("participants"))}
+<tr>{pair("Consultants / Experts", names("experts"))}{
+        pair("CoE Secretariat", names("secretariat"))
+    }</tr>
+<tr>{pair("Total No. of Participants", "70")}</tr>
+</table></body></html>"""
+
+
 MARKUPS: dict[str, Callable[[], str]] = {
     "headings outside tables": headings_outside_tables,
     "print view, stacked": print_view_stacked,
+    "form in two columns": form_in_two_columns,
 }
 FIELDS = [f for f in GOLDEN if f not in ("url", "issues")]
 
