@@ -37,6 +37,10 @@ ALIASES: dict[str, str] = {
     "kosovo (unscr 1244)": "XK",
     "unmik/kosovo": "XK",
     "unmik kosovo": "XK",
+    "great britain": "GB",
+    "holland": "NL",
+    "palestinian national authority": "PS",
+    "palestinian authority": "PS",
 }
 
 # "CoE Members: Albania / Croatia": a line of the Countries row, its group before the colon.
@@ -66,12 +70,12 @@ _QUOTES = re.compile(r"''|[\"“”‘’'*]")
 
 
 def name_key(name: str) -> str:
-    """A lookup form: no quotes, footnote stars or case.
+    """A lookup form: no quotes, footnote stars or case; "&" read as "and".
 
-    >>> name_key("''the former Yugoslav Republic of Macedonia''")
-    'the former yugoslav republic of macedonia'
+    >>> name_key("''the former Yugoslav Republic of Macedonia''"), name_key("Bosnia & Herzegovina")
+    ('the former yugoslav republic of macedonia', 'bosnia and herzegovina')
     """
-    return " ".join(_QUOTES.sub(" ", name).split()).lower()
+    return " ".join(_QUOTES.sub(" ", name).replace("&", " and ").split()).lower()
 
 
 @lru_cache(maxsize=4096)
@@ -86,11 +90,13 @@ def country_code(name: str) -> str | None:
         return None
     if key in ALIASES:
         return ALIASES[key]
-    try:
-        found = pycountry.countries.lookup(key)
-    except LookupError:
-        return None
-    return str(found.alpha_2)
+    for candidate in (key, key[4:] if key.startswith("the ") else None):  # "The Netherlands"
+        if candidate:
+            try:
+                return str(pycountry.countries.lookup(candidate).alpha_2)
+            except LookupError:
+                pass
+    return None
 
 
 # English names for the codes pycountry does not have, or names otherwise.

@@ -33,7 +33,13 @@ _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 _NAMED_DAYS = re.compile(
     rf"^{_ORD}(?:\s+{_MONTH})?(?:\s+(\d{{4}}))?(?:{_DASH}{_ORD})?\s+{_MONTH}\s+(\d{{4}})$", re.I
 )
+# "March 19-21, 2007", "March 19, 2007": month first
+_MONTH_FIRST = re.compile(rf"^{_MONTH}\s+{_ORD}(?:{_DASH}{_ORD})?,?\s+(\d{{4}})$", re.I)
+# "03/2007", "03/2007 - 05/2007"
+_NUMERIC_MONTHS = re.compile(rf"^(\d{{1,2}})[/.](\d{{4}})(?:{_DASH}(\d{{1,2}})[/.](\d{{4}}))?$")
 _YEAR_RANGE = re.compile(rf"^(\d{{4}})(?:{_DASH}(\d{{4}}))?$")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")  # "2007-03-19", a re-render's form
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")  # "19/03/2007 - 21/03/2007 (3 days)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +112,25 @@ def _named_days(m: re.Match[str]) -> DateSpan | str:
     return _days(_day(d1, str(first), start_year), _day(d2 or d1, str(last), year2))
 
 
+def _numeric_months(m: re.Match[str]) -> DateSpan | str:
+    month1, year1, month2, year2 = m.groups()
+    first, last = (int(month1), int(year1)), (int(month2 or month1), int(year2 or year1))
+    if not (1 <= first[0] <= 12 and 1 <= last[0] <= 12):
+        return "not a calendar month"
+    if last < first:
+        return "end date before start date"
+    return DateSpan(date(first[1], first[0], 1), _month_end(last[1], last[0]), "month")
+
+
 def parse_date_span(text: str) -> DateSpan | str:
     """Read a Date value: a span, or a short reason why it cannot be read.
 
     >>> parse_date_span("May-October 2017")
     DateSpan(start=datetime.date(2017, 5, 1), end=datetime.date(2017, 10, 31), precision='month')
     """
-    value = _LEAD.sub("", " ".join(text.split()))
+    value = _TRAILING_NOTE.sub("", _LEAD.sub("", " ".join(text.split())))
+    if "-" in value and _ISO_DAY.search(value):
+        value = _ISO_DAY.sub(r"\3/\2/\1", value)
     if m := _DAY_RANGE.match(value):
         return _day_span(m)
     if m := _COMPACT_RANGE.match(value):
@@ -122,6 +140,14 @@ def parse_date_span(text: str) -> DateSpan | str:
         return _month_span(m)
     if m := _NAMED_DAYS.match(value):
         return _named_days(m)
+    if m := _MONTH_FIRST.match(value):
+        month, d1, d2, year = m.groups()
+        number = _MONTHS.get(month.lower())
+        if number is None:
+            return "unknown month name"
+        return _days(_day(d1, str(number), year), _day(d2 or d1, str(number), year))
+    if m := _NUMERIC_MONTHS.match(value):
+        return _numeric_months(m)
     if m := _YEAR_RANGE.match(value):
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
         if last < first:

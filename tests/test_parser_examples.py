@@ -72,6 +72,10 @@ def test_status_as_written(status: str) -> None:
         ("30 Dec - 2 Jan 2009", date(2008, 12, 30), date(2009, 1, 2), "day"),
         ("From 19/03/2007 to 21/03/2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
         ("26-27/10/06", date(2006, 10, 26), date(2006, 10, 27), "day"),
+        ("2007-03-19 - 2007-03-21", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("March 19-21, 2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("19/03/2007 - 21/03/2007 (3 days)", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("03/2007 - 05/2007", date(2007, 3, 1), date(2007, 5, 31), "month"),
     ],
 )
 def test_dates(text: str, start: date, end: date, precision: str) -> None:
@@ -144,6 +148,9 @@ def test_countries_groups_codes_and_cooperation_marker() -> None:
         ("Ukraine", "UA"),
         ("Kosovo (UNSCR 1244)", "XK"),
         ("UNMIK/Kosovo", "XK"),
+        ("Bosnia & Herzegovina", "BA"),
+        ("The Netherlands", "NL"),
+        ("Great Britain", "GB"),
     ],
 )
 def test_country_codes(name: str, code: str | None) -> None:
@@ -456,6 +463,8 @@ def test_bad_date_spans() -> None:
     assert parse_date_span("Spring 2007") == "unknown month name"
     assert parse_date_span("sometime") == "not a date format the site used"
     assert parse_date_span("May 2017") == DateSpan(date(2017, 5, 1), date(2017, 5, 31), "month")
+    assert parse_date_span("13/2007") == "not a calendar month"
+    assert parse_date_span("05/2007 - 03/2007") == "end date before start date"
 
 
 def test_header_and_switch_outside_the_table() -> None:
