@@ -70,7 +70,8 @@ class BuildReport:
     def summary(self) -> str:
         return (
             f"build: {self.pages_parsed} pages parsed, {self.activities} activities, "
-            f"{self.not_activities} not activity pages, {self.parse_issues} parse issues; "
+            f"{self.not_activities} non-activity page{'' if self.not_activities == 1 else 's'}, "
+            f"{self.parse_issues} parse issues; "
             f"tables in {self.output}"
         )
 

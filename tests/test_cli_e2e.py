@@ -39,7 +39,7 @@ def harvested(tmp_path_factory: pytest.TempPathFactory, fixture_server: FixtureS
     assert f"{len(ACTIVITIES) + 1} done, 0 failed" in result.stdout
     result = run_cli("build", "--data", str(data), "--no-progress")
     assert result.returncode == 0, result.stderr
-    assert f"{len(ACTIVITIES)} activities, 1 not activity pages" in result.stdout
+    assert f"{len(ACTIVITIES)} activities, 1 non-activity page" in result.stdout
     return data
 
 
