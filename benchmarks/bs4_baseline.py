@@ -55,5 +55,5 @@ def parse_activity_bs4(
     for tr in soup.find_all("tr"):
         if tr.find("tr") is not None:
             continue  # a layout row
-        dom.add_rows(rows, SoupNode(tr), tr.get_text(), LABEL_KEYS)  # type: ignore[arg-type]
+        dom.add_rows(rows, SoupNode(tr), LABEL_KEYS, tr.get_text())  # type: ignore[arg-type]
     return record_from_rows(rows, url, decoded)

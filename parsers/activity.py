@@ -37,7 +37,7 @@ COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
 INTEGER = re.compile(r"\d+")
 EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")
-LEADING_SYMBOLS = " ⇒☆:\xa0"
+LEADING_SYMBOLS = " ⇒☆:\xa0\n"
 
 
 class _Reader:

@@ -37,6 +37,7 @@ _MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _LABEL_SPACING = re.compile(r" ?([/(]) ?| ?- ?")  # "Output / Result (s)", "Follow-up"
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
+_BOLD_LABELS = "b, strong, font, label, em, u"
 _BLOCK_ROW_SELECTOR = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, div"
 
 
@@ -129,17 +130,28 @@ def _first_words(labels: frozenset[str]) -> frozenset[str]:
     return frozenset(_first_word(label) for label in labels)
 
 
+def _first_cell(node: LexborNode) -> LexborNode:
+    return _cells(node)[0] if node.tag == "tr" else node
+
+
+def _opening_label(cell: LexborNode, labels: frozenset[str]) -> str | None:
+    """The label a cell opens with in `<b>`, `<font>`... (`<td><b>Title:</b> ...`), or None."""
+    first = next(iter(cell.iter()), None)
+    if first is None or first.tag not in _INLINE_LABEL_TAGS:
+        return None
+    label = node_text(first)
+    return label if is_label(label, labels) else None
+
+
 def _split_inline_label(node: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
     """`<td><b>Title:</b> value</td>`, `Title: value` or "Title", a line break and the
     value, in one cell or block: split there."""
     if _first_word(text) not in _first_words(labels):
         return None  # cheap test first: most one-cell rows are headings and chrome
-    cell = _cells(node)[0] if node.tag == "tr" else node
-    first = next(iter(cell.iter()), None)
-    if first is not None and first.tag in _INLINE_LABEL_TAGS:
-        label = node_text(first)
-        if is_label(label, labels) and text.startswith(label):
-            return Row(label, text[len(label) :].strip(), [cell])
+    cell = _first_cell(node)
+    label = _opening_label(cell, labels)
+    if label is not None and text.startswith(label):
+        return Row(label, text[len(label) :].strip(), [cell])
     head, colon, rest = text.partition(":")
     if colon and is_label(head, labels):
         return Row(head, rest.strip(), [cell])
@@ -150,10 +162,13 @@ def _split_inline_label(node: LexborNode, text: str, labels: frozenset[str]) -> 
 
 
 def _row_cells(raw: str) -> list[str]:
-    """Cleaned cell texts of one row's text, split at the cell markers."""
+    """Cleaned cell texts of one row's text, split at the cell markers (text before the
+    first marker is no cell's; text with no marker is one cell)."""
     if "\u200b" in raw:
         raw = raw.replace("\u200b", "")
-    cells = " ".join(raw.split()).split(CELL)[1:]  # white space collapsed once per row
+    cells = " ".join(raw.split()).split(CELL)  # white space collapsed once per row
+    if len(cells) > 1:
+        del cells[0]
     return [_lines(c) if (LINE in c or PARA in c) else c.strip() for c in cells]
 
 
@@ -192,12 +207,6 @@ def _row_selector(tree: LexborHTMLParser, rows: str) -> str:
     return f"{rows}, {_LOOSE_HEADINGS}" if _HEADING_TAG.search(tree.raw_html) else rows
 
 
-def _add_node_rows(rows: list[Row], node: LexborNode, labels: frozenset[str]) -> None:
-    """Add the Rows of a leaf `<tr>`, or of a loose heading read as a row of one cell."""
-    raw = node.text(deep=True, separator="", strip=False)
-    add_rows(rows, node, raw if CELL in raw else CELL + raw, labels)
-
-
 def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     labelled = _labelled_layout_rows(tree, labels)
     if labelled:
@@ -205,7 +214,7 @@ def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     rows: list[Row] = []
     # Leaf rows only: a layout row's inner rows are read on their own.
     for node in tree.css(_row_selector(tree, "tr:not(:has(tr))")):
-        _add_node_rows(rows, node, labels)
+        add_rows(rows, node, labels)
     return rows
 
 
@@ -224,24 +233,26 @@ def _rows_in_order(
         elif node.tag == "tr" and len(node.css("tr")) > 1:
             continue  # a layout row (css() includes the node): its inner rows come next
         else:
-            _add_node_rows(rows, node, labels)
+            add_rows(rows, node, labels)
     return rows
 
 
-def add_rows(rows: list[Row], tr: LexborNode, raw: str, labels: frozenset[str]) -> None:
-    """Add the Rows of one leaf `<tr>` whose marked text is `raw` to `rows`: none for an
-    empty row, one for each label when the row holds several label/value pairs
-    ("Status | Completed | Date | 19/03/2007")."""
-    texts = _row_cells(raw)
+def add_rows(
+    rows: list[Row], tr: LexborNode, labels: frozenset[str], raw: str | None = None
+) -> None:
+    """Add the Rows of one leaf `<tr>` (or a loose heading, read as a row of one cell) to
+    `rows`: none for an empty row, one for each label when the row holds several
+    label/value pairs ("Status | Completed | Date | 19/03/2007"). `raw` is the row's marked
+    text when another DOM library has read it."""
+    texts = _row_cells(tr.text(deep=True, separator="", strip=False) if raw is None else raw)
     if len(texts) > 2 and (starts := _pair_starts(texts, labels)):
         cells = _cells(tr)
         whole = len(cells) != len(texts)  # cells inside cells: links stay with the row
         for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
             node, nodes = (tr, [tr]) if whole else (cells[a], cells[a:b])
-            if (row := _cells_row(node, nodes, texts[a:b], labels)) is not None:
-                rows.append(row)
-    elif (row := _cells_row(tr, [tr], texts, labels)) is not None:
-        rows.append(row)
+            _add_cells_row(rows, node, nodes, texts[a:b], labels)
+    else:
+        _add_cells_row(rows, tr, [tr], texts, labels)
 
 
 def _pair_starts(texts: list[str], labels: frozenset[str]) -> list[int]:
@@ -253,21 +264,87 @@ def _pair_starts(texts: list[str], labels: frozenset[str]) -> list[int]:
     return starts if len(starts) > 1 else []
 
 
-def _cells_row(
-    node: LexborNode, nodes: list[LexborNode], texts: list[str], labels: frozenset[str]
-) -> Row | None:
-    """The Row of a label cell's text and its value cells' texts; None when all are empty."""
+def _add_cells_row(
+    rows: list[Row],
+    node: LexborNode,
+    nodes: list[LexborNode],
+    texts: list[str],
+    labels: frozenset[str],
+) -> None:
+    """Add the Row of a label cell's text and its value cells' texts; none when all are empty."""
     if not texts or not any(texts):
-        return None
+        return
     # a cell holding only ":" or "-" between label and value is no value
     values = [t for t in texts[1:] if t and t.strip(_SEPARATOR_CELL)]
-    if not values:
-        if not texts[0]:
-            return None
-        if is_label(texts[0], labels):  # a label with an empty value
-            return Row(texts[0], "", [])
-        return _split_inline_label(node, texts[0], labels) or Row("", texts[0], nodes)
-    return Row(texts[0], "\n".join(values), nodes, continued=not texts[0])
+    if values:
+        rows.append(Row(texts[0], "\n".join(values), nodes, continued=not texts[0]))
+    elif not texts[0]:
+        return
+    elif is_label(texts[0], labels):  # a label with an empty value
+        rows.append(Row(texts[0], "", []))
+    else:
+        _add_one_cell_rows(rows, node, nodes, texts[0], labels)
+
+
+def _add_one_cell_rows(
+    rows: list[Row], node: LexborNode, nodes: list[LexborNode], text: str, labels: frozenset[str]
+) -> None:
+    """A cell or block with no label cell beside it: one field a line, a label opening
+    the text, or a row with no label. Right below a label with no value, its lines are
+    not split into fields, unless it opens with a label in bold: they are that label's
+    value ("Objectives: ..." lines inside a stacked Description)."""
+    below_label = bool(rows) and bool(rows[-1].label) and not rows[-1].value
+    if below_label and (
+        _first_word(text) not in _first_words(labels)  # cheap test first
+        or _opening_label(_first_cell(node), labels) is None
+    ):
+        rows.append(Row("", text, nodes))  # the value of the label above
+        return
+    if "\n" in text and (by_line := _labelled_lines(node, text, labels)):
+        rows += by_line
+    else:
+        rows.append(_split_inline_label(node, text, labels) or Row("", text, nodes))
+
+
+def _labelled_lines(node: LexborNode, text: str, labels: frozenset[str]) -> list[Row]:
+    """ "Title: X<br>Status: Completed<br>...": a row for each line, when two or more lines
+    open with a label (before a colon, in bold, or alone on the line); [] otherwise.
+
+    Lines with no label go on from the row above (a paragraph break kept as a leading
+    newline); each row keeps the links whose text is on its line."""
+    lines = text.split("\n")
+    first_words = _first_words(labels)
+    if sum(1 for line in lines if _first_word(line) in first_words) < 2:
+        return []  # cheap test first: fewer than two lines open with a label's first word
+    cell = _first_cell(node)
+    bold = [t for b in cell.css(_BOLD_LABELS) if is_label(t := node_text(b), labels)]
+    split = [_line_label(line, bold, labels) for line in lines]
+    if sum(1 for label in split if label is not None) < 2:
+        return []
+    anchors = [(a, node_text(a)) for a in cell.css("a")]
+    rows: list[Row] = []
+    after_blank = False
+    for line, label in zip(lines, split, strict=True):
+        if not line:
+            after_blank = True
+            continue
+        own = [a for a, words in anchors if words and words in line]
+        if label is None:
+            rows.append(Row("", "\n" + line if after_blank else line, own, continued=True))
+        else:
+            rows.append(Row(label, line[len(label) :].lstrip(" :"), own))
+        after_blank = False
+    return rows
+
+
+def _line_label(line: str, bold: list[str], labels: frozenset[str]) -> str | None:
+    """The label a line opens with, as written, or None."""
+    head, colon, _ = line.partition(":")
+    if colon and is_label(head, labels):
+        return head
+    if is_label(line, labels):
+        return line
+    return next((b for b in bold if line.startswith(b)), None)
 
 
 def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
@@ -287,7 +364,7 @@ def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
             pending = Row(text, "", [])
             continue
         if text:
-            rows.append(_split_inline_label(node, text, labels) or Row("", text, [node]))
+            _add_one_cell_rows(rows, node, [node], text, labels)
     return rows
 
 

@@ -723,3 +723,43 @@ def test_label_above_its_value_in_one_cell(label: str) -> None:
 def test_working_method_as_a_labelled_row() -> None:
     html = page(("Title", "x"), ("Working Method:", "Training Course"))
     assert parse(html).working_method == "Training Course"
+
+
+def test_one_field_a_line_in_one_cell_keeps_each_line_s_links() -> None:
+    cell = (
+        "<b>Title:</b> Workshops<br><b>Status:</b> Completed<br>"
+        '<b>JP</b> <a href="JP/Default.asp?TransID=112">PACO-Serbia - Project</a><br>'
+        '<b>Web Pages:</b><br><a href="http://a.org/">1 http://a.org/</a><br>'
+        '<a href="http://b.org/">2 http://b.org/</a><br>'
+        '<b>CoE Contact:</b> SEGER, A. <a href="mailto:a.seger@coe.int">email</a>'
+    )
+    record = parse(page(extra=f"<tr><td colspan=2>{cell}</td></tr>"))
+    assert (record.title, record.status, record.programme_code) == (
+        "Workshops",
+        "Completed",
+        "PACO-Serbia",
+    )
+    assert record.programme_trans_id == 112
+    assert record.links == ("http://a.org/", "http://b.org/")
+    assert (record.contact_name, record.contact_email) == ("SEGER, A.", "a.seger@coe.int")
+
+
+def test_lines_below_a_label_with_no_value_are_its_value_not_fields() -> None:
+    # a stacked layout: the Description's own "Objectives:" lines are no Objective(s) row
+    text = "Objectives: train judges<br>Participants: 20 judges"
+    html = page(
+        ("Title", "x"), extra=f"<tr><td><b>Description</b></td></tr><tr><td>{text}</td></tr>"
+    )
+    record = parse(html)
+    assert record.description == "Objectives: train judges\nParticipants: 20 judges"
+    assert (record.objectives, record.participants) == (None, None)
+
+
+def test_a_field_in_bold_below_an_empty_field_stays_a_field() -> None:
+    # "Description:" with nothing after it, then "Status: Completed": two fields
+    html = (
+        b"<html><body><h1>Activity Details (ID# 5)</h1><p><b>Title:</b> x</p>"
+        b"<p><b>Description:</b></p><p><b>Status:</b> Completed</p></body></html>"
+    )
+    record = parse(html)
+    assert (record.description, record.status) == (None, "Completed")

@@ -207,10 +207,50 @@ def form_in_two_columns() -> str:
 </table></body></html>"""
 
 
+def lines(field: str) -> str:
+    """A golden value as lines of one cell: each line ends in <br>, paragraphs a blank line."""
+    return html.escape(str(GOLDEN[field])).replace("\n", "<br>")
+
+
+def one_cell_print_view() -> str:
+    """A print view with the whole record in one cell, a field a line: labels in bold,
+    some with colons, some without, the section headings as plain lines."""
+    return f"""<html><head><meta charset="utf-8"></head><body><table><tr><td>
+<b>Activity Details (ID# 18356)</b><br>Hide Synopsis<br>
+<b>Title:</b> {lines("title")}<br>
+<b>Description:</b> {lines("description")}<br>
+<b>Status:</b> Completed<br><b>Date:</b> 19/03/2007 - 21/03/2007<br>
+<b>Location</b> Belgrade, Serbia<br><b>Countries:</b> CoE Members: Serbia<br>
+Joint Programme Activity - PACO-Serbia<br>
+Joint Programme EC/CoE<br>
+<b>JP</b> <a href="JP/Default.asp?TransID=112">PACO-Serbia - Project against economic crime</a>
+<a href="JP/Default.asp?TransID=112">(Logframe)</a> <a href="Programmes.asp?TransID=112">(Activities)</a><br>
+<b>Project Purpose:</b> 3 - 2005/DG1/JP/1624 PACO-Serbia - Improvement of detection and prevention of cyber crime<br>
+<b>Expected Result:</b> 3.1 - {lines("expected_result_text")}<br>
+Council of Europe Programme of Activities<br>I – Rule of Law<br>
+<b>Line of Action</b> &rArr; II.3 – Strengthening the security of European citizens<br>
+<b>Programme</b> &#9734; II.3.2 European standards for crime control<br>
+<b>Project:</b> 2004/DG1/143 Effective measures to fight economic crime and cybercrime<br>
+<b>Expected Result:</b> 2 {lines("coe_expected_result_text")}<br>
+<b>Working Method</b><br>Organisation of meetings - Seminar<br>
+<b>Directorate (Service):</b> DG I Legal Affairs (Crime Problems Department)<br>
+<b>CoE Contact:</b> DE CORDES, Jean-Charles <a href="mailto:jean-charles.decordes@coe.int">email</a><br>
+<b>Last Modified:</b> 04/04/2007<br>
+<b>Activity Synopsis (ID# 18356) (Hide Synopsis)</b><br>
+<b>Objective(s):</b> {lines("objectives")}<br><b>Output/Results:</b> {lines("results")}<br>
+<b>Conclusions/Follow Up:</b> {lines("follow_up")}<br>
+<b>Participants:</b> {lines("participants")}<br>
+<b>Consultants/Experts:</b> {names("experts")}<br><b>CoE Secretariat:</b> {names("secretariat")}<br>
+<b>Total No. Participants:</b> 70<br>
+* All reference to Kosovo shall be understood in full compliance with UNSCR 1244.
+</td></tr></table></body></html>"""
+
+
 MARKUPS: dict[str, Callable[[], str]] = {
     "headings outside tables": headings_outside_tables,
     "print view, stacked": print_view_stacked,
     "form in two columns": form_in_two_columns,
+    "one-cell print view": one_cell_print_view,
 }
 FIELDS = [f for f in GOLDEN if f not in ("url", "issues")]
 
