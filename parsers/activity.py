@@ -24,7 +24,7 @@ from parsers.people import split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
 from parsers.sections import LABEL_KEYS, Sections, find_outside_rows, walk
 
-ID_IN_TEXT = re.compile(r"ID#\s*(\d+)")
+ID_IN_TEXT = re.compile(r"\bID\s*(?:#|No\.?|:)?\s*(\d+)")  # "ID# 18356", "ID: 18356"
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
 TRANS_ID_IN_URL = re.compile(r"[?&]TransID=(\d+)", re.I)
 JP_TRAILERS = re.compile(r"\s*\((?:Logframe|Activities)\)", re.I)

@@ -62,7 +62,7 @@ def norm_label(text: str) -> str:
     >>> norm_label("Line of Action ⇒ "), norm_label("Conclusions / Follow-up:")
     ('line of action', 'conclusions/follow up')
     """
-    key = _LABEL_JUNK.sub(" ", text).strip().lower()
+    key = _LABEL_JUNK.sub(" ", text.replace("\xad", "")).strip().lower()  # soft hyphens too
     return _LABEL_SPACING.sub(_spacing, key) if ("/" in key or "(" in key or "-" in key) else key
 
 

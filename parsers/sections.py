@@ -96,6 +96,11 @@ _LABEL_TEXTS: dict[str, str] = {
     "links": "links",
     "last update": "last_modified",
     "last updated": "last_modified",
+    "project objective": "project_purpose",
+    "specific objective": "expected_result",
+    "council of europe contact": "contact",
+    "coe contacts": "contact",
+    "directorate general": "directorate",
 }
 LABELS: dict[str, str] = {norm_label(text): slot for text, slot in _LABEL_TEXTS.items()}
 LABEL_KEYS = frozenset(LABELS) | {"working method"}
@@ -313,7 +318,7 @@ def _is_marker(text: str) -> bool:
     )
 
 
-HEADER_IN_TEXT = re.compile(r"Activity\s+Details\s*\(\s*ID#\s*\d+\s*\)", re.I)
+HEADER_IN_TEXT = re.compile(r"Activity\s+Details\s*\(\s*ID\s*(?:#|No\.?|:)?\s*\d+\s*\)", re.I)
 
 
 def find_outside_rows(found: Sections, text: str) -> None:

@@ -36,6 +36,11 @@ def test_activity_id_from_header() -> None:
     assert parse(page(("Title", "x"))).activity_id == 18356
 
 
+@pytest.mark.parametrize("header", ["Activity Details (ID#18356)", "Activity Details (ID: 18356)"])
+def test_activity_id_from_header_written_otherwise(header: str) -> None:
+    assert parse(page(("Title", "x"), header=header)).activity_id == 18356
+
+
 def test_url_is_kept_and_null_for_a_file() -> None:
     url = "http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&ActSyn=True"
     assert parse(page(("Title", "x")), url).url == url
@@ -672,6 +677,8 @@ def test_countries_label_cell_spanning_its_group_rows() -> None:
         ("Web-pages", "links"),
         ("Dates", "date_text"),
         ("CoE Contact Person", "contact_name"),
+        ("Partici\xadpants", "participants"),
+        ("Project Objective", "project_purpose_title"),
     ],
 )
 def test_other_spellings_of_labels(label: str, field: str) -> None:
