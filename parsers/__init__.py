@@ -11,7 +11,8 @@ from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActiv
 
 # Raised whenever records change for the same bytes, so a build can tell what to re-parse.
 # 2: list items as lines, stacked labels, headings between tables, more date/place forms.
-# 3: two label/value pairs in one row, a label above its value in one cell, more spellings.
+# 3: two label/value pairs in one row, one field a line in one cell, more spellings of
+#    labels, dates and countries; text renderings (no markup) read by the site's label order.
 PARSER_VERSION = "3"
 
 __all__ = [

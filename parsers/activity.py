@@ -16,7 +16,7 @@ from datetime import date
 
 from selectolax.lexbor import LexborNode
 
-from parsers import dom
+from parsers import dom, plaintext
 from parsers.countries import GROUP_PREFIX, country_code, split_location
 from parsers.dates import DateSpan, parse_date_span, parse_day
 from parsers.encoding import Decoded, decode_html
@@ -36,8 +36,9 @@ COE_CODE_TITLE = re.compile(r"^((?:[IVXLC]+|\d+)(?:\.\d+)*)\s*[-–]?\s+(.*)$", 
 COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
 INTEGER = re.compile(r"\d+")
 EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
+EMAIL_WORD = re.compile(r"\s*\be-?mail$", re.I)
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")
-LEADING_SYMBOLS = " ⇒☆:\xa0\n"
+LEADING_SYMBOLS = " ⇒☆:\xa0"
 
 
 class _Reader:
@@ -197,6 +198,7 @@ def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
     for link_text in dom.link_texts(nodes):
         if link_text and name.endswith(link_text):
             name = name[: -len(link_text)]
+    name = EMAIL_WORD.sub("", name)  # the link's word "email", left in a text rendering
     if mail:
         email = valid_email(mail[0][len("mailto:") :].split("?")[0])
     elif m := EMAIL_IN_TEXT.search(name):  # no link: an address written out
@@ -324,6 +326,9 @@ def parse_activity(
     if not html.strip():
         return NotAnActivity("empty response", url)
     decoded = decode_html(html, content_type)
+    if plaintext.is_text_rendering(decoded.text):  # a page kept as text, no markup left
+        rows = plaintext.text_rows(decoded.text)
+        return record_from_rows(rows, url, decoded, lambda: decoded.text)
     tree = dom.parse_tree(decoded.text)
     rows = dom.page_rows(tree, LABEL_KEYS)
     return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))

@@ -86,6 +86,7 @@ class Row:
     value: str  # the value cells' text, cleaned
     nodes: list[LexborNode] = field(default_factory=list)  # where the value's links are
     continued: bool = False  # an empty label cell: the value goes on from the row above
+    paragraph: bool = False  # a continued row after a blank line: a new paragraph
 
     @property
     def key(self) -> str:
@@ -310,8 +311,8 @@ def _labelled_lines(node: LexborNode, text: str, labels: frozenset[str]) -> list
     """ "Title: X<br>Status: Completed<br>...": a row for each line, when two or more lines
     open with a label (before a colon, in bold, or alone on the line); [] otherwise.
 
-    Lines with no label go on from the row above (a paragraph break kept as a leading
-    newline); each row keeps the links whose text is on its line."""
+    Lines with no label go on from the row above (after a blank line, as a new
+    paragraph); each row keeps the links whose text is on its line."""
     lines = text.split("\n")
     first_words = _first_words(labels)
     if sum(1 for line in lines if _first_word(line) in first_words) < 2:
@@ -330,7 +331,7 @@ def _labelled_lines(node: LexborNode, text: str, labels: frozenset[str]) -> list
             continue
         own = [a for a, words in anchors if words and words in line]
         if label is None:
-            rows.append(Row("", "\n" + line if after_blank else line, own, continued=True))
+            rows.append(Row("", line, own, continued=True, paragraph=after_blank))
         else:
             rows.append(Row(label, line[len(label) :].lstrip(" :"), own))
         after_blank = False

@@ -105,6 +105,41 @@ _LABEL_TEXTS: dict[str, str] = {
 LABELS: dict[str, str] = {norm_label(text): slot for text, slot in _LABEL_TEXTS.items()}
 LABEL_KEYS = frozenset(LABELS) | {"working method"}
 
+# The order the site's template wrote its labels in, by slot ("working method" for its
+# heading); a slot twice when both places hold it. Text renderings are read by it.
+SITE_ORDER: tuple[str, ...] = (
+    "title",
+    "description",
+    "status",
+    "date",
+    "location",
+    "countries",
+    "organisations",
+    "contributors",
+    "partners",
+    "jp",
+    "project_purpose",
+    "expected_result",  # of the joint programme
+    "coe_line_of_action",
+    "coe_programme",
+    "coe_project",
+    "expected_result",  # of the Programme of Activities
+    "working method",
+    "directorate",
+    "contact",
+    "links",  # Web Pages
+    "links",  # Documents & links
+    "last_modified",
+    "objectives",
+    "results",
+    "follow_up",
+    "participants",
+    "experts",
+    "secretariat",
+    "participants_total",
+    "last_modified",  # of the synopsis
+)
+
 # Heading rows, matched on the row's whole text (lower case), in the order they open.
 HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^activity details\b"), "activity"),
@@ -301,8 +336,9 @@ def _file(values: dict[str, Row], slot: str, row: Row) -> None:
 
 
 def _extended(held: Row, row: Row) -> Row:
-    """`held` with `row`'s value as a further line and its nodes after held's."""
-    return Row(held.label, f"{held.value}\n{row.value}".strip("\n"), held.nodes + row.nodes)
+    """`held` with `row`'s value as a further line (or paragraph) and its nodes after held's."""
+    joint = "\n\n" if row.paragraph else "\n"
+    return Row(held.label, f"{held.value}{joint}{row.value}".strip("\n"), held.nodes + row.nodes)
 
 
 def _group_line(text: str) -> bool:
