@@ -330,7 +330,7 @@ def parse_activity(
         rows = plaintext.text_rows(decoded.text)
         return record_from_rows(rows, url, decoded, lambda: decoded.text)
     tree = dom.parse_tree(decoded.text)
-    rows = dom.page_rows(tree, LABEL_KEYS)
+    rows = dom.page_rows(tree, LABEL_KEYS, plaintext.text_rows)
     return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))
 
 

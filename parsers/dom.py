@@ -12,6 +12,7 @@ before the tree is built, so text extraction stays in lexbor's C code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -123,7 +124,12 @@ def _cells(tr: LexborNode) -> list[LexborNode]:
 def _first_word(text: str) -> str:
     """The first word of a label: what comes before a space, "/" or "("."""
     words = text.split(None, 1)
-    return norm_label(words[0]).split("/", 1)[0].split("(", 1)[0] if words else ""
+    return _word_key(words[0]) if words else ""
+
+
+@lru_cache(maxsize=4096)
+def _word_key(word: str) -> str:
+    return norm_label(word).split("/", 1)[0].split("(", 1)[0]
 
 
 @lru_cache(maxsize=64)
@@ -146,9 +152,7 @@ def _opening_label(cell: LexborNode, labels: frozenset[str]) -> str | None:
 
 def _split_inline_label(node: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
     """`<td><b>Title:</b> value</td>`, `Title: value` or "Title", a line break and the
-    value, in one cell or block: split there."""
-    if _first_word(text) not in _first_words(labels):
-        return None  # cheap test first: most one-cell rows are headings and chrome
+    value, in one cell or block (whose first word is a label's): split there."""
     cell = _first_cell(node)
     label = _opening_label(cell, labels)
     if label is not None and text.startswith(label):
@@ -281,7 +285,7 @@ def _add_cells_row(
         rows.append(Row(texts[0], "\n".join(values), nodes, continued=not texts[0]))
     elif not texts[0]:
         return
-    elif is_label(texts[0], labels):  # a label with an empty value
+    elif len(texts[0]) <= _LONGEST_LABEL and norm_label(texts[0]) in labels:  # empty value
         rows.append(Row(texts[0], "", []))
     else:
         _add_one_cell_rows(rows, node, nodes, texts[0], labels)
@@ -294,17 +298,19 @@ def _add_one_cell_rows(
     the text, or a row with no label. Right below a label with no value, its lines are
     not split into fields, unless it opens with a label in bold: they are that label's
     value ("Objectives: ..." lines inside a stacked Description)."""
-    below_label = bool(rows) and bool(rows[-1].label) and not rows[-1].value
-    if below_label and (
-        _first_word(text) not in _first_words(labels)  # cheap test first
-        or _opening_label(_first_cell(node), labels) is None
+    opens = _first_word(text) in _first_words(labels)  # most such rows are headings, chrome
+    above = rows[-1] if rows else None
+    if (
+        above is not None
+        and above.label
+        and not above.value
+        and (not opens or _opening_label(_first_cell(node), labels) is None)
     ):
         rows.append(Row("", text, nodes))  # the value of the label above
-        return
-    if "\n" in text and (by_line := _labelled_lines(node, text, labels)):
+    elif "\n" in text and (by_line := _labelled_lines(node, text, labels)):
         rows += by_line
     else:
-        rows.append(_split_inline_label(node, text, labels) or Row("", text, nodes))
+        rows.append((opens and _split_inline_label(node, text, labels)) or Row("", text, nodes))
 
 
 def _labelled_lines(node: LexborNode, text: str, labels: frozenset[str]) -> list[Row]:
@@ -369,14 +375,29 @@ def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     return rows
 
 
-def page_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
-    """Rows in document order; table markup first, block markup when there is no table."""
+def page_rows(
+    tree: LexborHTMLParser,
+    labels: frozenset[str],
+    text_rows: Callable[[str], list[Row]] | None = None,
+) -> list[Row]:
+    """Rows in document order: from table markup; when that gives fewer than two labelled
+    rows, from block markup, then from the page read as a text rendering by `text_rows`
+    (label and value apart by a space only: `<div>Title Workshops</div>`, `<pre>`)."""
     rows = _table_rows(tree, labels)
-    labelled = sum(1 for r in rows if r.key in labels)
+    labelled = _labelled_count(rows, labels)
     if labelled >= 2:
         return rows
     blocks = _block_rows(tree, labels)
-    return blocks if sum(1 for r in blocks if r.key in labels) > labelled else rows
+    if (n := _labelled_count(blocks, labels)) > labelled:
+        rows, labelled = blocks, n
+    if labelled < 2 and text_rows is not None:
+        lines = text_rows(page_lines(tree))
+        return lines if _labelled_count(lines, labels) > labelled else rows
+    return rows
+
+
+def _labelled_count(rows: list[Row], labels: frozenset[str]) -> int:
+    return sum(1 for r in rows if r.key in labels)
 
 
 # An href rewritten by the Wayback Machine: /web/20080101000000/http://... (maybe im_, id_)
@@ -406,3 +427,11 @@ def page_text(tree: LexborHTMLParser) -> str:
     """The whole page as clean text (markers turned into spaces and line breaks)."""
     root = tree.body or tree.root
     return node_text(root) if root is not None else ""
+
+
+def page_lines(tree: LexborHTMLParser) -> str:
+    """The page as a text rendering: its `<pre>` blocks as written, else its clean text."""
+    pre = tree.css("pre")
+    if pre:
+        return "\n".join(p.text(deep=True, separator="", strip=False) for p in pre)
+    return page_text(tree)

@@ -7,6 +7,7 @@ golden record; the other four are cut off, and are checked against what they sho
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,15 @@ def test_html_is_not_read_as_text() -> None:
     assert not is_text_rendering("<p>Title x</p>")
     assert [r.label for r in text_rows("Title x\n\nmore")] == ["Title", ""]
     assert text_rows("Title x\n\nmore")[1].paragraph
+
+
+def test_a_rendering_inside_pre_and_labels_apart_by_a_space_only() -> None:
+    rendering = (TEXT / "activity-18356.txt").read_text(encoding="utf-8")
+    wrapped = f"<html><body><pre>{html.escape(rendering)}</pre></body></html>"
+    parsed = parse_activity(wrapped.encode())
+    assert isinstance(parsed, ActivityRecord)
+    assert parsed.to_dict()["results"] == GOLDEN["results"]
+    divs = "<div>Activity Details (ID# 7)</div><div>Title Workshops</div><div>Status Planned</div>"
+    parsed = parse_activity(divs.encode())
+    assert isinstance(parsed, ActivityRecord)
+    assert (parsed.activity_id, parsed.title, parsed.status) == (7, "Workshops", "Planned")
