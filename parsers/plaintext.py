@@ -3,10 +3,11 @@
 Web archives keep some pages only as text (a crawl's WET records, a store of renderings
 such as the reference copy of page 18356). With the markup gone, a label is known only by
 the words a line opens with, and prose can open with the same words: the results of page
-18356 have a paragraph "Participants agreed to ...". The site's template wrote its labels
-in one order (`SITE_ORDER`), so the lines read as labels are the longest run of label
-lines in that order, the latest candidate winning a tie; every other line goes on from
-the line above, as a cell with an empty label does.
+18356 have a paragraph "Participants agreed to ...". So a line is a label line only when
+what follows the label does not go on in lower case (titles may: "e-Justice ..."), and
+the site's template wrote its labels in one order (`SITE_ORDER`): the lines read as
+labels are the longest run of label lines in that order, the latest winning a tie.
+Every other line goes on from the line above, as a cell with an empty label does.
 
     >>> rows = text_rows("Title Round table\\nStatus Completed\\nmore about it")
     >>> [(r.label, r.value) for r in rows]
@@ -53,12 +54,15 @@ def text_rows(text: str) -> list[Row]:
 
 
 def _line_label(line: str) -> str | None:
-    """The longest run of a line's first words that is a label, as written."""
+    """The longest run of a line's first words that is a label, as written; None when the
+    words after it go on in lower case, as prose does ("Participants agreed to ...")."""
     words = line.split(" ", _MAX_LABEL_WORDS)
     for n in range(min(len(words), _MAX_LABEL_WORDS), 0, -1):
         head = " ".join(words[:n])
         if is_label(head, LABEL_KEYS):
-            return head
+            value = line[len(head) :].lstrip(" :")
+            prose = value[:1].islower() and LABELS.get(norm_label(head)) != "title"
+            return None if prose else head
     return None
 
 
