@@ -270,32 +270,35 @@ def walk(rows: list[Row]) -> Sections:
     pending = ""  # a slot whose label row had no value: it may stand on the next row
     for i in range(_header_index(rows), len(rows)):
         row = rows[i]
-        whole = row.whole
-        heading = _heading(whole)
-        if heading is None and row.label[:1] in ("W", "w") and row.key == "working method":
-            heading = "working_method"  # a label cell with the method beside it
-        if heading == "activity" and found.header is None:
-            found.header = whole
-        if (
-            found.synopsis_switch is None
-            and "ynopsis" in whole
-            and (m := SYNOPSIS_SWITCH.search(whole))
-        ):
-            found.synopsis_switch = m.group(1).lower()
-        if heading:
-            section, last, pending = heading, "", ""
-            if heading == "jp" and " - " in row.value and "jp" not in values:
-                values["jp"] = Row("JP", row.value, row.nodes)  # "Joint Programme | CODE - title"
-            elif heading == "synopsis":
-                found.synopsis_header = found.synopsis_header or whole
-            elif heading == "working_method" and row.value and row.key == "working method":
-                found.working_method = row.value
-            continue
-        if whole[:1] in _PAGE_END_FIRST and _PAGE_END.match(whole):
-            continue
         key = LABELS.get(row.key) if row.label else None
-        if key is None and not row.label and (prefixed := _prefixed(row)):
-            key, row = prefixed
+        if key is None:  # headings, the synopsis switch and page ends have no known label
+            whole = row.whole
+            heading = _heading(whole)
+            if heading is None and row.label[:1] in ("W", "w") and row.key == "working method":
+                heading = "working_method"  # a label cell with the method beside it
+            if heading == "activity" and found.header is None:
+                found.header = whole
+            if (
+                found.synopsis_switch is None
+                and "ynopsis" in whole
+                and (m := SYNOPSIS_SWITCH.search(whole))
+            ):
+                found.synopsis_switch = m.group(1).lower()
+            if heading:
+                section, last, pending = heading, "", ""
+                if heading == "jp" and " - " in row.value and "jp" not in values:
+                    values["jp"] = Row(
+                        "JP", row.value, row.nodes
+                    )  # "Joint Programme | CODE - title"
+                elif heading == "synopsis":
+                    found.synopsis_header = found.synopsis_header or whole
+                elif heading == "working_method" and row.value and row.key == "working method":
+                    found.working_method = row.value
+                continue
+            if whole[:1] in _PAGE_END_FIRST and _PAGE_END.match(whole):
+                continue
+            if not row.label and (prefixed := _prefixed(row)):
+                key, row = prefixed
         if key is not None:
             slot = _slot(key, section, values)
             _file(values, slot, row)
