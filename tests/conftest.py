@@ -63,3 +63,31 @@ def run_cli(
     return subprocess.run(
         [str(JPARCHIVE), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, env=env
     )
+
+
+# Fields a labelled row feeds, and only that row: delete the row, they must be empty.
+SLOT_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "description": ("description",),
+    "status": ("status",),
+    "date": ("date_text", "start_date", "end_date", "date_precision"),
+    "location": ("location", "location_city", "location_country"),
+    "countries": ("countries",),
+    "organisations": ("organisations",),
+    "contributors": ("contributors",),
+    "partners": ("partners",),
+    "jp": ("programme_title", "programme_trans_id"),
+    "project_purpose": ("project_purpose_number", "project_purpose_code", "project_purpose_title"),
+    "coe_line_of_action": ("coe_line_of_action_code", "coe_line_of_action_title"),
+    "coe_programme": ("coe_programme_code", "coe_programme_title"),
+    "coe_project": ("coe_project_code", "coe_project_title"),
+    "directorate": ("directorate",),
+    "contact": ("contact_name", "contact_email"),
+    "objectives": ("objectives",),
+    "results": ("results",),
+    "follow_up": ("follow_up",),
+    "participants": ("participants",),
+    "experts": ("experts",),
+    "secretariat": ("secretariat",),
+    "participants_total": ("participants_total",),
+}

@@ -17,37 +17,11 @@ from parsers import ActivityRecord, NotAnActivity, parse_activity
 from parsers.dom import norm_label
 from parsers.encoding import decode_html
 from parsers.sections import LABELS
-from tests.conftest import content_type_of, golden_pages
+from tests.conftest import SLOT_FIELDS, content_type_of, golden_pages
 
 PAGES = golden_pages()
 ROW_START = re.compile(r"(?i)(?=<tr[\s>])")
 TAGS = re.compile(r"<[^>]+>")
-# Fields a labelled row feeds, and only that row: delete the row, they must be empty.
-SLOT_FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title",),
-    "description": ("description",),
-    "status": ("status",),
-    "date": ("date_text", "start_date", "end_date", "date_precision"),
-    "location": ("location", "location_city", "location_country"),
-    "countries": ("countries",),
-    "organisations": ("organisations",),
-    "contributors": ("contributors",),
-    "partners": ("partners",),
-    "jp": ("programme_title", "programme_trans_id"),
-    "project_purpose": ("project_purpose_number", "project_purpose_code", "project_purpose_title"),
-    "coe_line_of_action": ("coe_line_of_action_code", "coe_line_of_action_title"),
-    "coe_programme": ("coe_programme_code", "coe_programme_title"),
-    "coe_project": ("coe_project_code", "coe_project_title"),
-    "directorate": ("directorate",),
-    "contact": ("contact_name", "contact_email"),
-    "objectives": ("objectives",),
-    "results": ("results",),
-    "follow_up": ("follow_up",),
-    "participants": ("participants",),
-    "experts": ("experts",),
-    "secretariat": ("secretariat",),
-    "participants_total": ("participants_total",),
-}
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -20,6 +20,7 @@ from parsers import ActivityRecord, parse_activity
 from parsers.dom import norm_label
 from parsers.plaintext import is_text_rendering, text_rows
 from parsers.sections import LABELS
+from tests.conftest import SLOT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = ROOT / "fixtures" / "text"
@@ -168,42 +169,17 @@ def test_a_rendering_inside_pre_and_labels_apart_by_a_space_only() -> None:
     assert (parsed.activity_id, parsed.title, parsed.status) == (7, "Workshops", "Planned")
 
 
-# A label line's fields: delete the line and they must be empty (Expected Result and Last
-# Modified stand twice, JP's code comes from its marker line too: left out).
-LINE_FIELDS = {
-    "title": ("title",),
-    "description": ("description",),
-    "status": ("status",),
-    "date": ("date_text", "start_date"),
-    "location": ("location", "location_country"),
-    "countries": ("countries",),
-    "contributors": ("contributors",),
-    "project_purpose": ("project_purpose_code",),
-    "coe_line_of_action": ("coe_line_of_action_code",),
-    "coe_programme": ("coe_programme_code",),
-    "coe_project": ("coe_project_code",),
-    "directorate": ("directorate",),
-    "contact": ("contact_name",),
-    "objectives": ("objectives",),
-    "results": ("results",),
-    "follow_up": ("follow_up",),
-    "participants": ("participants",),
-    "experts": ("experts",),
-    "secretariat": ("secretariat",),
-    "participants_total": ("participants_total",),
-}
-
-
 def labelled_lines(lines: list[str]) -> dict[int, str]:
-    """Line index → slot, for the lines the parser reads as labels (a row per non-blank
-    line, in order)."""
+    """Line index → slot, for the lines the parser reads as labels of a slot that one row
+    alone feeds (a row per non-blank line, in order; Expected Result and Last Modified
+    stand twice and are left out)."""
     rows = text_rows("\n".join(lines))
     non_blank = [i for i, line in enumerate(lines) if line.split()]
     assert len(rows) == len(non_blank)
     found: dict[int, str] = {}
     for i, row in zip(non_blank, rows, strict=True):
         slot = LABELS.get(norm_label(row.label)) if row.label else None
-        if slot in LINE_FIELDS:
+        if slot in SLOT_FIELDS:
             found[i] = slot
     return found
 
@@ -221,7 +197,7 @@ def test_every_label_line_deleted_in_turn_leaves_its_fields_empty() -> None:
             parsed = parse_activity(mutated)
             assert isinstance(parsed, ActivityRecord), (name, slot)
             record = parsed.to_dict()
-            for field in LINE_FIELDS[slot]:
+            for field in SLOT_FIELDS[slot]:
                 assert empty(record[field]), (name, slot, field, record[field])
             checked += 1
     assert checked >= 60
@@ -242,5 +218,5 @@ def test_deleted_lines_never_raise_or_invent(data: st.DataObject) -> None:
         if i in gone and slot not in {
             LABELS.get(norm_label(r.label)) for r in text_rows("\n".join(kept))
         }:
-            for field in LINE_FIELDS[slot]:
+            for field in SLOT_FIELDS[slot]:
                 assert empty(record[field]), (name, slot, field)
