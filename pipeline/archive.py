@@ -1,5 +1,8 @@
 """The WARC archive: every response received, with its request, in rolling gzip WARC 1.1.
 
+Text renderings imported from other archives (WET `conversion` records) are kept as
+`conversion` records of their own, with no request.
+
 Each run writes new files `jparchive-<time>-<n>.warc.gz` under `raw/`, starting with a
 `warcinfo` record (software, command line, operator contact, robots policy). A response
 is written, flushed and fsynced before the index records it, so the index never points
@@ -50,6 +53,7 @@ class Exchange:
     source: str = "site"
     source_ref: str | None = None
     warc_headers: dict[str, str] = field(default_factory=dict)  # provenance of other sources
+    conversion: bool = False  # the page as text, not an HTTP response (WET files hold these)
 
     @property
     def content_type(self) -> str | None:
@@ -151,12 +155,18 @@ class WarcStore:
         writer = self._open()
         assert self._fh is not None
         digest = payload_digest(ex.body)
-        original = self.index.first_with_digest(digest) if ex.status == 200 else None
-        response = self._response_record(writer, ex, digest, original)
+        original = (
+            self.index.first_with_digest(digest) if ex.status == 200 and not ex.conversion else None
+        )
+        if ex.conversion:
+            record = self._conversion_record(writer, ex)
+        else:
+            record = self._response_record(writer, ex, digest, original)
         offset = self._fh.tell()
-        writer.write_record(response)
+        writer.write_record(record)
         length = self._fh.tell() - offset
-        writer.write_record(self._request_record(writer, ex, response))
+        if not ex.conversion:  # a conversion was made from a response, not fetched
+            writer.write_record(self._request_record(writer, ex, record))
         self._sync()
         capture = Capture(
             url=ex.url,
@@ -166,7 +176,7 @@ class WarcStore:
             status=ex.status,
             content_type=ex.content_type,
             payload_digest=digest,
-            record_type="revisit" if original else "response",
+            record_type="conversion" if ex.conversion else "revisit" if original else "response",
             warc_file=self._name,
             warc_offset=offset,
             warc_length=length,
@@ -208,6 +218,17 @@ class WarcStore:
             length=len(ex.body),
             http_headers=http,
             warc_headers_dict=warc_headers,
+        )
+
+    @staticmethod
+    def _conversion_record(writer: WARCWriter, ex: Exchange) -> object:
+        return writer.create_warc_record(
+            ex.url,
+            "conversion",
+            payload=io.BytesIO(ex.body),
+            length=len(ex.body),
+            warc_content_type=ex.content_type or "text/plain",
+            warc_headers_dict={"WARC-Date": warc_date(ex.fetched_at), **ex.warc_headers},
         )
 
     @staticmethod

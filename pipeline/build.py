@@ -133,7 +133,8 @@ def _activity_groups(index: Index) -> Iterator[tuple[int, list[Capture]]]:
     cur = index.db.execute(
         "SELECT * FROM captures WHERE kind = 'activity' AND status = 200 "
         "AND activity_id IS NOT NULL "
-        "ORDER BY activity_id, fetched_at DESC, capture_id DESC"
+        # markup before text renderings, which have lost the links
+        "ORDER BY activity_id, record_type = 'conversion', fetched_at DESC, capture_id DESC"
     )
     captures = (Index.row_to_capture(row) for row in cur)
     for aid, group in itertools.groupby(captures, key=lambda c: c.activity_id):
@@ -158,7 +159,7 @@ class _Build:
         self.issues: Counter[str] = Counter()
 
     def parse_latest(self, captures: list[Capture]) -> tuple[ActivityRecord, Capture] | None:
-        for capture in captures:  # newest first: keep the latest capture that parses
+        for capture in captures:  # markup first, newest first: keep the first that parses
             self.report.pages_parsed += 1
             parsed = parse_activity(
                 self.payloads.read(capture), capture.source_ref or capture.url, capture.content_type

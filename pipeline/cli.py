@@ -113,6 +113,7 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
       wayback  the Internet Archive: the CDX API lists captures, `id_` replays them
                (one connection; --cdx-rate and --rate pace it; 429s for a minute stop it)
       warc     existing WARC or ARC files, gzipped or not, given as FILE arguments
+               (responses, revisits, and the text renderings of WET files)
 
     \b
     Examples:
@@ -309,9 +310,13 @@ def build(data: Path, progress: bool | None) -> None:
 def parse(sources: tuple[str, ...], fmt: str) -> None:
     """Parse activity pages (files, or http(s) URLs) and print their records as JSON.
 
+    A page is HTML as saved or served, or a text rendering of one (one table row a line);
+    a file or URL that is no activity page prints its reason and makes the exit code 1.
+
     \b
-    Example:
+    Examples:
       jparchive parse fixtures/site/CEAD/activities/18356.html --format jsonl
+      jparchive parse fixtures/text/activity-18356.txt
     """
     from pipeline.parse_cli import parse_sources
 

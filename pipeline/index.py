@@ -65,7 +65,7 @@ class Capture:
     status: int
     content_type: str | None
     payload_digest: str  # "sha1:<base32>"
-    record_type: str  # "response" or "revisit"
+    record_type: str  # "response", "revisit" or "conversion"
     warc_file: str  # name under raw/
     warc_offset: int
     warc_length: int

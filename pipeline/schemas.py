@@ -203,7 +203,7 @@ CAPTURES = _table(
         ("source_ref", pa.string(), True, "Wayback URL, or source WARC file and offset"),
         ("status", pa.int32(), False, "HTTP status"),
         ("payload_digest", pa.string(), False, "sha1:base32 payload digest"),
-        ("record_type", CODE, False, "response or revisit"),
+        ("record_type", CODE, False, "response, revisit or conversion (a text rendering)"),
         ("truncated", pa.bool_(), False, "Body cut at the size limit"),
         ("warc_file", CODE, False, "WARC file under raw/"),
         ("warc_offset", pa.int64(), False, "Byte offset of the record in that file"),

@@ -1,7 +1,8 @@
 """`harvest --source warc FILE...`: import the site's pages from existing WARC or ARC files.
 
 Institutions crawled the site themselves; their files hold its activity and logframe
-pages among much else. Every response (or revisit) whose target URL is such a page is
+pages among much else. Every response, revisit or conversion (a text rendering, as WET
+files hold) whose target URL is such a page is
 copied into this archive as a capture of its own, with the same canonical URLs and
 index as a direct harvest, its `WARC-Date` kept, and provenance headers naming the
 source file and offset. Each imported record is noted in the queue
@@ -22,6 +23,8 @@ from pipeline.ids import classify
 from pipeline.index import DONE, FAILED, Index
 
 PAGE_KINDS = ("activity", "logframe")
+# Responses and revisits, and conversions: text renderings of pages (WET files).
+IMPORTED = ("response", "revisit", "conversion")
 MAGIC = (b"\x1f\x8b", b"WARC/", b"filedesc://")  # gzip, WARC, ARC
 # Framing that the payload no longer has once warcio has undone it.
 _UNDONE = {
@@ -46,6 +49,9 @@ def warc_date(value: str | None) -> datetime:
 def _exchange(record: Any, body: bytes, path: Path, offset: int) -> Exchange:
     http = record.http_headers
     headers = [(_UNDONE.get(k.lower(), k), v) for k, v in http.headers] if http else []
+    conversion = record.rec_type == "conversion"
+    if conversion:  # the text's type is the record's own
+        headers = [("Content-Type", record.rec_headers.get_header("Content-Type") or "text/plain")]
     status = int(http.get_statuscode() or 0) if http else 200
     reason = http.statusline.split(" ", 1)[1] if http and " " in http.statusline else ""
     return Exchange(
@@ -62,6 +68,7 @@ def _exchange(record: Any, body: bytes, path: Path, offset: int) -> Exchange:
             "WARC-Source-URI": path.resolve().as_uri(),
             "WARC-Source-Offset": str(offset),
         },
+        conversion=conversion,
     )
 
 
@@ -74,7 +81,7 @@ class _Import:
     def record(self, record: Any, records: ArchiveIterator, path: Path) -> None:
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
         ref = classify(uri)
-        if record.rec_type not in ("response", "revisit") or ref.kind not in PAGE_KINDS:
+        if record.rec_type not in IMPORTED or ref.kind not in PAGE_KINDS:
             self.other += 1
             return
         body = record.content_stream().read()  # first: asking the offset reads to the end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -207,3 +208,52 @@ def test_bad_files_are_one_line_errors(tmp_path: Path) -> None:
         2,
         "Error: ConfigError: FILE arguments go with --source warc, not --source site\n",
     )
+
+
+TEXT = Path(__file__).resolve().parents[1] / "fixtures" / "text"
+
+
+def write_wet(path: Path, ids: list[int], date: str) -> None:
+    """Text renderings as a WET file holds them: `conversion` records, text/plain."""
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "wet (pretend)"}))
+        for n in ids:
+            text = (TEXT / f"activity-{n}.txt").read_bytes()
+            writer.write_record(
+                writer.create_warc_record(
+                    f"{ORIGIN}/Countries.asp?ID={n}&ActSyn=True",
+                    "conversion",
+                    payload=io.BytesIO(text),
+                    length=len(text),
+                    warc_content_type="text/plain",
+                    warc_headers_dict={"WARC-Date": date},
+                )
+            )
+
+
+def test_text_renderings_from_a_wet_file_are_imported_and_parsed(tmp_path: Path) -> None:
+    later = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_wet(tmp_path / "crawl.warc.wet.gz", [16939, 18356], later)
+    data = tmp_path / "d"
+    harvest = ("harvest", "--source", "warc", "--data", str(data), "--no-progress")
+    result = run_cli(*harvest, str(tmp_path / "crawl.warc.wet.gz"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert run_cli("build", "--data", str(data), "--no-progress").returncode == 0
+    rows = pq.read_table(data / "parquet" / "activities.parquet").to_pylist()
+    assert [(r["activity_id"], r["title"]) for r in rows] == [
+        (16939, "6 topical workshops on AML/CTF"),
+        (18356, "Regional Conference on Cybercrime"),
+    ]
+    assert rows[1]["programme_trans_id"] is None  # a rendering keeps no links
+    [record] = [r for r in read_all(data / "raw") if r.uri and "18356" in r.uri]
+    assert (record.type, record.headers["Content-Type"]) == ("conversion", "text/plain")
+    assert record.payload == (TEXT / "activity-18356.txt").read_bytes()
+    # the page's markup, captured before the rendering (now), is still read first
+    write_warc(tmp_path / "old.warc.gz", [18356], gzip=True)
+    assert run_cli(*harvest, str(tmp_path / "old.warc.gz")).returncode == 0
+    assert run_cli("build", "--data", str(data), "--no-progress").returncode == 0
+    rows = pq.read_table(data / "parquet" / "activities.parquet").to_pylist()
+    assert rows[1]["programme_trans_id"] == 112
+    captures = pq.read_table(data / "parquet" / "captures.parquet").to_pylist()
+    assert sorted(c["record_type"] for c in captures) == ["conversion", "conversion", "response"]
