@@ -40,6 +40,10 @@ _NUMERIC_MONTHS = re.compile(rf"^(\d{{1,2}})[/.](\d{{4}})(?:{_DASH}(\d{{1,2}})[/
 _YEAR_RANGE = re.compile(rf"^(\d{{4}})(?:{_DASH}(\d{{4}}))?$")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")  # "2007-03-19", a re-render's form
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")  # "19/03/2007 - 21/03/2007 (3 days)"
+_WEEKDAY = re.compile(  # "Monday 19 March 2007", "Mon, 19/03/2007"
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?,?\s*",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +132,7 @@ def parse_date_span(text: str) -> DateSpan | str:
     >>> parse_date_span("May-October 2017")
     DateSpan(start=datetime.date(2017, 5, 1), end=datetime.date(2017, 10, 31), precision='month')
     """
-    value = _TRAILING_NOTE.sub("", _LEAD.sub("", " ".join(text.split())))
+    value = _WEEKDAY.sub("", _TRAILING_NOTE.sub("", _LEAD.sub("", " ".join(text.split()))))
     if "-" in value and _ISO_DAY.search(value):
         value = _ISO_DAY.sub(r"\3/\2/\1", value)
     if m := _DAY_RANGE.match(value):

@@ -307,10 +307,8 @@ def walk(rows: list[Row]) -> Sections:
         elif row.label:  # a label we do not know: its value is not ours to file
             last = pending = ""
         elif (
-            (row.continued or (last == "countries" and _group_line(row.value)))
-            and last
-            and not _is_marker(row.value)
-        ):  # an empty label cell, or a Countries label cell spanning rows ("Others: Kosovo*")
+            (row.continued or _spanned(last, row.value)) and last and not _is_marker(row.value)
+        ):  # an empty label cell, or a label cell spanning rows ("Others: Kosovo*")
             values[last] = _extended(values[last], row)
             pending = ""
         elif (
@@ -344,8 +342,15 @@ def _extended(held: Row, row: Row) -> Row:
     return Row(held.label, f"{held.value}{joint}{row.value}".strip("\n"), held.nodes + row.nodes)
 
 
-def _group_line(text: str) -> bool:
-    return bool((m := GROUP_PREFIX.match(text)) and m.group(2))
+def _spanned(last: str, text: str) -> bool:
+    """Does a row with no label cell read as going on under the label above, whose cell
+    spans rows (`rowspan`)? Countries group lines and link lines do."""
+    if last == "countries":
+        return bool((m := GROUP_PREFIX.match(text)) and m.group(2))
+    return last == "links" and bool(_URL_LINE.match(text))
+
+
+_URL_LINE = re.compile(r"^(?:\d+\s*)?(?:https?://|ftp://|www\.)\S+$", re.I)  # "2 http://..."
 
 
 def _is_marker(text: str) -> bool:

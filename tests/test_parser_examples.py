@@ -81,6 +81,8 @@ def test_status_as_written(status: str) -> None:
         ("March 19-21, 2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
         ("19/03/2007 - 21/03/2007 (3 days)", date(2007, 3, 19), date(2007, 3, 21), "day"),
         ("03/2007 - 05/2007", date(2007, 3, 1), date(2007, 5, 31), "month"),
+        ("Monday 19 - Wednesday 21 March 2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
+        ("Tue 19/03/2007 - Thu 21/03/2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
     ],
 )
 def test_dates(text: str, start: date, end: date, precision: str) -> None:
@@ -662,6 +664,15 @@ def test_countries_label_cell_spanning_its_group_rows() -> None:
         ("Kosovo*", "XK", "Others"),
     ]
     assert record.cooperation_type == "Multilateral"
+
+
+def test_web_pages_label_cell_spanning_its_link_rows() -> None:
+    rows = (
+        '<tr><td rowspan=2><b>Web Pages</b></td><td>1 <a href="http://a.org/">http://a.org/</a></td></tr>'
+        '<tr><td>2 <a href="http://b.org/">http://b.org/</a></td></tr>'
+        "<tr><td colspan=2>Some chrome</td></tr>"
+    )
+    assert parse(page(("Title", "x"), extra=rows)).links == ("http://a.org/", "http://b.org/")
 
 
 @pytest.mark.parametrize(
