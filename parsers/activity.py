@@ -112,11 +112,22 @@ def extract_countries(r: _Reader) -> list[CountryEntry]:
         # "CoE Members: Albania / Croatia", or a bare list with no group prefix
         m = GROUP_PREFIX.match(line)
         group, names = (m.group(1).strip(), m.group(2)) if m else (None, line)
-        for name in names.split(" / "):
-            name = name.strip()
-            if name:
-                entries.append(CountryEntry(name, country_code(name), group))
+        for name in _country_names(names):
+            entries.append(CountryEntry(name, country_code(name), group))
     return entries
+
+
+def _country_names(names: str) -> list[str]:
+    """ "Albania / Croatia" as the site wrote it; "Albania, Croatia" or "Albania; Croatia"
+    when every part is a country ("Moldova, Republic of" stays whole)."""
+    parts = [n.strip() for n in names.split(" / ")]
+    if len(parts) == 1:
+        for separator in (";", ","):
+            split = [n.strip() for n in names.split(separator)]
+            if len(split) > 1 and all(country_code(n) for n in split if n):
+                parts = split
+                break
+    return [n for n in parts if n]
 
 
 def extract_cooperation_type(r: _Reader) -> str | None:

@@ -666,6 +666,18 @@ def test_countries_label_cell_spanning_its_group_rows() -> None:
     assert record.cooperation_type == "Multilateral"
 
 
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("CoE Members: Albania, Croatia", ["Albania", "Croatia"]),
+        ("CoE Members: Albania; Kosovo*", ["Albania", "Kosovo*"]),
+        ("Moldova, Republic of", ["Moldova, Republic of"]),  # one country, as ISO writes it
+    ],
+)
+def test_countries_separated_by_commas_or_semicolons(value: str, names: list[str]) -> None:
+    assert [c.name for c in parse(page(("Countries", value))).countries] == names
+
+
 def test_web_pages_label_cell_spanning_its_link_rows() -> None:
     rows = (
         '<tr><td rowspan=2><b>Web Pages</b></td><td>1 <a href="http://a.org/">http://a.org/</a></td></tr>'
