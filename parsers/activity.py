@@ -37,6 +37,7 @@ COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
 INTEGER = re.compile(r"\d+")
 EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 EMAIL_WORD = re.compile(r"\s*\be-?mail$", re.I)
+URL_IN_SCRIPT = re.compile(r"(?:https?|ftp)://[^\s'\"()]+")
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")
 LEADING_SYMBOLS = " ⇒☆:\xa0"
 
@@ -220,12 +221,14 @@ def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
 
 
 def extract_links(r: _Reader) -> list[str]:
-    # 1. link targets in the Web Pages / Documents & links cells; 2. bare URLs in the text
-    hrefs = [
-        h
-        for h in dom.links(r.nodes("links"))
-        if not h.lower().startswith(("mailto:", "javascript:"))
-    ]
+    # 1. link targets in the Web Pages / Documents & links cells, a URL a script opens
+    #    (javascript:window.open('http://...')) taken out; 2. bare URLs in the text
+    hrefs: list[str] = []
+    for href in dom.links(r.nodes("links")):
+        if href.lower().startswith("javascript:"):
+            hrefs += URL_IN_SCRIPT.findall(href)
+        elif not href.lower().startswith("mailto:"):
+            hrefs.append(href)
     if not hrefs:
         hrefs = URL_IN_TEXT.findall(r.text("links") or "")
     return list(dict.fromkeys(hrefs))

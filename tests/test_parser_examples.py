@@ -342,6 +342,11 @@ def test_links_from_web_pages_and_documents() -> None:
     assert parse(html).links == ("http://a.example/x", "http://b.example/y.pdf")
 
 
+def test_links_a_script_opens() -> None:
+    value = "<a href=\"javascript:window.open('http://www.coe.int/cybercrime','w')\">Conference site</a>"
+    assert parse(page(("Web Pages", value))).links == ("http://www.coe.int/cybercrime",)
+
+
 def test_last_modified_in_each_part() -> None:
     html = page(
         ("Last Modified", "04/04/2007"),
