@@ -298,7 +298,8 @@ def _add_one_cell_rows(
     the text, or a row with no label. Right below a label with no value, its lines are
     not split into fields, unless it opens with a label in bold: they are that label's
     value ("Objectives: ..." lines inside a stacked Description)."""
-    opens = _first_word(text) in _first_words(labels)  # most such rows are headings, chrome
+    words = text.split(None, 1)  # most such rows are headings and chrome: a cheap test
+    opens = bool(words) and _word_key(words[0]) in _first_words(labels)
     above = rows[-1] if rows else None
     if (
         above is not None
