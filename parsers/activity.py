@@ -22,7 +22,13 @@ from parsers.dates import DateSpan, parse_date_span, parse_day
 from parsers.encoding import Decoded, decode_html
 from parsers.people import split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
-from parsers.sections import LABEL_KEYS, Sections, find_outside_rows, walk
+from parsers.sections import (
+    JP_ACTIVITY_MARKER,
+    LABEL_KEYS,
+    Sections,
+    find_outside_rows,
+    walk,
+)
 
 ID_IN_TEXT = re.compile(r"\bID\s*(?:#|No\.?|:)?\s*(\d+)")  # "ID# 18356", "ID: 18356"
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
@@ -150,11 +156,19 @@ def extract_programme(r: _Reader) -> tuple[str | None, str | None, int | None]:
             trans_id = int(m.group(1))
             break
     if text is None:
-        # fallback: the "Joint Programme Activity - <code>" marker names the code only
-        return r.found.jp_activity_code, None, trans_id
+        # fallback: the "Joint Programme Activity - <code>" marker names the code only,
+        # on a row of its own or as a line of the Countries cell
+        return r.found.jp_activity_code or _marker_in_countries(r), None, trans_id
     text = JP_TRAILERS.sub("", text).strip()
     code, sep, title = text.partition(" - ")
     return code.strip() or None, (title.strip() or None) if sep else None, trans_id
+
+
+def _marker_in_countries(r: _Reader) -> str | None:
+    for line in (r.text("countries") or "").split("\n"):
+        if m := JP_ACTIVITY_MARKER.match(line.strip()):
+            return m.group(1).strip()
+    return None
 
 
 def extract_project_purpose(r: _Reader) -> tuple[str | None, str | None, str | None]:

@@ -683,6 +683,13 @@ def test_countries_separated_by_commas_or_semicolons(value: str, names: list[str
     assert [c.name for c in parse(page(("Countries", value))).countries] == names
 
 
+def test_programme_code_from_the_marker_line_of_the_countries_cell() -> None:
+    value = "CoE Members: Turkey<br>Bilateral<br>Joint Programme Activity - Tur-JudEthics"
+    record = parse(page(("Title", "x"), ("Countries", value)))
+    assert (record.programme_code, record.cooperation_type) == ("Tur-JudEthics", "Bilateral")
+    assert [c.name for c in record.countries] == ["Turkey"]
+
+
 def test_web_pages_label_cell_spanning_its_link_rows() -> None:
     rows = (
         '<tr><td rowspan=2><b>Web Pages</b></td><td>1 <a href="http://a.org/">http://a.org/</a></td></tr>'
