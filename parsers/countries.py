@@ -62,6 +62,19 @@ NON_COUNTRIES = frozenset(
         "western balkans",
         "not applicable",
         "several locations",
+        "various locations",
+        "several cities",
+        "various",
+        "online",
+        "on-line",
+        "videoconference",
+        "video conference",
+        "virtual",
+        "webinar",
+        "tbc",
+        "tbd",
+        "to be confirmed",
+        "to be determined",
     }
 )
 

@@ -114,6 +114,8 @@ def test_unreadable_date_is_null_plus_issue() -> None:
         ("Belgrade/Serbia", "Belgrade", "Serbia"),
         ("Serbia, Belgrade", "Belgrade", "Serbia"),
         ("Strasbourg - Council of Europe", "Strasbourg - Council of Europe", None),
+        ("Online, Ukraine", None, "Ukraine"),  # 2020: no place to name
+        ("Videoconference", None, None),
     ],
 )
 def test_location(text: str, city: str | None, country: str | None) -> None:
