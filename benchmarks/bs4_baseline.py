@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from parsers import ActivityRecord, NotAnActivity, dom
 from parsers.activity import record_from_rows
 from parsers.encoding import decode_html
+from parsers.rows import add_rows
 from parsers.sections import LABEL_KEYS
 
 
@@ -55,5 +56,5 @@ def parse_activity_bs4(
     for tr in soup.find_all("tr"):
         if tr.find("tr") is not None:
             continue  # a layout row
-        dom.add_rows(rows, SoupNode(tr), LABEL_KEYS, tr.get_text())  # type: ignore[arg-type]
+        add_rows(rows, SoupNode(tr), LABEL_KEYS, tr.get_text())  # type: ignore[arg-type]
     return record_from_rows(rows, url, decoded)

@@ -34,6 +34,7 @@ from benchmarks.common import machine, write_section
 from parsers import dom, parse_activity
 from parsers.activity import record_from_rows
 from parsers.encoding import decode_html
+from parsers.rows import page_rows
 from parsers.sections import LABEL_KEYS
 from pipeline.fixtures.render import content_type, render_activity
 from pipeline.fixtures.synth import synthetic_specs
@@ -80,7 +81,7 @@ def stage_times(pages: list[Page], repeat: int) -> list[float]:
             t2 = clock()
             tree = LexborHTMLParser(marked)
             t3 = clock()
-            rows = dom.page_rows(tree, LABEL_KEYS)
+            rows = page_rows(tree, LABEL_KEYS)
             t4 = clock()
             record_from_rows(rows, None, decoded, partial(dom.page_text, tree))
             t5 = clock()

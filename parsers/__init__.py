@@ -1,7 +1,8 @@
 """Pure parsers for pages of the Joint Programmes site: bytes in, typed records out.
 
 >>> from parsers import parse_activity
->>> record = parse_activity(open("fixtures/site/CEAD/activities/18356.html", "rb").read())
+>>> from pathlib import Path
+>>> record = parse_activity(Path("fixtures/site/CEAD/activities/18356.html").read_bytes())
 >>> record.to_dict()["programme_code"]
 'PACO-Serbia'
 """

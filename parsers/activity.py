@@ -1,5 +1,7 @@
 """Parse an "Activity Details" page into an `ActivityRecord`.
 
+    >>> from pathlib import Path
+    >>> page_bytes = Path("fixtures/site/CEAD/activities/18356.html").read_bytes()
     >>> record = parse_activity(page_bytes, url="http://www.jp.coe.int/CEAD/Countries.asp?ID=18356")
     >>> record.title, record.start_date
     ('Regional Conference on Cybercrime', datetime.date(2007, 3, 19))
@@ -22,6 +24,7 @@ from parsers.dates import DateSpan, parse_date_span, parse_day
 from parsers.encoding import Decoded, decode_html
 from parsers.people import split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
+from parsers.rows import page_rows
 from parsers.sections import (
     JP_ACTIVITY_MARKER,
     LABEL_KEYS,
@@ -358,7 +361,7 @@ def parse_activity(
         rows = plaintext.text_rows(decoded.text)
         return record_from_rows(rows, url, decoded, lambda: decoded.text)
     tree = dom.parse_tree(decoded.text)
-    rows = dom.page_rows(tree, LABEL_KEYS, plaintext.text_rows)
+    rows = page_rows(tree, LABEL_KEYS, plaintext.text_rows)
     return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))
 
 

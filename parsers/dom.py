@@ -1,18 +1,15 @@
-"""Turn a legacy page into a flat list of rows: (label, value text, value nodes).
-
-The old site laid every field out as a table row, label cell then value cell, inside
-nested layout tables; other copies of it (print views, archive rewrites) wrap labels in
-`<b>`/`<font>`, add colons and `&nbsp;`, or drop the table for `<dt>`/`<p>` blocks. This
-module hides all of that: callers see rows in document order and look labels up by text.
+"""The page's tree, marked for text extraction, and what every reader of it shares.
 
 Line structure is kept by marking `<br>` and block starts with private-use characters
-before the tree is built, so text extraction stays in lexbor's C code.
+before the tree is built, so text extraction stays in lexbor's C code; cells are marked
+the same way, so one text call gives a row's cells. Here too: label keys (`norm_label`),
+the `Row` every reader produces, links, and the page's text. `parsers.rows` turns the
+tree into rows.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,13 +30,9 @@ _MARKS = (
     (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
 )
 _UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL)))
-_SEPARATOR_CELL = " :-–=>|\xa0"
-_MANY_BREAKS = re.compile(r"\n{3,}")
+MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _LABEL_SPACING = re.compile(r" ?([/(]) ?| ?- ?")  # "Output / Result (s)", "Follow-up"
-_INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
-_BOLD_LABELS = "b, strong, font, label, em, u"
-_BLOCK_ROW_SELECTOR = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, div"
 
 
 def clean_text(raw: str) -> str:
@@ -52,7 +45,7 @@ def clean_text(raw: str) -> str:
         return " ".join(raw.replace("\u200b", "").split())
     text = raw.replace("\u200b", "").replace(PARA, LINE + LINE)
     lines = "\n".join(" ".join(line.split()) for line in text.split(LINE))
-    return _MANY_BREAKS.sub("\n\n", lines).strip("\n ")
+    return MANY_BREAKS.sub("\n\n", lines).strip("\n ")
 
 
 @lru_cache(maxsize=8192)
@@ -71,12 +64,12 @@ def _spacing(m: re.Match[str]) -> str:
     return m.group(1) or " "
 
 
-_LONGEST_LABEL = 48  # longer text is a value: not worth normalising to look it up
+LONGEST_LABEL = 48  # longer text is a value: not worth normalising to look it up
 
 
 def is_label(text: str, labels: frozenset[str]) -> bool:
     """Is `text` one of `labels` (as `norm_label` gives them)?"""
-    return len(text) <= _LONGEST_LABEL and norm_label(text) in labels
+    return len(text) <= LONGEST_LABEL and norm_label(text) in labels
 
 
 @dataclass(slots=True)
@@ -115,290 +108,6 @@ def parse_tree(html: str) -> LexborHTMLParser:
 
 def node_text(node: LexborNode) -> str:
     return clean_text(node.text(deep=True, separator="", strip=False).replace(CELL, " "))
-
-
-def _cells(tr: LexborNode) -> list[LexborNode]:
-    return [child for child in tr.iter() if child.tag in ("td", "th")]
-
-
-def _first_word(text: str) -> str:
-    """The first word of a label: what comes before a space, "/" or "("."""
-    words = text.split(None, 1)
-    return _word_key(words[0]) if words else ""
-
-
-@lru_cache(maxsize=4096)
-def _word_key(word: str) -> str:
-    return norm_label(word).split("/", 1)[0].split("(", 1)[0]
-
-
-@lru_cache(maxsize=64)
-def _first_words(labels: frozenset[str]) -> frozenset[str]:
-    return frozenset(_first_word(label) for label in labels)
-
-
-def _first_cell(node: LexborNode) -> LexborNode:
-    return _cells(node)[0] if node.tag == "tr" else node
-
-
-def _opening_label(cell: LexborNode, labels: frozenset[str]) -> str | None:
-    """The label a cell opens with in `<b>`, `<font>`... (`<td><b>Title:</b> ...`), or None."""
-    first = next(iter(cell.iter()), None)
-    if first is None or first.tag not in _INLINE_LABEL_TAGS:
-        return None
-    label = node_text(first)
-    return label if is_label(label, labels) else None
-
-
-def _split_inline_label(node: LexborNode, text: str, labels: frozenset[str]) -> Row | None:
-    """`<td><b>Title:</b> value</td>`, `Title: value` or "Title", a line break and the
-    value, in one cell or block (whose first word is a label's): split there."""
-    cell = _first_cell(node)
-    label = _opening_label(cell, labels)
-    if label is not None and text.startswith(label):
-        return Row(label, text[len(label) :].strip(), [cell])
-    head, colon, rest = text.partition(":")
-    if colon and is_label(head, labels):
-        return Row(head, rest.strip(), [cell])
-    head, newline, rest = text.partition("\n")
-    if newline and is_label(head, labels):  # the label on a line of its own
-        return Row(head, rest.strip(), [cell])
-    return None
-
-
-def _row_cells(raw: str) -> list[str]:
-    """Cleaned cell texts of one row's text, split at the cell markers (text before the
-    first marker is no cell's; text with no marker is one cell)."""
-    if "\u200b" in raw:
-        raw = raw.replace("\u200b", "")
-    cells = " ".join(raw.split()).split(CELL)  # white space collapsed once per row
-    if len(cells) > 1:
-        del cells[0]
-    return [_lines(c) if (LINE in c or PARA in c) else c.strip() for c in cells]
-
-
-def _lines(text: str) -> str:
-    lines = "\n".join(line.strip() for line in text.replace(PARA, LINE + LINE).split(LINE))
-    return _MANY_BREAKS.sub("\n\n", lines).strip("\n ")
-
-
-def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dict[int, Row]:
-    """Rows with a label cell whose value cell holds a table of its own (a nested list)."""
-    found: dict[int, Row] = {}
-    for tr in tree.css("tr:has(tr)"):  # few: the page's layout rows
-        cells = _cells(tr)
-        if (
-            len(cells) < 2
-            or len(cells[0].css("table"))
-            or not is_label(node_text(cells[0]), labels)
-        ):
-            continue
-        lines = []
-        for cell in cells[1:]:  # each inner row a line, as a browser shows it
-            inner = cell.css("tr:not(:has(tr))")
-            lines += [node_text(r) for r in inner] if inner else [node_text(cell)]
-        found[tr.mem_id] = Row(node_text(cells[0]), "\n".join(t for t in lines if t), cells[1:])
-    return found
-
-
-# Headings between tables (and table captions) open the page's parts as heading rows do.
-_LOOSE_HEADINGS = ", ".join(["caption"] + [f"h{n}:not(table *)" for n in range(1, 7)])
-_HEADING_TAG = re.compile(rb"<(?:h[1-6]|caption)[\s>]", re.I)
-
-
-def _row_selector(tree: LexborHTMLParser, rows: str) -> str:
-    """`rows`, and loose headings when the page has heading tags (a scan is cheaper than
-    asking lexbor to test every element against six more selectors)."""
-    return f"{rows}, {_LOOSE_HEADINGS}" if _HEADING_TAG.search(tree.raw_html) else rows
-
-
-def _table_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
-    labelled = _labelled_layout_rows(tree, labels)
-    if labelled:
-        return _rows_in_order(tree, labels, labelled)
-    rows: list[Row] = []
-    # Leaf rows only: a layout row's inner rows are read on their own.
-    for node in tree.css(_row_selector(tree, "tr:not(:has(tr))")):
-        add_rows(rows, node, labels)
-    return rows
-
-
-def _rows_in_order(
-    tree: LexborHTMLParser, labels: frozenset[str], labelled: dict[int, Row]
-) -> list[Row]:
-    """Leaf rows and labelled layout rows in document order; the latter's inner rows once."""
-    rows: list[Row] = []
-    inside: set[int] = set()
-    for node in tree.css(_row_selector(tree, "tr")):
-        if node.mem_id in inside:
-            continue
-        if node.mem_id in labelled:
-            rows.append(labelled[node.mem_id])
-            inside.update(n.mem_id for n in node.css("tr") if n.mem_id != node.mem_id)
-        elif node.tag == "tr" and len(node.css("tr")) > 1:
-            continue  # a layout row (css() includes the node): its inner rows come next
-        else:
-            add_rows(rows, node, labels)
-    return rows
-
-
-def add_rows(
-    rows: list[Row], tr: LexborNode, labels: frozenset[str], raw: str | None = None
-) -> None:
-    """Add the Rows of one leaf `<tr>` (or a loose heading, read as a row of one cell) to
-    `rows`: none for an empty row, one for each label when the row holds several
-    label/value pairs ("Status | Completed | Date | 19/03/2007"). `raw` is the row's marked
-    text when another DOM library has read it."""
-    texts = _row_cells(tr.text(deep=True, separator="", strip=False) if raw is None else raw)
-    if len(texts) > 2 and (starts := _pair_starts(texts, labels)):
-        cells = _cells(tr)
-        whole = len(cells) != len(texts)  # cells inside cells: links stay with the row
-        for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
-            node, nodes = (tr, [tr]) if whole else (cells[a], cells[a:b])
-            _add_cells_row(rows, node, nodes, texts[a:b], labels)
-    else:
-        _add_cells_row(rows, tr, [tr], texts, labels)
-
-
-def _pair_starts(texts: list[str], labels: frozenset[str]) -> list[int]:
-    """Where each label/value pair of a row starts, when the row opens with a label and a
-    later cell is a label too; [] for a row of one pair."""
-    if not is_label(texts[0], labels):
-        return []
-    starts = [0] + [i for i in range(1, len(texts)) if texts[i] and is_label(texts[i], labels)]
-    return starts if len(starts) > 1 else []
-
-
-def _add_cells_row(
-    rows: list[Row],
-    node: LexborNode,
-    nodes: list[LexborNode],
-    texts: list[str],
-    labels: frozenset[str],
-) -> None:
-    """Add the Row of a label cell's text and its value cells' texts; none when all are empty."""
-    if not texts or not any(texts):
-        return
-    # a cell holding only ":" or "-" between label and value is no value
-    values = [t for t in texts[1:] if t and t.strip(_SEPARATOR_CELL)]
-    if values:
-        rows.append(Row(texts[0], "\n".join(values), nodes, continued=not texts[0]))
-    elif not texts[0]:
-        return
-    elif len(texts[0]) <= _LONGEST_LABEL and norm_label(texts[0]) in labels:  # empty value
-        rows.append(Row(texts[0], "", []))
-    else:
-        _add_one_cell_rows(rows, node, nodes, texts[0], labels)
-
-
-def _add_one_cell_rows(
-    rows: list[Row], node: LexborNode, nodes: list[LexborNode], text: str, labels: frozenset[str]
-) -> None:
-    """A cell or block with no label cell beside it: one field a line, a label opening
-    the text, or a row with no label. Right below a label with no value, its lines are
-    not split into fields, unless it opens with a label in bold: they are that label's
-    value ("Objectives: ..." lines inside a stacked Description)."""
-    words = text.split(None, 1)  # most such rows are headings and chrome: a cheap test
-    opens = bool(words) and _word_key(words[0]) in _first_words(labels)
-    above = rows[-1] if rows else None
-    if (
-        above is not None
-        and above.label
-        and not above.value
-        and (not opens or _opening_label(_first_cell(node), labels) is None)
-    ):
-        rows.append(Row("", text, nodes))  # the value of the label above
-    elif "\n" in text and (by_line := _labelled_lines(node, text, labels)):
-        rows += by_line
-    else:
-        rows.append((opens and _split_inline_label(node, text, labels)) or Row("", text, nodes))
-
-
-def _labelled_lines(node: LexborNode, text: str, labels: frozenset[str]) -> list[Row]:
-    """ "Title: X<br>Status: Completed<br>...": a row for each line, when two or more lines
-    open with a label (before a colon, in bold, or alone on the line); [] otherwise.
-
-    Lines with no label go on from the row above (after a blank line, as a new
-    paragraph); each row keeps the links whose text is on its line."""
-    lines = text.split("\n")
-    first_words = _first_words(labels)
-    if sum(1 for line in lines if _first_word(line) in first_words) < 2:
-        return []  # cheap test first: fewer than two lines open with a label's first word
-    cell = _first_cell(node)
-    bold = [t for b in cell.css(_BOLD_LABELS) if is_label(t := node_text(b), labels)]
-    split = [_line_label(line, bold, labels) for line in lines]
-    if sum(1 for label in split if label is not None) < 2:
-        return []
-    anchors = [(a, node_text(a)) for a in cell.css("a")]
-    rows: list[Row] = []
-    after_blank = False
-    for line, label in zip(lines, split, strict=True):
-        if not line:
-            after_blank = True
-            continue
-        own = [a for a, words in anchors if words and words in line]
-        if label is None:
-            rows.append(Row("", line, own, continued=True, paragraph=after_blank))
-        else:
-            rows.append(Row(label, line[len(label) :].lstrip(" :"), own))
-        after_blank = False
-    return rows
-
-
-def _line_label(line: str, bold: list[str], labels: frozenset[str]) -> str | None:
-    """The label a line opens with, as written, or None."""
-    head, colon, _ = line.partition(":")
-    if colon and is_label(head, labels):
-        return head
-    if is_label(line, labels):
-        return line
-    return next((b for b in bold if line.startswith(b)), None)
-
-
-def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
-    """Fallback for copies of the page without a layout table."""
-    rows: list[Row] = []
-    pending: Row | None = None
-    for node in tree.css(_BLOCK_ROW_SELECTOR):
-        if node.tag == "div" and len(node.css(_BLOCK_ROW_SELECTOR)) > 1:
-            continue
-        text = node_text(node)
-        if node.tag == "dd" and pending is not None:
-            pending.value, pending.nodes = text, [node]
-            rows.append(pending)
-            pending = None
-            continue
-        if node.tag == "dt":
-            pending = Row(text, "", [])
-            continue
-        if text:
-            _add_one_cell_rows(rows, node, [node], text, labels)
-    return rows
-
-
-def page_rows(
-    tree: LexborHTMLParser,
-    labels: frozenset[str],
-    text_rows: Callable[[str], list[Row]] | None = None,
-) -> list[Row]:
-    """Rows in document order: from table markup; when that gives fewer than two labelled
-    rows, from block markup, then from the page read as a text rendering by `text_rows`
-    (label and value apart by a space only: `<div>Title Workshops</div>`, `<pre>`)."""
-    rows = _table_rows(tree, labels)
-    labelled = _labelled_count(rows, labels)
-    if labelled >= 2:
-        return rows
-    blocks = _block_rows(tree, labels)
-    if (n := _labelled_count(blocks, labels)) > labelled:
-        rows, labelled = blocks, n
-    if labelled < 2 and text_rows is not None:
-        lines = text_rows(page_lines(tree))
-        return lines if _labelled_count(lines, labels) > labelled else rows
-    return rows
-
-
-def _labelled_count(rows: list[Row], labels: frozenset[str]) -> int:
-    return sum(1 for r in rows if r.key in labels)
 
 
 # An href rewritten by the Wayback Machine: /web/20080101000000/http://... (maybe im_, id_)
