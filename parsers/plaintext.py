@@ -3,11 +3,12 @@
 Web archives keep some pages only as text (a crawl's WET records, a store of renderings
 such as the reference copy of page 18356). With the markup gone, a label is known only by
 the words a line opens with, and prose can open with the same words: the results of page
-18356 have a paragraph "Participants agreed to ...". So a line is a label line only when
-what follows the label does not go on in lower case (titles may: "e-Justice ..."), and
-the site's template wrote its labels in one order (`SITE_ORDER`): the lines read as
-labels are the longest run of label lines in that order, the latest winning a tie.
-Every other line goes on from the line above, as a cell with an empty label does.
+18356 have a paragraph "Participants agreed to ...". So a label followed by lower case
+counts only right below a short field ("Status Planned", then "Date to be confirmed"),
+not amid prose; and the site's template wrote its labels in one order (`SITE_ORDER`):
+the lines read as labels are the longest run of label lines in that order, the latest
+winning a tie. Every other line goes on from the line above, as a cell with an empty
+label does.
 
     >>> rows = text_rows("Title Round table\\nStatus Completed\\nmore about it")
     >>> [(r.label, r.value) for r in rows]
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 
 from parsers.dom import Row, is_label, norm_label
-from parsers.sections import LABEL_KEYS, LABELS, SITE_ORDER
+from parsers.sections import LABEL_KEYS, LABELS, MULTILINE, SITE_ORDER
 
 _TAG = re.compile(r"<[A-Za-z!/?]")
 _MAX_LABEL_WORDS = 5  # "Total No. of Participants" and a symbol
@@ -36,7 +37,7 @@ def is_text_rendering(text: str) -> bool:
 def text_rows(text: str) -> list[Row]:
     """The rows of a text rendering: label lines in the site's order, and lines going on."""
     lines = [" ".join(line.split()) for line in text.splitlines()]  # \xa0 is space here
-    labels = [_line_label(line) for line in lines]
+    labels = _line_labels(lines)
     chosen = _in_site_order(labels)
     rows: list[Row] = []
     after_blank = False
@@ -46,23 +47,40 @@ def text_rows(text: str) -> list[Row]:
             continue
         label = labels[i]
         if label is not None and i in chosen:
-            rows.append(Row(label, line[len(label) :].strip(" :"), []))
+            rows.append(Row(label, line[len(label) :].lstrip(" :"), []))
         else:
             rows.append(Row("", line, [], continued=True, paragraph=after_blank))
         after_blank = False
     return rows
 
 
+def _line_labels(lines: list[str]) -> list[str | None]:
+    """The label each line opens with, as written, or None. A label followed by lower
+    case ("Participants agreed to ...", "Date to be confirmed") counts only right below
+    a label line whose value does not run on over lines: elsewhere it is prose going on."""
+    found: list[str | None] = []
+    above: str | None = None  # the slot of the line above, when it opens with a label
+    for line in lines:
+        if not line:
+            found.append(None)
+            continue
+        label = _line_label(line)
+        slot = LABELS.get(norm_label(label)) if label else None
+        lower = label is not None and line[len(label) :].lstrip(" :")[:1].islower()
+        if lower and slot != "title" and (above is None or above in MULTILINE):
+            label = slot = None
+        found.append(label)
+        above = slot
+    return found
+
+
 def _line_label(line: str) -> str | None:
-    """The longest run of a line's first words that is a label, as written; None when the
-    words after it go on in lower case, as prose does ("Participants agreed to ...")."""
+    """The longest run of a line's first words that is a label, as written."""
     words = line.split(" ", _MAX_LABEL_WORDS)
     for n in range(min(len(words), _MAX_LABEL_WORDS), 0, -1):
         head = " ".join(words[:n])
         if is_label(head, LABEL_KEYS):
-            value = line[len(head) :].lstrip(" :")
-            prose = value[:1].islower() and LABELS.get(norm_label(head)) != "title"
-            return None if prose else head
+            return head
     return None
 
 
