@@ -2,8 +2,9 @@
 
 The layouts are built here from the golden records alone, line by line as the real page
 reads (`../shared/reference`): a text rendering with no markup, a print view with the
-whole record in one cell (a field a line, labels in bold), and a form in two columns
-(two label/value pairs in some rows). Each must parse to the golden record, field by
+whole record in one cell (a field a line, labels in bold), a form in two columns (two
+label/value pairs in some rows), a narrow view with each label above its value, and a
+definition list with no table. Each must parse to the golden record, field by
 field; the text rendering keeps no links, so the logframe's TransID and the contact's
 address (taken from links) are null there.
 """
@@ -156,10 +157,34 @@ def two_columns(rec: dict[str, Any]) -> bytes:
     return f"<html><body><table border=1>{table}</table></body></html>".encode()
 
 
+def stacked(rec: dict[str, Any]) -> bytes:
+    """A narrow print view: each label on a row of its own above its value."""
+    rows = [
+        f"<tr><td><b>{html.escape(label)}</b></td></tr><tr><td>{breaks(m)}</td></tr>"
+        if label
+        else f"<tr><td>{breaks(m)}</td></tr>"
+        for label, _, m in lines_of(rec)
+    ]
+    return f"<html><body><table>{''.join(rows)}</table></body></html>".encode()
+
+
+def definition_list(rec: dict[str, Any]) -> bytes:
+    """No table: labels in <dt>, values in <dd>, other lines in <p>."""
+    parts = [
+        f"<dl><dt>{html.escape(label)}</dt><dd>{breaks(m)}</dd></dl>"
+        if label
+        else f"<p>{breaks(m)}</p>"
+        for label, _, m in lines_of(rec)
+    ]
+    return f"<html><body><div id=record>{''.join(parts)}</div></body></html>".encode()
+
+
 LAYOUTS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "text rendering": as_text,
     "one cell": one_cell,
     "two columns": two_columns,
+    "stacked": stacked,
+    "definition list": definition_list,
 }
 FIELDS = [f for f in next(iter(GOLDEN.values())) if f not in ("url", "issues")]
 
