@@ -179,7 +179,53 @@ def definition_list(rec: dict[str, Any]) -> bytes:
     return f"<html><body><div id=record>{''.join(parts)}</div></body></html>".encode()
 
 
+HEADINGS = (
+    "Joint Programme EC/CoE",
+    "Council of Europe Programme of Activities",
+    "Working Method",
+    "Activity Synopsis",
+)
+
+
+def sections_under_headings(rec: dict[str, Any]) -> bytes:
+    """A later re-render: <h2> headings between tables, labels in <th> with colons, a
+    value of several lines as a table of its own (a row a line), paragraphs in <p>."""
+    out = ["<html><body><main><table>"]
+    for label, _, m in lines_of(rec):
+        if label is None and m.startswith(HEADINGS):
+            out.append(f"</table><h2>{m}</h2><table>")
+        elif label is None:
+            out.append(f"<tr><td colspan=2>{breaks(m)}</td></tr>")
+        else:
+            if "\n\n" in m:  # a browser shows table rows with no blank line between
+                value = "".join(f"<p>{breaks(para)}</p>" for para in m.split("\n\n"))
+            elif "\n" in m:
+                lines = "".join(f"<tr><td>{line}</td></tr>" for line in m.split("\n"))
+                value = f"<table class=lines>{lines}</table>"
+            else:
+                value = m
+            out.append(f"<tr><th scope=row>{html.escape(label)}:</th><td>{value}</td></tr>")
+    out.append("</table></main></body></html>")
+    return "\n".join(out).encode()
+
+
+def saved_from_the_wayback_machine(rec: dict[str, Any]) -> bytes:
+    """The two-column form as the Wayback Machine replays it: its toolbar on top, and
+    every link rewritten to go through the archive."""
+    page = two_columns(rec).decode()
+    toolbar = (
+        '<div id="wm-ipp"><table><tr><td><a href="/web/">Wayback Machine</a></td>'
+        "<td>42 captures</td></tr><tr><td>Title</td><td>Not this</td></tr></table></div>"
+    )
+    page = page.replace("<body>", f"<body>{toolbar}", 1)
+    page = page.replace('href="JP/', 'href="/web/20080101000000/http://www.jp.coe.int/CEAD/JP/')
+    page = page.replace('href="http', 'href="/web/20080101000000/http')
+    return page.encode()
+
+
 LAYOUTS: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "sections under headings": sections_under_headings,
+    "saved from the Wayback Machine": saved_from_the_wayback_machine,
     "text rendering": as_text,
     "one cell": one_cell,
     "two columns": two_columns,
