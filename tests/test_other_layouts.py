@@ -223,7 +223,21 @@ def saved_from_the_wayback_machine(rec: dict[str, Any]) -> bytes:
     return page.encode()
 
 
+def css_blocks(rec: dict[str, Any]) -> bytes:
+    """No table: a <div> a row, the label and the value in <span>s, laid out by CSS."""
+    rows = [
+        f'<div class="row">\n  <span class="label">{html.escape(label)}</span>\n'
+        f'  <span class="value">{breaks(m)}</span>\n</div>'
+        if label
+        else f'<div class="row">{breaks(m)}</div>'
+        for label, _, m in lines_of(rec)
+    ]
+    style = "<style>.label { font-weight: bold; float: left; width: 12em }</style>"
+    return f"<html><head>{style}</head><body>{''.join(rows)}</body></html>".encode()
+
+
 LAYOUTS: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "css blocks": css_blocks,
     "sections under headings": sections_under_headings,
     "saved from the Wayback Machine": saved_from_the_wayback_machine,
     "text rendering": as_text,
