@@ -380,13 +380,13 @@ def record_from_rows(
         find_outside_rows(found, page_text())
     reader = _Reader(found)
     activity_id = extract_activity_id(reader, url)
-    if not any(row.value for row in found.values.values()):
-        if found.header:
-            return NotAnActivity(
-                "activity page with no fields (no such activity)", url, activity_id
-            )
+    filled = sum(1 for row in found.values.values() if row.value)
+    if not filled and found.header:
+        return NotAnActivity("activity page with no fields (no such activity)", url, activity_id)
+    if filled < 2 and not found.header:  # a logframe's "JP Completed" is no activity
         return NotAnActivity(
-            "not an activity page: no 'Activity Details' header or labelled rows", url
+            "not an activity page: no 'Activity Details' header and fewer than two labelled rows",
+            url,
         )
     if decoded.note:
         reader.problem("encoding", f"decoded as {decoded.encoding}; {decoded.note}", "")

@@ -151,7 +151,7 @@ HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Rows whose label-less text starts with a label that a symbol sets apart.
 PREFIXED_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^JP\s+(?=\S)"), "jp"),
+    (re.compile(r"^JP\s+(?=\S.*\s[-–]\s)"), "jp"),  # "JP CODE - title", not "JP Completed"
     (re.compile(r"^Line of Action\s*⇒\s*"), "coe_line_of_action"),
     (re.compile(r"^Programme\s*☆\s*"), "coe_programme"),
 )

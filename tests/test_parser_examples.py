@@ -8,6 +8,7 @@ parser goes by label text, not by our own fixtures' layout.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -807,3 +808,14 @@ def test_a_field_in_bold_below_an_empty_field_stays_a_field() -> None:
     )
     record = parse(html)
     assert (record.description, record.status) == (None, "Completed")
+
+
+def test_logframes_and_listings_of_the_fixture_site_are_no_activity_pages() -> None:
+    # a logframe's "JP Completed" line once read as a programme code "Completed"
+    site = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "CEAD"
+    pages = sorted((site / "logframes").glob("*.html")) + sorted((site / "listings").glob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        result = parse_activity(path.read_bytes())
+        assert isinstance(result, NotAnActivity), path.name
+        assert result.reason.startswith("not an activity page")
