@@ -7,6 +7,7 @@ parser goes by label text, not by our own fixtures' layout.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -819,3 +820,19 @@ def test_logframes_and_listings_of_the_fixture_site_are_no_activity_pages() -> N
         result = parse_activity(path.read_bytes())
         assert isinstance(result, NotAnActivity), path.name
         assert result.reason.startswith("not an activity page")
+
+
+def test_activity_under_its_logframe_header_parses_as_the_activity_alone() -> None:
+    # JP/Default.asp?ID=n shows the programme's logframe above the activity's details
+    site = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "CEAD"
+    logframe = decode_html((site / "logframes" / "112.html").read_bytes()).text
+    activity = decode_html((site / "activities" / "18356.html").read_bytes()).text
+    header = logframe.split("<body", 1)[1].split(">", 1)[1].split("</body>", 1)[0]
+    head, body = activity.split("<body", 1)
+    attributes, rest = body.split(">", 1)
+    page = f"{head}<body{attributes}>{header}{rest}".encode("windows-1252", "xmlcharrefreplace")
+    golden = json.loads((site / "activities" / "18356.json").read_text(encoding="utf-8"))
+    record = parse(page).to_dict()
+    assert {k: record[k] for k in golden if k != "url"} == {
+        k: golden[k] for k in golden if k != "url"
+    }
