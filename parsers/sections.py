@@ -272,30 +272,11 @@ def walk(rows: list[Row]) -> Sections:
         row = rows[i]
         key = LABELS.get(row.key) if row.label else None
         if key is None:  # headings, the synopsis switch and page ends have no known label
-            whole = row.whole
-            heading = _heading(whole)
-            if heading is None and row.label[:1] in ("W", "w") and row.key == "working method":
-                heading = "working_method"  # a label cell with the method beside it
-            if heading == "activity" and found.header is None:
-                found.header = whole
-            if (
-                found.synopsis_switch is None
-                and "ynopsis" in whole
-                and (m := SYNOPSIS_SWITCH.search(whole))
-            ):
-                found.synopsis_switch = m.group(1).lower()
-            if heading:
-                section, last, pending = heading, "", ""
-                if heading == "jp" and " - " in row.value and "jp" not in values:
-                    values["jp"] = Row(
-                        "JP", row.value, row.nodes
-                    )  # "Joint Programme | CODE - title"
-                elif heading == "synopsis":
-                    found.synopsis_header = found.synopsis_header or whole
-                elif heading == "working_method" and row.value and row.key == "working method":
-                    found.working_method = row.value
+            kind = _unlabelled(row, found)
+            if kind == _PAGE_END_ROW:
                 continue
-            if whole[:1] in _PAGE_END_FIRST and _PAGE_END.match(whole):
+            if kind is not None:
+                section, last, pending = kind, "", ""
                 continue
             if not row.label and (prefixed := _prefixed(row)):
                 key, row = prefixed
@@ -323,6 +304,32 @@ def walk(rows: list[Row]) -> Sections:
         else:
             _loose_row(row, section, found)
     return found
+
+
+_PAGE_END_ROW = "end"  # what `_unlabelled` says of a footnote or footer row
+
+
+def _unlabelled(row: Row, found: Sections) -> str | None:
+    """Note the header, the synopsis switch and what headings carry; say which part a
+    heading row opens, `_PAGE_END_ROW` for a footer, or None for any other row."""
+    whole = row.whole
+    heading = _heading(whole)
+    if heading is None and row.label[:1] in ("W", "w") and row.key == "working method":
+        heading = "working_method"  # a label cell with the method beside it
+    if heading == "activity" and found.header is None:
+        found.header = whole
+    switch = found.synopsis_switch is None and "ynopsis" in whole
+    if switch and (m := SYNOPSIS_SWITCH.search(whole)):
+        found.synopsis_switch = m.group(1).lower()
+    if heading == "jp" and " - " in row.value and "jp" not in found.values:
+        found.values["jp"] = Row("JP", row.value, row.nodes)  # "Joint Programme | CODE - title"
+    elif heading == "synopsis":
+        found.synopsis_header = found.synopsis_header or whole
+    elif heading == "working_method" and row.value and row.key == "working method":
+        found.working_method = row.value
+    if heading is None and whole[:1] in _PAGE_END_FIRST and _PAGE_END.match(whole):
+        return _PAGE_END_ROW
+    return heading
 
 
 def _file(values: dict[str, Row], slot: str, row: Row) -> None:
