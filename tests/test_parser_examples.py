@@ -836,3 +836,14 @@ def test_activity_under_its_logframe_header_parses_as_the_activity_alone() -> No
     assert {k: record[k] for k in golden if k != "url"} == {
         k: golden[k] for k in golden if k != "url"
     }
+
+
+def test_scripts_and_styles_give_no_text() -> None:
+    # a browser shows none of it; an address written by a script is no name
+    contact = (
+        "SEGER, Alexander <SCRIPT type='text/javascript'>document.write('<a href=\"mailto:'"
+        " + 'alexander.seger' + '@coe.int\">email</a>');</SCRIPT>"
+    )
+    title = "Workshop<style>td { color: red }</style>"
+    record = parse(page(("Title", title), ("CoE Contact", contact)))
+    assert (record.title, record.contact_name) == ("Workshop", "SEGER, Alexander")
