@@ -55,7 +55,8 @@ def _first_words(labels: frozenset[str]) -> frozenset[str]:
 
 
 def _first_cell(node: LexborNode) -> LexborNode:
-    return _cells(node)[0] if node.tag == "tr" else node
+    cells = _cells(node) if node.tag == "tr" else []
+    return cells[0] if cells else node
 
 
 def _opening_label(cell: LexborNode, labels: frozenset[str]) -> str | None:
