@@ -126,3 +126,76 @@ def test_every_labelled_row_deleted_in_turn_leaves_its_fields_empty() -> None:
                 assert empty(getattr(result, name)), (page.name, slot, name)
             checked += 1
     assert checked >= 700  # 734 labelled rows in the fixture pages
+
+
+# Tag soup from the pieces activity pages are made of, in any order and nesting.
+_PIECES = st.sampled_from(
+    [
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<td rowspan=2>",
+        "<br>",
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<b>",
+        "</b>",
+        "<li>",
+        "<dl>",
+        "<dt>",
+        "<dd>",
+        "<h2>",
+        "</h2>",
+        "<pre>",
+        "</pre>",
+        "<script>",
+        "</script>",
+        "<caption>",
+        '<a href="JP/Default.asp?TransID=7">',
+        '<a href="mailto:x@coe.int">',
+        "</a>",
+        "Title",
+        "Title:",
+        "Status",
+        "Date",
+        "19/03/2007 - 21/03/2007",
+        "Countries",
+        "CoE Members: Serbia",
+        "Joint Programme EC/CoE",
+        "Working Method",
+        "JP",
+        "PACO-Serbia - Project",
+        "Participants",
+        "agreed",
+        "Activity Details (ID# 5)",
+        "Hide Synopsis",
+        "Expected Result",
+        "3.1 - text",
+        "\n",
+        " ",
+        "\n\n",
+        ":",
+        "&nbsp;",
+        "\ue000",
+        "\ue002",
+        "Objective(s) To train.",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(_PIECES, max_size=80), st.booleans())
+def test_tag_soup_never_raises(pieces: list[str], as_text: bool) -> None:
+    soup = "".join(pieces)
+    if as_text:  # no markup at all: read as a text rendering
+        soup = TAGS.sub(" ", soup)
+    result = parse_activity(soup.encode("utf-8"))
+    assert isinstance(result, (ActivityRecord, NotAnActivity))
+    if isinstance(result, ActivityRecord):
+        result.to_dict()
