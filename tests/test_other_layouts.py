@@ -135,10 +135,7 @@ def breaks(markup: str) -> str:
 
 def one_cell(rec: dict[str, Any]) -> bytes:
     """A print view: the record in one cell, a field a line, labels in bold."""
-    body = "<br>\n".join(
-        f"<b>{html.escape(label)}:</b> {breaks(m)}" if label else breaks(m)
-        for label, _, m in lines_of(rec)
-    )
+    body = each_line(rec, "<b>{label}:</b> {value}<br>\n", "{value}<br>\n")
     return f"<html><body><table><tr><td>{body}</td></tr></table></body></html>".encode()
 
 
@@ -157,26 +154,31 @@ def two_columns(rec: dict[str, Any]) -> bytes:
     return f"<html><body><table border=1>{table}</table></body></html>".encode()
 
 
+def each_line(rec: dict[str, Any], labelled: str, loose: str) -> str:
+    """The record's lines through two templates: `labelled` has {label} and {value}, `loose`
+    (a line with no label) has {value}."""
+    return "".join(
+        labelled.format(label=html.escape(label), value=breaks(m))
+        if label
+        else loose.format(value=breaks(m))
+        for label, _, m in lines_of(rec)
+    )
+
+
 def stacked(rec: dict[str, Any]) -> bytes:
     """A narrow print view: each label on a row of its own above its value."""
-    rows = [
-        f"<tr><td><b>{html.escape(label)}</b></td></tr><tr><td>{breaks(m)}</td></tr>"
-        if label
-        else f"<tr><td>{breaks(m)}</td></tr>"
-        for label, _, m in lines_of(rec)
-    ]
-    return f"<html><body><table>{''.join(rows)}</table></body></html>".encode()
+    rows = each_line(
+        rec,
+        "<tr><td><b>{label}</b></td></tr><tr><td>{value}</td></tr>",
+        "<tr><td>{value}</td></tr>",
+    )
+    return f"<html><body><table>{rows}</table></body></html>".encode()
 
 
 def definition_list(rec: dict[str, Any]) -> bytes:
     """No table: labels in <dt>, values in <dd>, other lines in <p>."""
-    parts = [
-        f"<dl><dt>{html.escape(label)}</dt><dd>{breaks(m)}</dd></dl>"
-        if label
-        else f"<p>{breaks(m)}</p>"
-        for label, _, m in lines_of(rec)
-    ]
-    return f"<html><body><div id=record>{''.join(parts)}</div></body></html>".encode()
+    parts = each_line(rec, "<dl><dt>{label}</dt><dd>{value}</dd></dl>", "<p>{value}</p>")
+    return f"<html><body><div id=record>{parts}</div></body></html>".encode()
 
 
 HEADINGS = (
@@ -225,15 +227,14 @@ def saved_from_the_wayback_machine(rec: dict[str, Any]) -> bytes:
 
 def css_blocks(rec: dict[str, Any]) -> bytes:
     """No table: a <div> a row, the label and the value in <span>s, laid out by CSS."""
-    rows = [
-        f'<div class="row">\n  <span class="label">{html.escape(label)}</span>\n'
-        f'  <span class="value">{breaks(m)}</span>\n</div>'
-        if label
-        else f'<div class="row">{breaks(m)}</div>'
-        for label, _, m in lines_of(rec)
-    ]
+    rows = each_line(
+        rec,
+        '<div class="row">\n  <span class="label">{label}</span>\n'
+        '  <span class="value">{value}</span>\n</div>',
+        '<div class="row">{value}</div>',
+    )
     style = "<style>.label { font-weight: bold; float: left; width: 12em }</style>"
-    return f"<html><head>{style}</head><body>{''.join(rows)}</body></html>".encode()
+    return f"<html><head>{style}</head><body>{rows}</body></html>".encode()
 
 
 LAYOUTS: dict[str, Callable[[dict[str, Any]], bytes]] = {
