@@ -24,6 +24,7 @@ from parsers.sections import LABEL_KEYS, LABELS, MULTILINE, SITE_ORDER
 
 _TAG = re.compile(r"<[A-Za-z!/?]")
 _MAX_LABEL_WORDS = 5  # "Total No. of Participants" and a symbol
+_MAX_NODES = 1000  # label lines weighed at most (a huge text's later ones go on as prose)
 _POSITIONS: dict[str, tuple[int, ...]] = {
     slot: tuple(i for i, s in enumerate(SITE_ORDER) if s == slot) for slot in set(SITE_ORDER)
 }
@@ -93,6 +94,7 @@ def _in_site_order(labels: list[str | None]) -> set[int]:
     """Indexes of the label lines that make the longest run in the site's order."""
     # every (line, place in the order) a label line may stand for
     nodes = [(i, p) for i, label in enumerate(labels) if label for p in _slot_positions(label)]
+    del nodes[_MAX_NODES:]  # a page has some forty; the run below takes time squared
     if not nodes:
         return set()
     best: list[int] = []  # best[n]: length of the longest run ending at nodes[n]

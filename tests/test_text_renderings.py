@@ -220,3 +220,12 @@ def test_deleted_lines_never_raise_or_invent(data: st.DataObject) -> None:
         }:
             for field in SLOT_FIELDS[slot]:
                 assert empty(record[field]), (name, slot, field)
+
+
+def test_a_huge_text_is_read_in_bounded_time() -> None:
+    # 40,000 label lines: only the first thousand are weighed; one Title, one Status win
+    rows = text_rows("\n".join(["Title A", "Status Done"] * 20_000))
+    assert len(rows) == 40_000
+    labelled = [(i, r.label) for i, r in enumerate(rows) if r.label]
+    assert [label for _, label in labelled] == ["Title", "Status"]
+    assert all(i < 1000 for i, _ in labelled)
