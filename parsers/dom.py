@@ -76,12 +76,12 @@ def _spacing(m: re.Match[str]) -> str:
     return m.group(1) or " "
 
 
-LONGEST_LABEL = 48  # longer text is a value: not worth normalising to look it up
+_LONGEST_LABEL = 48  # longer text is a value: not worth normalising to look it up
 
 
 def is_label(text: str, labels: frozenset[str]) -> bool:
     """Is `text` one of `labels` (as `norm_label` gives them)?"""
-    return len(text) <= LONGEST_LABEL and norm_label(text) in labels
+    return len(text) <= _LONGEST_LABEL and norm_label(text) in labels
 
 
 @dataclass(slots=True)

@@ -18,7 +18,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from parsers.dom import (
     CELL,
     LINE,
-    LONGEST_LABEL,
     MANY_BREAKS,
     PARA,
     Row,
@@ -203,7 +202,7 @@ def _add_cells_row(
         rows.append(Row(texts[0], "\n".join(values), nodes, continued=not texts[0]))
     elif not texts[0]:
         return
-    elif len(texts[0]) <= LONGEST_LABEL and norm_label(texts[0]) in labels:  # empty value
+    elif is_label(texts[0], labels):  # a label with an empty value
         rows.append(Row(texts[0], "", []))
     else:
         _add_one_cell_rows(rows, node, nodes, texts[0], labels)
@@ -216,8 +215,7 @@ def _add_one_cell_rows(
     the text, or a row with no label. Right below a label with no value, its lines are
     not split into fields, unless it opens with a label in bold: they are that label's
     value ("Objectives: ..." lines inside a stacked Description)."""
-    words = text.split(None, 1)  # most such rows are headings and chrome: a cheap test
-    opens = bool(words) and _word_key(words[0]) in _first_words(labels)
+    opens = _first_word(text) in _first_words(labels)  # most are headings, chrome: cheap
     above = rows[-1] if rows else None
     if (
         above is not None

@@ -214,10 +214,9 @@ def test_deleted_lines_never_raise_or_invent(data: st.DataObject) -> None:
     if not isinstance(parsed, ActivityRecord):
         return
     record = parsed.to_dict()
+    still_labelled = {LABELS.get(norm_label(r.label)) for r in text_rows("\n".join(kept))}
     for i, slot in labelled_lines(lines).items():
-        if i in gone and slot not in {
-            LABELS.get(norm_label(r.label)) for r in text_rows("\n".join(kept))
-        }:
+        if i in gone and slot not in still_labelled:
             for field in SLOT_FIELDS[slot]:
                 assert empty(record[field]), (name, slot, field)
 
