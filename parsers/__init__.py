@@ -14,7 +14,9 @@ from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActiv
 # 2: list items as lines, stacked labels, headings between tables, more date/place forms.
 # 3: two label/value pairs in one row, one field a line in one cell, more spellings of
 #    labels, dates and countries; text renderings (no markup) read by the site's label order.
-PARSER_VERSION = "3"
+# 4: a <div> starts a line, not a paragraph; a bold label above a table of lines in one
+#    cell; no lone ":" cell in a nested list.
+PARSER_VERSION = "4"
 
 __all__ = [
     "FIELD_NAMES",

@@ -16,16 +16,23 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 LINE = "\ue000"  # stands for <br> and the start of a list item
-PARA = "\ue001"  # stands for the start of a <p> or <div>
+PARA = "\ue001"  # stands for the start of a <p>
 CELL = "\ue002"  # stands for the start of a <td> or <th>
+BLOCK = "\ue003"  # stands for the start of a <div>: a new line, unless one has just begun
 
-# Passes with a constant replacement each, so that they run in C (a template like \g<0>
-# would be expanded in Python per match). Scripts and styles go first: a browser shows
-# none of their text, which lexbor would give as a cell's (`document.write` of an
-# address, say). Line and block markers go before their tag, where the text belongs to
-# the enclosing cell; cell markers must go inside the cell (text between cells would be
-# moved out of the table), so cell start tags are rewritten: their attributes never
-# matter here.
+
+def _paragraph_or_block(m: re.Match[str]) -> str:
+    return f"{PARA}<" if m.string[m.end()] in "pP" else f"{BLOCK}<"
+
+
+# Passes with a constant replacement each where they can, so that they run in C (a
+# template like \g<0> would be expanded in Python per match); `<p>` and `<div>` share a
+# pass with a function instead, since a page has few of them and a pass over its text
+# costs more than their calls. Scripts and styles go first: a browser shows none of
+# their text, which lexbor would give as a cell's (`document.write` of an address, say).
+# Line and block markers go before their tag, where the text belongs to the enclosing
+# cell; cell markers must go inside the cell (text between cells would be moved out of
+# the table), so cell start tags are rewritten: their attributes never matter here.
 # Each pattern opens with "<" and a class of the tags' first letters, which sre scans
 # for fastest (a third faster than re.I with an alternation); lookbehinds then tell the
 # tags apart.
@@ -38,10 +45,14 @@ _MARKS = (
         "",
     ),
     (re.compile(r"<(?=[bBlL](?:(?<=[bB])[rR][\s/>]|(?<=[lL])[iI][\s>]))"), f"{LINE}<"),
-    (re.compile(r"<(?=[pPdD](?:(?<=[pP])[\s>]|(?<=[dD])[iI][vV][\s>]))"), f"{PARA}<"),
+    (re.compile(r"<(?=[pPdD](?:(?<=[pP])[\s>]|(?<=[dD])[iI][vV][\s>]))"), _paragraph_or_block),
     (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
 )
-_UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL)))
+_UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL, BLOCK)))
+# Block starts that follow a line break or each other (`<br><div>`, `<div><div>`) begin
+# one new line between them, as a browser shows them; a <br> or `&nbsp;` after a block
+# start makes an empty line of its own (`<div><br></div>`).
+_BLOCK_RUN = re.compile(f"{LINE}?[ \\t\\r\\n\\f{BLOCK}]*{BLOCK}")  # not \\s: &nbsp; is a line
 MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _LABEL_SPACING = re.compile(r" ?([/(]) ?| ?- ?")  # "Output / Result (s)", "Follow-up"
@@ -50,14 +61,22 @@ _LABEL_SPACING = re.compile(r" ?([/(]) ?| ?- ?")  # "Output / Result (s)", "Foll
 def clean_text(raw: str) -> str:
     """Collapse white space inside lines, keep line and paragraph breaks as newlines.
 
-    >>> clean_text("  a\\n b" + LINE + " c " + PARA + "d\\xa0")
-    'a b\\nc\\n\\nd'
+    >>> clean_text("  a\\n b" + LINE + " c " + PARA + "d\\xa0" + BLOCK + BLOCK + "e")
+    'a b\\nc\\n\\nd\\ne'
     """
-    if LINE not in raw and PARA not in raw:  # the common case: one line
+    if LINE not in raw and PARA not in raw and BLOCK not in raw:  # the common case: one line
         return " ".join(raw.replace("\u200b", "").split())
-    text = raw.replace("\u200b", "").replace(PARA, LINE + LINE)
+    text = line_breaks(raw.replace("\u200b", ""))
     lines = "\n".join(" ".join(line.split()) for line in text.split(LINE))
     return MANY_BREAKS.sub("\n\n", lines).strip("\n ")
+
+
+def line_breaks(text: str) -> str:
+    """`text` with its paragraph and block markers turned into LINE markers: a paragraph
+    starts after an empty line, a block on a new line."""
+    if BLOCK in text:
+        text = _BLOCK_RUN.sub(LINE, text)
+    return text.replace(PARA, LINE + LINE)
 
 
 @lru_cache(maxsize=8192)
@@ -105,8 +124,8 @@ class Row:
 
 
 def mark(html: str) -> str:
-    """The page with line, paragraph and cell markers in place (see LINE, PARA, CELL)."""
-    if LINE in html or PARA in html or CELL in html:  # the page's own would fake structure
+    """The page with line, paragraph, block and cell markers in place (see LINE...)."""
+    if LINE in html or PARA in html or CELL in html or BLOCK in html:  # they would fake structure
         html = html.translate(_UNMARK)
     for pattern, replacement in _MARKS:
         html = pattern.sub(replacement, html)

@@ -16,12 +16,14 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.dom import (
+    BLOCK,
     CELL,
     LINE,
     MANY_BREAKS,
     PARA,
     Row,
     is_label,
+    line_breaks,
     node_text,
     norm_label,
     page_lines,
@@ -88,34 +90,45 @@ def _row_cells(raw: str) -> list[str]:
     first marker is no cell's; text with no marker is one cell)."""
     if "\u200b" in raw:
         raw = raw.replace("\u200b", "")
+    if PARA in raw or BLOCK in raw:  # before white space is collapsed: &nbsp; makes a line
+        raw = line_breaks(raw)
     cells = " ".join(raw.split()).split(CELL)  # white space collapsed once per row
     if len(cells) > 1:
         del cells[0]
-    return [_lines(c) if (LINE in c or PARA in c) else c.strip() for c in cells]
+    return [_lines(c) if LINE in c else c.strip() for c in cells]
 
 
 def _lines(text: str) -> str:
-    lines = "\n".join(line.strip() for line in text.replace(PARA, LINE + LINE).split(LINE))
+    lines = "\n".join(line.strip() for line in text.split(LINE))
     return MANY_BREAKS.sub("\n\n", lines).strip("\n ")
 
 
 def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dict[int, Row]:
-    """Rows with a label cell whose value cell holds a table of its own (a nested list)."""
+    """Rows with a label whose value is a table of its own (a nested list): the label in
+    a cell of its own, or opening the cell in bold (`<b>Description:</b> <table>...`)."""
     found: dict[int, Row] = {}
     for tr in tree.css("tr:has(tr)"):  # few: the page's layout rows
         cells = _cells(tr)
-        if (
-            len(cells) < 2
-            or len(cells[0].css("table"))
-            or not is_label(node_text(cells[0]), labels)
-        ):
+        if not cells:
             continue
-        lines = []
-        for cell in cells[1:]:  # each inner row a line, as a browser shows it
-            inner = cell.css("tr:not(:has(tr))")
-            lines += [node_text(r) for r in inner] if inner else [node_text(cell)]
-        found[tr.mem_id] = Row(node_text(cells[0]), "\n".join(t for t in lines if t), cells[1:])
+        if len(cells) > 1 and not cells[0].css("table") and is_label(node_text(cells[0]), labels):
+            found[tr.mem_id] = Row(node_text(cells[0]), _nested_lines(cells[1:]), cells[1:])
+        elif (
+            (label := _opening_label(cells[0], labels)) is not None
+            and (inner := cells[0].css("tr:not(:has(tr))"))
+            and not any(is_label(node_text(_first_cell(r)), labels) for r in inner)
+        ):  # a list, not the rest of the page
+            found[tr.mem_id] = Row(label.rstrip(" :"), _nested_lines(cells[:1]), cells[:1])
     return found
+
+
+def _nested_lines(cells: list[LexborNode]) -> str:
+    """The value cells' text, each row of a table inside them a line, as a browser shows it."""
+    lines = []
+    for cell in cells:
+        inner = cell.css("tr:not(:has(tr))")
+        lines += [node_text(r) for r in inner] if inner else [node_text(cell)]
+    return "\n".join(t for t in lines if t.strip(_SEPARATOR_CELL))  # not a lone ":"
 
 
 # Headings between tables (and table captions) open the page's parts as heading rows do.

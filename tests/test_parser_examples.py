@@ -847,3 +847,38 @@ def test_scripts_and_styles_give_no_text() -> None:
     title = "Workshop<style>td { color: red }</style>"
     record = parse(page(("Title", title), ("CoE Contact", contact)))
     assert (record.title, record.contact_name) == ("Workshop", "SEGER, Alexander")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("<div>Topics:</div><div>- tracing</div>", "Topics:\n- tracing"),
+        ("<div><div>Topics:</div></div><div>- tracing</div>", "Topics:\n- tracing"),
+        ("Topics:<br><div>- tracing</div>", "Topics:\n- tracing"),
+        ("<div>Topics:</div><div><br></div><div>- tracing</div>", "Topics:\n\n- tracing"),
+        ("<div>Topics:</div><div>&nbsp;</div><div>- tracing</div>", "Topics:\n\n- tracing"),
+        ("<p>Topics:</p><p>- tracing</p>", "Topics:\n\n- tracing"),
+    ],
+)
+def test_divs_are_lines_and_paragraphs_stand_apart(value: str, text: str) -> None:
+    # as a browser shows them: a <div> starts a line (one, however many begin there), an
+    # empty <div> is an empty line, a <p> starts a paragraph
+    assert parse(page(("Description", value))).description == text
+
+
+def test_label_in_bold_above_a_table_of_lines_in_one_cell() -> None:
+    # a print view: <td><b>Countries:</b> <table>...</table></td>, a row a line
+    lines = "".join(f"<tr><td>{t}</td></tr>" for t in ("CoE Members: Serbia", "Others: Kosovo*"))
+    html = page(extra=f"<tr><td colspan=2><b>Countries:</b> <table>{lines}</table></td></tr>")
+    assert parse(html).countries == (
+        CountryEntry("Serbia", "RS", "CoE Members"),
+        CountryEntry("Kosovo*", "XK", "Others"),
+    )
+
+
+def test_a_layout_cell_opening_with_a_label_keeps_the_rows_of_its_table() -> None:
+    # <td><b>Title:</b> X <table>(the other fields)</table></td>: not a list of lines
+    rows = "<tr><td>Status</td><td>Completed</td></tr><tr><td>Location</td><td>Paris</td></tr>"
+    html = page(extra=f"<tr><td colspan=2><b>Title:</b> <table>{rows}</table></td></tr>")
+    record = parse(html)
+    assert (record.status, record.location) == ("Completed", "Paris")

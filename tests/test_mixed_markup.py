@@ -1,0 +1,122 @@
+"""Every row of a page in markup of its own, drawn at random: the record still parses whole.
+
+Real pages were written by hand-edited ASP templates over seventeen years, and copies of
+them (print views, saved pages, archive replays) changed the markup again, so one page can
+mix row styles: a label in `<b>` with a colon beside one in `<th>`, a separator cell, an
+inline label, an unclosed `<TR>` in upper case, a table that ends mid-page and another
+that starts. Hypothesis draws a golden record and, for each of its lines, one of the row
+styles below (and where tables break); the parsed record must equal the golden one, field
+by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers import ActivityRecord, parse_activity
+from tests.records import FIELDS, GOLDEN, lines_of
+
+# A labelled line: {label} is the label as written (escaped), {value} its value as HTML.
+LABELLED = (
+    "<tr><td>{label}</td><td>{value}</td></tr>",
+    '<tr><td class="label" valign="top"><b>{label}:</b></td><td>{value}</td></tr>',
+    '<TR><TD><FONT face="Verdana" size="1"><B>{label}</B></FONT>&nbsp;</TD>'
+    '<TD><FONT size="1">{value}</FONT></TD>',
+    '<tr><th align="left" scope="row">{label}</th><td>{value}</td></tr>',
+    "<tr><td>{label}</td><td>:</td><td>{value}</td></tr>",
+    '<tr>\n  <td width="25%" nowrap>{label}&nbsp;:&nbsp;</td>\n  <td width="75%">{value}&nbsp;</td>\n</tr>',
+    '<tr><td colspan="2"><b>{label}:</b> {value}</td></tr>',
+    '<tr><td><span class="lbl">{label}</span></td><td><span class="val">{value}</span></td></tr>',
+    "<tr><td><p><strong>{label}</strong></p></td><td><div>{value}</div></td></tr>",
+    '<tr><td><img src="/img/spacer.gif" width="4">{label}</td><!-- value --><td>{value}</td></tr>',
+)
+# A line with no label: a heading, a marker, a line that goes on from the row above.
+LOOSE = (
+    '<tr><td colspan="2">{value}</td></tr>',
+    "<tr><td></td><td>{value}</td></tr>",
+    "<tr><td>&nbsp;</td><td>{value}</td></tr>",
+    "<TR><TD COLSPAN=2>{value}",
+)
+BREAKS = ("<br>", "<BR>", "<br />", "\n<br>\n    ")
+PAGES = (
+    "<html><body>{tables}</body></html>",
+    # the site's frame: a navigation cell beside the content cell
+    '<html><body><table width="100%"><tr><td width="150"><a href="Default.asp">Today</a>'
+    "<br>by Programme<br>by Country</td><td>{tables}</td></tr></table></body></html>",
+    "<HTML><BODY BGCOLOR=#FFFFFF><CENTER>{tables}</CENTER></BODY></HTML>",
+)
+
+
+def _nbsp(label: str) -> str:
+    return label.replace(" ", "&nbsp;")
+
+
+SPELLINGS: tuple[Callable[[str], str], ...] = (str, str.upper, _nbsp)
+ENCODINGS = ("utf-8", "utf-8-sig", "windows-1252")
+
+
+@st.composite
+def mixed_pages(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A golden record's name and its page, each line in a row style of its own."""
+    name = draw(st.sampled_from(sorted(GOLDEN)))
+    br = draw(st.sampled_from(BREAKS))
+    tables = ["<table cellpadding=2>"]
+    for label, _, markup in lines_of(GOLDEN[name]):
+        if draw(st.integers(0, 9)) == 0:  # the table ends here and another starts
+            tables.append("</table>\n<br>\n<table>")
+        value = _lines(markup, br, draw(st.sampled_from(LINES)))
+        if draw(st.booleans()):  # characters outside ASCII as numeric references
+            value = "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in value)
+        style = draw(st.sampled_from(LABELLED if label else LOOSE))
+        spelling = draw(st.sampled_from(SPELLINGS))
+        tables.append(style.format(label=spelling(_escaped(label)), value=value))
+    tables.append("</table>")
+    page = draw(st.sampled_from(PAGES)).format(tables="\n".join(tables))
+    encoding = draw(st.sampled_from(ENCODINGS))
+    if encoding == "windows-1252":  # declared; characters outside it as references
+        page = page.replace("<body>", '<head><meta charset="windows-1252"></head><body>', 1)
+        return name, page.encode("cp1252", "xmlcharrefreplace")
+    return name, (b"\xef\xbb\xbf" if encoding == "utf-8-sig" else b"") + page.encode()
+
+
+LINES = ("breaks", "paragraphs", "divs", "divs with spaces", "table")
+
+
+def _lines(markup: str, br: str, how: str) -> str:
+    """A value of several lines as HTML: lines apart by `br`, paragraphs in `<p>`, a
+    `<div>` a line, or a table of its own with a row a line (only where no line is blank:
+    a browser shows no blank row)."""
+    if "\n" not in markup or how == "breaks":
+        return markup.replace("\n", br)
+    paragraphs = markup.split("\n\n")
+    if how == "paragraphs":
+        return "".join(f"<p>{p.replace(chr(10), br)}</p>" for p in paragraphs)
+    if how == "divs":
+        return "".join(f"<div>{line or '<br>'}</div>" for line in markup.split("\n"))
+    if how == "divs with spaces":
+        return "".join(f"<div>{line or '&nbsp;'}</div>" for line in markup.split("\n"))
+    if len(paragraphs) > 1:
+        return markup.replace("\n", br)
+    rows = "".join(f"<tr><td>{line}</td></tr>" for line in markup.split("\n"))
+    return f"<table border=0>{rows}</table>"
+
+
+def _escaped(label: str | None) -> str:
+    return (label or "").replace("&", "&amp;")
+
+
+def _wrong_fields(record: dict[str, Any], golden: dict[str, Any]) -> dict[str, Any]:
+    return {f: (record[f], golden[f]) for f in FIELDS if record[f] != golden[f]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(mixed_pages())
+def test_a_page_of_mixed_row_markup_parses_to_its_golden_record(page: tuple[str, bytes]) -> None:
+    name, body = page
+    parsed = parse_activity(body)
+    assert isinstance(parsed, ActivityRecord), parsed
+    assert not _wrong_fields(parsed.to_dict(), GOLDEN[name])
