@@ -32,7 +32,8 @@ def _paragraph_or_block(m: re.Match[str]) -> str:
 # their text, which lexbor would give as a cell's (`document.write` of an address, say).
 # Line and block markers go before their tag, where the text belongs to the enclosing
 # cell; cell markers must go inside the cell (text between cells would be moved out of
-# the table), so cell start tags are rewritten: their attributes never matter here.
+# the table), so cell start tags are rewritten: their attributes never matter here (a
+# quoted value may hold ">": `<td title="a > b">`).
 # Each pattern opens with "<" and a class of the tags' first letters, which sre scans
 # for fastest (a third faster than re.I with an alternation); lookbehinds then tell the
 # tags apart.
@@ -46,7 +47,7 @@ _MARKS = (
     ),
     (re.compile(r"<(?=[bBlL](?:(?<=[bB])[rR][\s/>]|(?<=[lL])[iI][\s>]))"), f"{LINE}<"),
     (re.compile(r"<(?=[pPdD](?:(?<=[pP])[\s>]|(?<=[dD])[iI][vV][\s>]))"), _paragraph_or_block),
-    (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), f"<td>{CELL}"),
+    (re.compile(r"""<t[dh](?:\s[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)?>""", re.I), f"<td>{CELL}"),
 )
 _UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL, BLOCK)))
 # Block starts that follow a line break or each other (`<br><div>`, `<div><div>`) begin

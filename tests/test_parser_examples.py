@@ -882,3 +882,10 @@ def test_a_layout_cell_opening_with_a_label_keeps_the_rows_of_its_table() -> Non
     html = page(extra=f"<tr><td colspan=2><b>Title:</b> <table>{rows}</table></td></tr>")
     record = parse(html)
     assert (record.status, record.location) == ("Completed", "Paris")
+
+
+def test_a_quoted_greater_than_sign_in_a_cell_tag_is_no_text() -> None:
+    html = page(
+        extra="<tr><td title='a > b'>Status</td><td onclick=\"go(x > 1)\">Planned</td></tr>"
+    )
+    assert parse(html).status == "Planned"
