@@ -32,6 +32,7 @@ def test_parse_bench_prints_both_floors_and_the_stages() -> None:
         "steady state (the floor)",
         "each dropped before the next",
         "`parse_activity`",
+        "no field logic (Python's least)",
         "BeautifulSoup",
     ):
         assert line in out
