@@ -15,7 +15,8 @@ from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActiv
 # 3: two label/value pairs in one row, one field a line in one cell, more spellings of
 #    labels, dates and countries; text renderings (no markup) read by the site's label order.
 # 4: a <div> starts a line, not a paragraph; a bold label above a table of lines in one
-#    cell; no lone ":" cell in a nested list.
+#    cell; no lone ":" cell in a nested list; a quoted ">" in a cell tag; a cell holding
+#    only an arrow or star between label and value.
 PARSER_VERSION = "4"
 
 __all__ = [

@@ -29,7 +29,7 @@ from parsers.dom import (
     page_lines,
 )
 
-_SEPARATOR_CELL = " :-–=>|\xa0"
+_SEPARATOR_CELL = " :-–=>|\xa0⇒☆→►»•·*"  # a cell of these between label and value
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
 _BOLD_LABELS = "b, strong, font, label, em, u"
 _BLOCK_ROW_SELECTOR = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, div"

@@ -38,6 +38,7 @@ LABELLED = (
     '<tr onmouseover="if (w > 800) hi(this)"><td title="a > b">{label}</td>'
     "<td title='{{x}} > 0'>{value}</td></tr>",
     "<tr>\n\t<td>\n\t\t{label}\n\t</td>\n\t<td>\n\t\t{value}\n\t</td>\n</tr>",
+    "<tr><td>{label}</td><td>&rArr;</td><td>{value}</td></tr>",
 )
 # A line with no label: a heading, a marker, a line that goes on from the row above.
 LOOSE = (
@@ -74,6 +75,8 @@ SPELLINGS: tuple[Callable[[str], str], ...] = (str, str.upper, _nbsp)
 # Other words for the same label, as other copies and years of the site wrote them.
 OTHER_WORDS = {
     "Title": ["Activity Title"],
+    "Line of Action ⇒": ["Line of Action"],
+    "Programme ☆": ["Programme"],
     "Date": ["Dates", "Date(s)"],
     "Location": ["Venue", "Place"],
     "Countries": ["Country", "Beneficiary countries"],

@@ -889,3 +889,21 @@ def test_a_quoted_greater_than_sign_in_a_cell_tag_is_no_text() -> None:
         extra="<tr><td title='a > b'>Status</td><td onclick=\"go(x > 1)\">Planned</td></tr>"
     )
     assert parse(html).status == "Planned"
+
+
+def test_a_symbol_in_a_cell_of_its_own_between_label_and_value() -> None:
+    # "Line of Action | ⇒ | II.3 – ...": the arrow's cell is no part of the value
+    html = page(
+        extra="<tr><td colspan=2>Council of Europe Programme of Activities</td></tr>"
+        "<tr><td>Line of Action</td><td>&rArr;</td><td>II.3 – Strengthening security</td></tr>"
+        "<tr><td>Programme</td><td>&#9734;</td><td>II.3.2  European standards</td></tr>"
+    )
+    record = parse(html)
+    assert (record.coe_line_of_action_code, record.coe_line_of_action_title) == (
+        "II.3",
+        "Strengthening security",
+    )
+    assert (record.coe_programme_code, record.coe_programme_title) == (
+        "II.3.2",
+        "European standards",
+    )
