@@ -24,6 +24,7 @@ from parsers.dom import (
     Row,
     is_label,
     line_breaks,
+    marked_text,
     node_text,
     norm_label,
     page_lines,
@@ -105,30 +106,45 @@ def _lines(text: str) -> str:
 
 def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dict[int, Row]:
     """Rows with a label whose value is a table of its own (a nested list): the label in
-    a cell of its own, or opening the cell in bold (`<b>Description:</b> <table>...`)."""
+    a cell of its own (maybe beside an icon in a table of one row), or opening the cell
+    in bold (`<b>Description:</b> <table>...`)."""
     found: dict[int, Row] = {}
     for tr in tree.css("tr:has(tr)"):  # few: the page's layout rows
         cells = _cells(tr)
         if not cells:
             continue
-        if len(cells) > 1 and not cells[0].css("table") and is_label(node_text(cells[0]), labels):
-            found[tr.mem_id] = Row(node_text(cells[0]), _nested_lines(cells[1:]), cells[1:])
+        if (
+            len(cells) > 1
+            and len(cells[0].css("tr")) < 2  # not a cell holding the record's rows
+            and is_label(own := node_text(cells[0]), labels)
+        ):
+            found[tr.mem_id] = Row(own, _nested_lines(cells[1:]), cells[1:])
         elif (
-            (label := _opening_label(cells[0], labels)) is not None
+            (bold := _opening_label(cells[0], labels)) is not None
             and (inner := cells[0].css("tr:not(:has(tr))"))
             and not any(is_label(node_text(_first_cell(r)), labels) for r in inner)
         ):  # a list, not the rest of the page
-            found[tr.mem_id] = Row(label.rstrip(" :"), _nested_lines(cells[:1]), cells[:1])
+            value = _nested_lines(cells[:1]).removeprefix(bold).lstrip(" :\n")
+            found[tr.mem_id] = Row(bold.rstrip(" :"), value, cells[:1])
     return found
 
 
 def _nested_lines(cells: list[LexborNode]) -> str:
-    """The value cells' text, each row of a table inside them a line, as a browser shows it."""
-    lines = []
+    """The value cells' text as a browser shows it: each row of a table inside them a
+    line, and the text around such tables (its own line and paragraph breaks kept) apart."""
+    parts: list[str] = []
     for cell in cells:
-        inner = cell.css("tr:not(:has(tr))")
-        lines += [node_text(r) for r in inner] if inner else [node_text(cell)]
-    return "\n".join(t for t in lines if t.strip(_SEPARATOR_CELL))  # not a lone ":"
+        loose: list[str] = []
+        for child in cell.iter(include_text=True):
+            if child.tag == "table" or (child.tag != "-text" and child.css_first("tr")):
+                parts.append(marked_text("".join(loose)))
+                loose = []
+                inner = child.css("tr:not(:has(tr))")
+                parts += [node_text(r) for r in inner] if inner else [node_text(child)]
+            else:
+                loose.append(child.text(deep=True, separator="", strip=False))
+        parts.append(marked_text("".join(loose)))
+    return "\n".join(t for t in parts if t.strip(_SEPARATOR_CELL))  # not a lone ":"
 
 
 # Headings between tables (and table captions) open the page's parts as heading rows do.

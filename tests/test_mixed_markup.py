@@ -39,6 +39,8 @@ LABELLED = (
     "<td title='{{x}} > 0'>{value}</td></tr>",
     "<tr>\n\t<td>\n\t\t{label}\n\t</td>\n\t<td>\n\t\t{value}\n\t</td>\n</tr>",
     "<tr><td>{label}</td><td>&rArr;</td><td>{value}</td></tr>",
+    "<tr><td><table><tr><td><img src=/img/bullet.gif></td><td>{label}</td></tr></table></td>"
+    "<td>{value}</td></tr>",
 )
 # A line with no label: a heading, a marker, a line that goes on from the row above.
 LOOSE = (

@@ -907,3 +907,31 @@ def test_a_symbol_in_a_cell_of_its_own_between_label_and_value() -> None:
         "II.3.2",
         "European standards",
     )
+
+
+def test_text_around_a_table_in_a_value_cell_keeps_its_lines() -> None:
+    # "Countries CoE Members: Serbia", then "  Joint Programme Activity - ..." indented:
+    # the marker line in a table of its own inside the cell, a line after it
+    countries = (
+        "CoE Members: Serbia<br>Regions: South-East Europe"
+        "<table><tr><td>&nbsp;&nbsp;Joint Programme Activity - PACO-Serbia</td></tr></table>"
+        "Bilateral"
+    )
+    record = parse(page(("Countries", countries)))
+    assert record.countries == (
+        CountryEntry("Serbia", "RS", "CoE Members"),
+        CountryEntry("South-East Europe", None, "Regions"),
+    )
+    assert (record.programme_code, record.cooperation_type) == ("PACO-Serbia", "Bilateral")
+
+
+def test_a_label_beside_an_icon_in_a_table_of_its_own() -> None:
+    label = "<table><tr><td><img src='/img/bullet.gif'></td><td>Location</td></tr></table>"
+    record = parse(page((label, "Belgrade, Serbia"), ("Status", "Completed")))
+    assert (record.location, record.status) == ("Belgrade, Serbia", "Completed")
+
+
+def test_a_nested_value_keeps_its_paragraphs() -> None:
+    label = "<table><tr><td><img src='/img/bullet.gif'></td><td>Description</td></tr></table>"
+    record = parse(page((label, "First paragraph.<br><br>Second,<br>in two lines.")))
+    assert record.description == "First paragraph.\n\nSecond,\nin two lines."
