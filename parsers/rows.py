@@ -111,6 +111,8 @@ def _labelled_layout_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> dic
     found: dict[int, Row] = {}
     for tr in tree.css("tr:has(tr)"):  # few: the page's layout rows
         cells = _cells(tr)
+        while len(cells) > 2 and not cells[0].css_first("tr") and not node_text(cells[0]):
+            del cells[0]  # a spacer column
         if not cells:
             continue
         if (
@@ -196,14 +198,26 @@ def add_rows(
     label/value pairs ("Status | Completed | Date | 19/03/2007"). `raw` is the row's marked
     text when another DOM library has read it."""
     texts = _row_cells(tr.text(deep=True, separator="", strip=False) if raw is None else raw)
+    skip = 0 if texts[0] or len(texts) < 3 else _spacer_cells(texts, labels)
+    if skip:
+        texts = texts[skip:]
     if len(texts) > 2 and (starts := _pair_starts(texts, labels)):
         cells = _cells(tr)
-        whole = len(cells) != len(texts)  # cells inside cells: links stay with the row
+        whole = len(cells) != len(texts) + skip  # cells inside cells: links stay with the row
+        cells = cells[skip:]
         for a, b in zip(starts, [*starts[1:], len(texts)], strict=True):
             node, nodes = (tr, [tr]) if whole else (cells[a], cells[a:b])
             _add_cells_row(rows, node, nodes, texts[a:b], labels)
     else:
         _add_cells_row(rows, tr, [tr], texts, labels)
+
+
+def _spacer_cells(texts: list[str], labels: frozenset[str]) -> int:
+    """How many empty cells (a spacer column) stand before a label cell with a value cell
+    after it; 0 when the first filled cell is no label, so the row goes on from the one
+    above (`<td></td><td>more text</td>`)."""
+    first = next((i for i, text in enumerate(texts) if text), len(texts))
+    return first if first < len(texts) - 1 and is_label(texts[first], labels) else 0
 
 
 def _pair_starts(texts: list[str], labels: frozenset[str]) -> list[int]:

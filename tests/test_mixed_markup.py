@@ -41,6 +41,9 @@ LABELLED = (
     "<tr><td>{label}</td><td>&rArr;</td><td>{value}</td></tr>",
     "<tr><td><table><tr><td><img src=/img/bullet.gif></td><td>{label}</td></tr></table></td>"
     "<td>{value}</td></tr>",
+    # a spacer column before the labels
+    '<tr><td width="8"><img src="/img/spacer.gif" width="8" height="1"></td><td>{label}</td>'
+    "<td>{value}</td></tr>",
 )
 # A line with no label: a heading, a marker, a line that goes on from the row above.
 LOOSE = (
@@ -49,6 +52,7 @@ LOOSE = (
     "<tr><td>&nbsp;</td><td>{value}</td></tr>",
     "<TR><TD COLSPAN=2>{value}",
     '<tr><td colspan=2 class="head"><b>{value}</b></td></tr>',
+    "<tr><td width=8></td><td></td><td>{value}</td></tr>",
 )
 BREAKS = ("<br>", "<BR>", "<br />", "\n<br>\n    ")
 # The real page's chrome above the record (activity-18356.txt).

@@ -935,3 +935,19 @@ def test_a_nested_value_keeps_its_paragraphs() -> None:
     label = "<table><tr><td><img src='/img/bullet.gif'></td><td>Description</td></tr></table>"
     record = parse(page((label, "First paragraph.<br><br>Second,<br>in two lines.")))
     assert record.description == "First paragraph.\n\nSecond,\nin two lines."
+
+
+def test_a_spacer_column_before_the_labels() -> None:
+    spacer = "<td width=8><img src='/img/spacer.gif' width=8 height=1></td>"
+    rows = (
+        f"<tr>{spacer}<td>Status</td><td>Completed</td></tr>"
+        f"<tr>{spacer}<td>Countries</td><td>CoE Members: Serbia</td></tr>"
+        f"<tr>{spacer}<td></td><td>Joint Programme Activity - PACO-Serbia</td></tr>"
+    )
+    lines = "<table><tr><td>Nis (26-27/10/06)</td></tr><tr><td>Novi Sad</td></tr></table>"
+    rows += f"<tr>{spacer}<td>Description</td><td>{lines}</td></tr>"
+    record = parse(page(extra=rows))
+    assert record.status == "Completed"
+    assert record.countries == (CountryEntry("Serbia", "RS", "CoE Members"),)
+    assert record.programme_code == "PACO-Serbia"
+    assert record.description == "Nis (26-27/10/06)\nNovi Sad"
