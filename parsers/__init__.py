@@ -16,7 +16,8 @@ from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActiv
 #    labels, dates and countries; text renderings (no markup) read by the site's label order.
 # 4: a <div> starts a line, not a paragraph; a bold label above a table of lines in one
 #    cell; no lone ":" cell in a nested list; a quoted ">" in a cell tag; a cell holding
-#    only an arrow or star between label and value.
+#    only an arrow or star between label and value; spacer columns; text around a
+#    table in a value cell; what a script writes as literal text (a hidden address).
 PARSER_VERSION = "4"
 
 __all__ = [

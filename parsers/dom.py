@@ -21,6 +21,31 @@ CELL = "\ue002"  # stands for the start of a <td> or <th>
 BLOCK = "\ue003"  # stands for the start of a <div>: a new line, unless one has just begun
 
 
+# `document.write('<a href="mailto:' + 'a.b' + '@coe.int">email</a>')`, the way pages
+# of the time hid addresses from harvesters: a call whose argument is string literals
+# joined by "+" writes their text, as a browser shows it. Anything else gives nothing.
+_JS_STRING = r"'(?:[^'\\\n]|\\.)*'|" + r'"(?:[^"\\\n]|\\.)*"'
+_WRITE = re.compile(rf"document\.write(?:ln)?\s*\(((?:\s*\+?\s*(?:{_JS_STRING}))+)\s*\)")
+_LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'|" + r'"((?:[^"\\]|\\.)*)"')
+_JS_ESCAPE = re.compile(r"\\(.)")
+
+
+def _script_output(m: re.Match[str]) -> str:
+    """What a script or style shows on the page: the literal text a script writes."""
+    script = m.group(0)
+    if "document.write" not in script:
+        return ""
+    return "".join(
+        _JS_ESCAPE.sub(_unescape, single or double)
+        for call in _WRITE.finditer(script)
+        for single, double in _LITERAL.findall(call.group(1))
+    )
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1))
+
+
 def _paragraph_or_block(m: re.Match[str]) -> str:
     return f"{PARA}<" if m.string[m.end()] in "pP" else f"{BLOCK}<"
 
@@ -29,7 +54,7 @@ def _paragraph_or_block(m: re.Match[str]) -> str:
 # template like \g<0> would be expanded in Python per match); `<p>` and `<div>` share a
 # pass with a function instead, since a page has few of them and a pass over its text
 # costs more than their calls. Scripts and styles go first: a browser shows none of
-# their text, which lexbor would give as a cell's (`document.write` of an address, say).
+# their code, which lexbor would give as a cell's text; only what a script writes.
 # Line and block markers go before their tag, where the text belongs to the enclosing
 # cell; cell markers must go inside the cell (text between cells would be moved out of
 # the table), so cell start tags are rewritten: their attributes never matter here (a
@@ -44,7 +69,7 @@ _MARKS = (
             r"<[sStT](?:cript\b.*?</script|tyle\b.*?</style|emplate\b.*?</template)\s*>",
             re.I | re.S,
         ),
-        "",
+        _script_output,
     ),
     (re.compile(r"<(?=[bBlL](?:(?<=[bB])[rR][\s/>]|(?<=[lL])[iI][\s>]))"), f"{LINE}<"),
     (re.compile(r"<(?=[pPdD](?:(?<=[pP])[\s>]|(?<=[dD])[iI][vV][\s>]))"), _paragraph_or_block),
