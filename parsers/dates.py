@@ -118,12 +118,12 @@ def _named_days(m: re.Match[str]) -> DateSpan | str:
 
 def _numeric_months(m: re.Match[str]) -> DateSpan | str:
     month1, year1, month2, year2 = m.groups()
-    first, last = (int(month1), int(year1)), (int(month2 or month1), int(year2 or year1))
-    if not (1 <= first[0] <= 12 and 1 <= last[0] <= 12):
+    first, last = (int(year1), int(month1)), (int(year2 or year1), int(month2 or month1))
+    if not (1 <= first[1] <= 12 and 1 <= last[1] <= 12):
         return "not a calendar month"
-    if last < first:
+    if last < first:  # (year, month): "12/2006 - 01/2007" is in order
         return "end date before start date"
-    return DateSpan(date(first[1], first[0], 1), _month_end(last[1], last[0]), "month")
+    return DateSpan(date(*first, 1), _month_end(*last), "month")
 
 
 def parse_date_span(text: str) -> DateSpan | str:

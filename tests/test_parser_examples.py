@@ -83,6 +83,7 @@ def test_status_as_written(status: str) -> None:
         ("March 19-21, 2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
         ("19/03/2007 - 21/03/2007 (3 days)", date(2007, 3, 19), date(2007, 3, 21), "day"),
         ("03/2007 - 05/2007", date(2007, 3, 1), date(2007, 5, 31), "month"),
+        ("12/2006 - 01/2007", date(2006, 12, 1), date(2007, 1, 31), "month"),
         ("Monday 19 - Wednesday 21 March 2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
         ("Tue 19/03/2007 - Thu 21/03/2007", date(2007, 3, 19), date(2007, 3, 21), "day"),
     ],
