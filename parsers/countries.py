@@ -41,6 +41,17 @@ ALIASES: dict[str, str] = {
     "holland": "NL",
     "palestinian national authority": "PS",
     "palestinian authority": "PS",
+    "palestine": "PS",
+    "vatican": "VA",
+    "vatican city": "VA",
+    "cape verde": "CV",
+    "korea": "KR",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "luxemburg": "LU",
+    # Until 2003, before Serbia and Montenegro (CS); YU, like CS, is no longer assigned.
+    "yugoslavia": "YU",
+    "federal republic of yugoslavia": "YU",
 }
 
 # "CoE Members: Albania / Croatia": a line of the Countries row, its group before the colon.
@@ -113,7 +124,7 @@ def country_code(name: str) -> str | None:
 
 
 # English names for the codes pycountry does not have, or names otherwise.
-NAMES = {"XK": "Kosovo", "CS": "Serbia and Montenegro"}
+NAMES = {"XK": "Kosovo", "CS": "Serbia and Montenegro", "YU": "Yugoslavia"}
 
 
 def english_name(code: str) -> str | None:

@@ -15,6 +15,7 @@ import pyarrow as pa
 SCHEMA_VERSION = "1"
 
 CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
+COUNTRY_CODE = "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
 UTC_TIME = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit: ms is what is stored
 
 
@@ -141,7 +142,7 @@ ACTIVITIES = _table(
 ACTIVITY_COUNTRIES = _table(
     [
         ("activity_id", pa.int64(), False, "Activity"),
-        ("country_code", CODE, False, "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS)"),
+        ("country_code", CODE, False, COUNTRY_CODE),
         ("role", CODE, False, "beneficiary (Countries row) or location (Location row)"),
         ("name", pa.string(), False, "The name as written on the page"),
         ("group", CODE, True, "The group prefix: CoE Members, Others, ..."),
@@ -258,7 +259,7 @@ EXPECTED_RESULTS = _table(
 
 COUNTRIES = _table(
     [
-        ("country_code", CODE, False, "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS)"),
+        ("country_code", CODE, False, COUNTRY_CODE),
         ("country_name", pa.string(), False, "English short name"),
         ("names_seen", pa.string(), False, "Every form of the name on the site, '; '-separated"),
         ("activity_count", pa.int32(), False, "Activities for or in the country"),

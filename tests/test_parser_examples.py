@@ -163,6 +163,12 @@ def test_countries_groups_codes_and_cooperation_marker() -> None:
         ("Bosnia & Herzegovina", "BA"),
         ("The Netherlands", "NL"),
         ("Great Britain", "GB"),
+        ("Federal Republic of Yugoslavia", "YU"),
+        ("Republic of Korea", "KR"),
+        ("Cape Verde", "CV"),
+        ("Palestine", "PS"),
+        ("Luxemburg", "LU"),
+        ("South-East Europe", None),
     ],
 )
 def test_country_codes(name: str, code: str | None) -> None:
