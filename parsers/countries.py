@@ -148,14 +148,19 @@ def split_location(text: str) -> tuple[str | None, str | None]:
     >>> split_location("Belgrade, Serbia"), split_location("Strasbourg, Council of Europe")
     (('Belgrade', 'Serbia'), ('Strasbourg', None))
     """
-    if (m := _IN_BRACKETS.match(text)) and country_code(m.group(2)):  # "Belgrade (Serbia)"
-        return m.group(1).strip() or None, m.group(2).strip()
+    if m := _IN_BRACKETS.match(text):
+        if country_code(m.group(2)):  # "Belgrade (Serbia)"
+            return m.group(1).strip() or None, m.group(2).strip()
+        if m.group(1):
+            text = m.group(1)  # "Strasbourg, France (Council of Europe)": a note
     head, comma, tail = text.rpartition(",")
     if not comma and (m := _CITY_DASH_COUNTRY.match(text)) and country_code(m.group(2)):
         return m.group(1).strip() or None, m.group(2).strip()  # "Belgrade - Serbia"
     place, last = (head.strip(), tail.strip()) if comma else ("", text.strip())
-    if comma and not country_code(last) and country_code(place) and "," not in place:
-        place, last = last, place  # "Serbia, Belgrade"
+    if comma and not country_code(last) and "," not in place and (
+        country_code(place) or name_key(place) in NON_COUNTRIES
+    ):
+        place, last = last, place  # "Serbia, Belgrade", "Council of Europe, Strasbourg"
     country = last if country_code(last) else None
     city = place if comma else (None if country or name_key(last) in NON_COUNTRIES else last)
     if city is not None and name_key(city) in NON_COUNTRIES:

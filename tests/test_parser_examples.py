@@ -119,6 +119,9 @@ def test_unreadable_date_is_null_plus_issue() -> None:
         ("Strasbourg - Council of Europe", "Strasbourg - Council of Europe", None),
         ("Online, Ukraine", None, "Ukraine"),  # 2020: no place to name
         ("Videoconference", None, None),
+        ("Council of Europe, Strasbourg", "Strasbourg", None),
+        ("Strasbourg, France (Council of Europe)", "Strasbourg", "France"),
+        ("Belgrade (Serbia)", "Belgrade", "Serbia"),
     ],
 )
 def test_location(text: str, city: str | None, country: str | None) -> None:
