@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborNode
 
@@ -46,6 +47,7 @@ COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
 INTEGER = re.compile(r"\d+")
 EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 EMAIL_WORD = re.compile(r"\s*\be-?mail$", re.I)
+EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")  # where a written-out address was
 URL_IN_SCRIPT = re.compile(r"(?:https?|ftp)://[^\s'\"()]+")
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")
 LEADING_SYMBOLS = " ⇒☆:\xa0"
@@ -228,10 +230,11 @@ def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
         if link_text and name.endswith(link_text):
             name = name[: -len(link_text)]
     name = EMAIL_WORD.sub("", name)  # the link's word "email", left in a text rendering
-    if mail:
-        email = valid_email(mail[0][len("mailto:") :].split("?")[0])
+    if mail:  # "mailto:a.b%40coe.int?subject=..." too
+        email = valid_email(unquote(mail[0][len("mailto:") :].split("?")[0]))
     elif m := EMAIL_IN_TEXT.search(name):  # no link: an address written out
-        email, name = valid_email(m.group(1)), name[: m.start()] + name[m.end() :]
+        email = valid_email(m.group(1))
+        name = EMPTY_BRACKETS.sub("", name[: m.start()] + name[m.end() :])
     else:
         email = None
     return name.strip(" ,;:\n") or None, email

@@ -335,6 +335,8 @@ def test_directorate_label_variants(label: str) -> None:
             "MUSIAŁKOWSKI, Przemysław",
             "p.m@coe.int",
         ),
+        ('X, Y <a href="mailto:x.y%40coe.int?subject=JP">email</a>', "X, Y", "x.y@coe.int"),
+        ("X, Y (x.y@coe.int)", "X, Y", "x.y@coe.int"),
     ],
 )
 def test_contact(value: str, name: str | None, email: str | None) -> None:
