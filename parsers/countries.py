@@ -157,8 +157,11 @@ def split_location(text: str) -> tuple[str | None, str | None]:
     if not comma and (m := _CITY_DASH_COUNTRY.match(text)) and country_code(m.group(2)):
         return m.group(1).strip() or None, m.group(2).strip()  # "Belgrade - Serbia"
     place, last = (head.strip(), tail.strip()) if comma else ("", text.strip())
-    if comma and not country_code(last) and "," not in place and (
-        country_code(place) or name_key(place) in NON_COUNTRIES
+    if (
+        comma
+        and not country_code(last)
+        and "," not in place
+        and (country_code(place) or name_key(place) in NON_COUNTRIES)
     ):
         place, last = last, place  # "Serbia, Belgrade", "Council of Europe, Strasbourg"
     country = last if country_code(last) else None

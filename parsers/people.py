@@ -4,19 +4,38 @@ from __future__ import annotations
 
 import re
 
+from parsers.countries import country_code
+
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,;\n]|\band\b|&)\s*")
+_LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-–•*·])\s+")  # "1. ", "- " opening a list line
+_PLACEHOLDER = re.compile(r"^\s*(?:n/?a|-+|–|tbc|tbd|none|\.+)\s*$", re.I)
 _LIST_SEPARATORS = re.compile(r"\s*(?:\s/\s|;|\n)\s*")
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL = re.compile(rf"^{_LOCAL}(?:\.{_LOCAL})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 
 def split_names(text: str) -> list[str]:
-    """People named in a cell: split on commas, semicolons, line breaks and "and".
+    """People named in a cell: split on commas, semicolons, line breaks and "and"; list
+    markers ("1.", "-") dropped; a country after a name stays with it; a placeholder
+    ("N/A", "tbc") names nobody.
 
     >>> split_names("M. Gercke, C. Schulman and V. Stanca;")
     ['M. Gercke', 'C. Schulman', 'V. Stanca']
+    >>> split_names("1. Markko KÜNNAPU, Estonia\\n2. Cristina SCHULMAN, Romania")
+    ['Markko KÜNNAPU, Estonia', 'Cristina SCHULMAN, Romania']
     """
-    return [part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip(" .")]
+    if _PLACEHOLDER.match(text):
+        return []
+    names: list[str] = []
+    for part in _NAME_SEPARATORS.split(text):
+        name = _LIST_MARKER.sub("", part.strip())
+        if not name.strip(" ."):
+            continue
+        if names and country_code(name):  # "KÜNNAPU, Estonia": where the expert is from
+            names[-1] = f"{names[-1]}, {name}"
+        else:
+            names.append(name)
+    return names
 
 
 def split_list(text: str) -> list[str]:

@@ -409,10 +409,16 @@ def test_synopsis_fields_keep_paragraphs_and_ignore_label_words_inside_values() 
         ),
         ("A. Seger; T. peshovska", ["A. Seger", "T. peshovska"]),
         ("M. Gercke, L. Huber and D. Ilić", ["M. Gercke", "L. Huber", "D. Ilić"]),
+        # a country after a name is where the expert is from, not another expert
+        ("Markko KÜNNAPU, Estonia; C. Schulman", ["Markko KÜNNAPU, Estonia", "C. Schulman"]),
+        ("1. M. Gercke<br>2. C. Schulman", ["M. Gercke", "C. Schulman"]),
+        ("- M. Gercke<br>- C. Schulman", ["M. Gercke", "C. Schulman"]),
+        ("N/A", []),
+        ("tbc", []),
     ],
 )
 def test_experts_and_secretariat_split(text: str, names: list[str]) -> None:
-    assert split_names(text) == names
+    assert split_names(text.replace("<br>", "\n")) == names
     record = parse(page(("Consultants/Experts", text), ("CoE Secretariat", text)))
     assert list(record.experts) == names == list(record.secretariat)
 
