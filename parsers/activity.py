@@ -23,7 +23,7 @@ from parsers import dom, plaintext
 from parsers.countries import GROUP_PREFIX, country_code, split_location
 from parsers.dates import DateSpan, parse_date_span, parse_day
 from parsers.encoding import Decoded, decode_html
-from parsers.people import split_list, split_names, valid_email
+from parsers.people import PLACEHOLDER, split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
 from parsers.rows import page_rows
 from parsers.sections import (
@@ -44,7 +44,8 @@ PURPOSE_NO_NUMBER = re.compile(r"^(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.
 NUMBERED_TEXT = re.compile(r"^(\d+(?:\.\d+)*)\s*(?:[-–]\s+|\s)?(.*)$", re.S)
 COE_CODE_TITLE = re.compile(r"^((?:[IVXLC]+|\d+)(?:\.\d+)*)\s*[-–]?\s+(.*)$", re.S)
 COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(.*)$", re.S)
-INTEGER = re.compile(r"\d+")
+COUNT = re.compile(r"\d{1,3}(?:[ ,.\xa0]\d{3})+(?!\d)|\d+")
+NOT_DIGITS = re.compile(r"\D")
 EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 EMAIL_WORD = re.compile(r"\s*\be-?mail$", re.I)
 EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")  # where a written-out address was
@@ -258,11 +259,13 @@ def extract_total(r: _Reader) -> int | None:
     text = r.text("participants_total")
     if text is None:
         return None
-    m = INTEGER.search(text.replace(" ", ""))
-    if m is None:
+    # 1. the first number, thousands apart or not ("1 200", "1,200", "approx. 70");
+    #    2. a placeholder ("n/a", "tbc") is none; 3. anything else is an issue
+    if m := COUNT.search(text):
+        return int(NOT_DIGITS.sub("", m.group(0)))
+    if not PLACEHOLDER.match(text):
         r.problem("participants_total", "no number", text)
-        return None
-    return int(m.group(0))
+    return None
 
 
 def extract_has_synopsis(r: _Reader) -> bool | None:

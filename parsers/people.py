@@ -8,7 +8,8 @@ from parsers.countries import country_code
 
 _NAME_SEPARATORS = re.compile(r"\s*(?:[,;\n]|\band\b|&)\s*")
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-–•*·])\s+")  # "1. ", "- " opening a list line
-_PLACEHOLDER = re.compile(r"^\s*(?:n/?a|-+|–|tbc|tbd|none|\.+)\s*$", re.I)
+# A value that says there is none: "N/A", "tbc", "-".
+PLACEHOLDER = re.compile(r"^\s*(?:n/?a|-+|–|tbc|tbd|none|unknown|\.+)\s*$", re.I)
 _LIST_SEPARATORS = re.compile(r"\s*(?:\s/\s|;|\n)\s*")
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL = re.compile(rf"^{_LOCAL}(?:\.{_LOCAL})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
@@ -24,7 +25,7 @@ def split_names(text: str) -> list[str]:
     >>> split_names("1. Markko KÜNNAPU, Estonia\\n2. Cristina SCHULMAN, Romania")
     ['Markko KÜNNAPU, Estonia', 'Cristina SCHULMAN, Romania']
     """
-    if _PLACEHOLDER.match(text):
+    if PLACEHOLDER.match(text):
         return []
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(text):

@@ -423,9 +423,25 @@ def test_experts_and_secretariat_split(text: str, names: list[str]) -> None:
     assert list(record.experts) == names == list(record.secretariat)
 
 
-@pytest.mark.parametrize(("text", "total"), [("70", 70), ("approx. 18", 18), ("1 200", 1200)])
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("70", 70),
+        ("approx. 18", 18),
+        ("1 200", 1200),
+        ("1,200", 1200),
+        ("1.200", 1200),
+        ("70 (35 women, 35 men)", 70),
+    ],
+)
 def test_participants_total(text: str, total: int) -> None:
     assert parse(page(("Total No. Participants", text))).participants_total == total
+
+
+@pytest.mark.parametrize("text", ["n/a", "tbc", "unknown"])
+def test_participants_total_placeholder_is_none_without_issue(text: str) -> None:
+    record = parse(page(("Total No. Participants", text), ("Status", "Completed")))
+    assert (record.participants_total, record.issues) == (None, ())
 
 
 def test_participants_total_without_number_is_issue() -> None:
