@@ -37,8 +37,9 @@ from parsers.sections import (
 ID_IN_TEXT = re.compile(r"\bID\s*(?:#|No\.?|:)?\s*(\d+)")  # "ID# 18356", "ID: 18356"
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
 TRANS_ID_IN_URL = re.compile(r"[?&]TransID=(\d+)", re.I)
+CODE_DASH = re.compile(r"\s[-–—]\s")  # "PACO-Serbia - Project ...", "... – Project ..."
 JP_TRAILERS = re.compile(r"\s*\((?:Logframe|Activities)\)", re.I)
-PURPOSE = re.compile(r"^(\d+)\s*[-–]\s*(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.S)
+PURPOSE = re.compile(r"^(\d+)\s*[-–.)]\s*(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.S)
 PURPOSE_NO_CODE = re.compile(r"^(\d+)\s*[-–]\s*(.*)$", re.S)
 PURPOSE_NO_NUMBER = re.compile(r"^(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.S)
 NUMBERED_TEXT = re.compile(r"^(\d+(?:\.\d+)*)\s*(?:[-–]\s+|\s)?(.*)$", re.S)
@@ -166,8 +167,8 @@ def extract_programme(r: _Reader) -> tuple[str | None, str | None, int | None]:
         # on a row of its own or as a line of the Countries cell
         return r.found.jp_activity_code or _marker_in_countries(r), None, trans_id
     text = JP_TRAILERS.sub("", text).strip()
-    code, sep, title = text.partition(" - ")
-    return code.strip() or None, (title.strip() or None) if sep else None, trans_id
+    code, *title = CODE_DASH.split(text, maxsplit=1)  # codes hold bare hyphens, not " - "
+    return code.strip() or None, (title[0].strip() or None) if title else None, trans_id
 
 
 def _marker_in_countries(r: _Reader) -> str | None:

@@ -223,6 +223,11 @@ def test_organisations_contributors_partners_lists() -> None:
             "SEE-PrisonRef",
             "CARDS - Development of a prison system",
         ),
+        (
+            "PACO-Serbia – Project against economic crime",
+            "PACO-Serbia",
+            "Project against economic crime",
+        ),
     ],
 )
 def test_programme_code_and_title(value: str, code: str, title: str) -> None:
@@ -251,6 +256,7 @@ def test_programme_trans_id_from_logframe_link() -> None:
             "Tur-JudEthics - Training",
         ),
         ("1 - 2011/DG PROG/JP/2649 EaP", "1", "2011/DG PROG/JP/2649", "EaP"),
+        ("3. 2005/DG1/JP/1624 Improvement", "3", "2005/DG1/JP/1624", "Improvement"),
     ],
 )
 def test_project_purpose(value: str, number: str, code: str, title: str) -> None:
