@@ -1002,3 +1002,30 @@ def test_a_spacer_column_before_the_labels() -> None:
     assert record.countries == (CountryEntry("Serbia", "RS", "CoE Members"),)
     assert record.programme_code == "PACO-Serbia"
     assert record.description == "Nis (26-27/10/06)\nNovi Sad"
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "fields"),
+    [
+        ("Expected Result", "3.1. Networking", ("3.1", "Networking")),
+        ("Expected Result", "3.1: Networking", ("3.1", "Networking")),
+        ("Line of Action ⇒", "II.3: Strengthening security", ("II.3", "Strengthening security")),
+        ("Programme ☆", "II.3.2. European standards", ("II.3.2", "European standards")),
+        ("Project", "2004/DG1/143 - Effective measures", ("2004/DG1/143", "Effective measures")),
+    ],
+)
+def test_code_then_a_point_colon_or_dash_before_the_title(
+    label: str, value: str, fields: tuple[str, str]
+) -> None:
+    poa = "<tr><td colspan=2>Council of Europe Programme of Activities</td></tr>"
+    record = parse(
+        page(("Status", "Completed"), extra=f"{poa}<tr><td>{label}</td><td>{value}</td></tr>")
+    )
+    read = {
+        "Expected Result": (record.coe_expected_result_number, record.coe_expected_result_text),
+        "Line of Action ⇒": (record.coe_line_of_action_code, record.coe_line_of_action_title),
+        "Programme ☆": (record.coe_programme_code, record.coe_programme_title),
+        "Project": (record.coe_project_code, record.coe_project_title),
+    }
+    assert read[label] == fields
+    assert record.issues == ()
