@@ -17,7 +17,9 @@ from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActiv
 # 4: a <div> starts a line, not a paragraph; a bold label above a table of lines in one
 #    cell; no lone ":" cell in a nested list; a quoted ">" in a cell tag; a cell holding
 #    only an arrow or star between label and value; spacer columns; text around a
-#    table in a value cell; what a script writes as literal text (a hidden address).
+#    table in a value cell; what a script writes as literal text (a hidden address);
+#    relative links made whole with the page's address; more forms of dates, counts,
+#    codes, places and names.
 PARSER_VERSION = "4"
 
 __all__ = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from selectolax.lexbor import LexborNode
 
@@ -37,6 +37,7 @@ from parsers.sections import (
 ID_IN_TEXT = re.compile(r"\bID\s*(?:#|No\.?|:)?\s*(\d+)")  # "ID# 18356", "ID: 18356"
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
 TRANS_ID_IN_URL = re.compile(r"[?&]TransID=(\d+)", re.I)
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 CODE_DASH = re.compile(r"\s[-–—]\s")  # "PACO-Serbia - Project ...", "... – Project ..."
 JP_TRAILERS = re.compile(r"\s*\((?:Logframe|Activities)\)", re.I)
 PURPOSE = re.compile(r"^(\d+)\s*[-–.)]\s*(\d{4}\s*/[^/]+/\s*JP\s*/\s*\d+)\s*(.*)$", re.S)
@@ -243,18 +244,29 @@ def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
     return name.strip(" ,;:\n") or None, email
 
 
-def extract_links(r: _Reader) -> list[str]:
+def extract_links(r: _Reader, url: str | None) -> list[str]:
     # 1. link targets in the Web Pages / Documents & links cells, a URL a script opens
-    #    (javascript:window.open('http://...')) taken out; 2. bare URLs in the text
+    #    (javascript:window.open('http://...')) taken out, a path on the site made whole
+    #    with the page's address; 2. bare URLs in the text
     hrefs: list[str] = []
     for href in dom.links(r.nodes("links")):
         if href.lower().startswith("javascript:"):
             hrefs += URL_IN_SCRIPT.findall(href)
-        elif not href.lower().startswith("mailto:"):
-            hrefs.append(href)
+        elif not href.lower().startswith("mailto:") and not href.startswith("#"):
+            hrefs.append(_absolute(href, url))
     if not hrefs:
         hrefs = URL_IN_TEXT.findall(r.text("links") or "")
     return list(dict.fromkeys(hrefs))
+
+
+def _absolute(href: str, url: str | None) -> str:
+    """`href` made whole against the address the page was archived from ("../Docs/a.pdf");
+    one with a scheme, or a host written without one ("www.coe.int/..."), as written; so
+    too when the page's address is unknown or no web address (a WARC file's path)."""
+    if url is None or SCHEME.match(href) or href.lower().startswith("www."):
+        return href
+    base = dom.original_url(url)
+    return urljoin(base, href) if base.lower().startswith(("http://", "https://")) else href
 
 
 def extract_total(r: _Reader) -> int | None:
@@ -343,7 +355,7 @@ def _record(r: _Reader, activity_id: int | None, url: str | None) -> ActivityRec
         directorate=r.text("directorate"),
         contact_name=contact_name,
         contact_email=contact_email,
-        links=tuple(extract_links(r)),
+        links=tuple(extract_links(r, url)),
         last_modified=extract_day(r, "last_modified"),
         has_synopsis=extract_has_synopsis(r),
         objectives=r.text("objectives"),

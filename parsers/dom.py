@@ -184,12 +184,19 @@ def links(nodes: list[LexborNode]) -> list[str]:
     found: list[str] = []
     for node in nodes:
         for a in node.css("a[href]"):
-            href = (a.attributes.get("href") or "").strip()
-            if m := _WAYBACK_HREF.match(href):
-                href = m.group(1)
-            if href:
+            if href := original_url((a.attributes.get("href") or "").strip()):
                 found.append(href)
     return found
+
+
+def original_url(url: str) -> str:
+    """The address the Wayback Machine archived `url` from; any other `url` as it is.
+
+    >>> original_url("http://web.archive.org/web/2008id_/http://www.jp.coe.int/CEAD/")
+    'http://www.jp.coe.int/CEAD/'
+    """
+    m = _WAYBACK_HREF.match(url)
+    return m.group(1) if m else url
 
 
 def link_texts(nodes: list[LexborNode]) -> list[str]:

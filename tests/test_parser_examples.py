@@ -364,6 +364,22 @@ def test_links_from_web_pages_and_documents() -> None:
     assert parse(html).links == ("http://a.example/x", "http://b.example/y.pdf")
 
 
+def test_a_link_to_a_path_on_the_site_is_made_whole_with_the_pages_address() -> None:
+    html = page(
+        ("Web Pages", '1 <a href="../Documents/agenda.pdf">agenda</a> <a href="#top">top</a>'),
+        ("Documents & links", '2 <a href="www.coe.int/cybercrime">www.coe.int/cybercrime</a>'),
+    )
+    url = "http://www.jp.coe.int/CEAD/JP/Default.asp?ID=18356"
+    assert parse(html, url).links == (
+        "http://www.jp.coe.int/CEAD/Documents/agenda.pdf",
+        "www.coe.int/cybercrime",  # a host without its scheme: as written
+    )
+    assert parse(html).links == ("../Documents/agenda.pdf", "www.coe.int/cybercrime")
+    wayback = f"http://web.archive.org/web/20080101000000id_/{url}"
+    assert parse(html, wayback).links[0] == "http://www.jp.coe.int/CEAD/Documents/agenda.pdf"
+    assert parse(html, "data/raw/a.warc.gz#offset=0").links[0] == "../Documents/agenda.pdf"
+
+
 def test_links_a_script_opens() -> None:
     value = "<a href=\"javascript:window.open('http://www.coe.int/cybercrime','w')\">Conference site</a>"
     assert parse(page(("Web Pages", value))).links == ("http://www.coe.int/cybercrime",)
