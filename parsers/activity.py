@@ -101,13 +101,13 @@ def extract_dates(r: _Reader) -> tuple[str | None, DateSpan | None]:
 
 
 def extract_day(r: _Reader, slot: str) -> date | None:
-    # "Last Modified 04/04/2007"; an empty cell is a missing value, not a bad one
+    # "Last Modified 04/04/2007" (maybe with a time); an empty cell is a missing value
     text = r.text(slot)
     if text is None:
         return None
     day = parse_day(text)
     if day is None:
-        r.problem(slot, "not a dd/mm/yyyy date", text)
+        r.problem(slot, "not the date of one day", text)
     return day
 
 

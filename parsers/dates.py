@@ -39,6 +39,7 @@ _MONTH_FIRST = re.compile(rf"^{_MONTH}\s+{_ORD}(?:{_DASH}{_ORD})?,?\s+(\d{{4}})$
 _NUMERIC_MONTHS = re.compile(rf"^(\d{{1,2}})[/.](\d{{4}})(?:{_DASH}(\d{{1,2}})[/.](\d{{4}}))?$")
 _YEAR_RANGE = re.compile(rf"^(\d{{4}})(?:{_DASH}(\d{{4}}))?$")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")  # "2007-03-19", a re-render's form
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$", re.I)  # "10:23:45 AM"
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")  # "19/03/2007 - 21/03/2007 (3 days)"
 _WEEKDAY = re.compile(  # "Monday 19 March 2007", "Mon, 19/03/2007"
     r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?,?\s*",
@@ -54,13 +55,17 @@ class DateSpan:
 
 
 def parse_day(text: str) -> date | None:
-    """`04/04/2007` as a date, or None.
+    """`04/04/2007` as a date, or None; a time after it (ASP's `Now()` wrote one) and
+    the other forms of one day `parse_date_span` reads ("2007-04-04", "4 April 2007") too.
 
-    >>> parse_day("04/04/2007")
-    datetime.date(2007, 4, 4)
+    >>> parse_day("04/04/2007"), parse_day("04/04/2007 10:23:45")
+    (datetime.date(2007, 4, 4), datetime.date(2007, 4, 4))
     """
-    m = re.fullmatch(_DAY, text.strip())
-    return _day(m.group(1), m.group(2), m.group(3)) if m else None
+    text = _TIME.sub("", text.strip())
+    if m := re.fullmatch(_DAY, text):
+        return _day(m.group(1), m.group(2), m.group(3))
+    span = parse_date_span(text)
+    return span.start if isinstance(span, DateSpan) and span.start == span.end else None
 
 
 def _day(d: str, m: str, y: str) -> date | None:

@@ -399,6 +399,26 @@ def test_last_modified_in_each_part() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("04/04/2007 10:23:45", date(2007, 4, 4)),  # ASP's Now()
+        ("4/4/2007 10:23:45 AM", date(2007, 4, 4)),
+        ("2007-04-04", date(2007, 4, 4)),
+        ("4 April 2007", date(2007, 4, 4)),
+    ],
+)
+def test_last_modified_in_other_forms(text: str, day: date) -> None:
+    record = parse(page(("Last Modified", text), ("Status", "Completed")))
+    assert (record.last_modified, record.issues) == (day, ())
+
+
+def test_last_modified_that_is_no_day_is_an_issue() -> None:
+    record = parse(page(("Last Modified", "April 2007"), ("Status", "Completed")))
+    assert record.last_modified is None
+    assert [(i.field, i.raw) for i in record.issues] == [("last_modified", "April 2007")]
+
+
 @pytest.mark.parametrize(("switch", "value"), [("Hide Synopsis", True), ("No Synopsis", False)])
 def test_has_synopsis(switch: str, value: bool) -> None:
     html = page(("Title", "x"), extra=f"<tr><td colspan=2>{switch}</td></tr>")
