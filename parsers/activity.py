@@ -136,7 +136,7 @@ def extract_countries(r: _Reader) -> list[CountryEntry]:
 def _country_names(names: str) -> list[str]:
     """ "Albania / Croatia" as the site wrote it; "Albania, Croatia" or "Albania; Croatia"
     when every part is a country ("Moldova, Republic of" stays whole)."""
-    parts = [n.strip() for n in names.split(" / ")]
+    parts = [n.strip() for n in names.strip(" /").split(" / ")]  # "Albania /": a slash left
     if len(parts) == 1:
         for separator in (";", ","):
             split = [n.strip() for n in names.split(separator)]

@@ -1065,3 +1065,8 @@ def test_code_then_a_point_colon_or_dash_before_the_title(
     }
     assert read[label] == fields
     assert record.issues == ()
+
+
+def test_a_country_list_ending_in_a_slash() -> None:
+    record = parse(page(("Countries", "CoE Members: Albania / Croatia /")))
+    assert [c.code for c in record.countries] == ["AL", "HR"]
