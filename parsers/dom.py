@@ -79,7 +79,7 @@ _UNMARK = dict.fromkeys(map(ord, (LINE, PARA, CELL, BLOCK)))
 # Block starts that follow a line break or each other (`<br><div>`, `<div><div>`) begin
 # one new line between them, as a browser shows them; a <br> or `&nbsp;` after a block
 # start makes an empty line of its own (`<div><br></div>`).
-_BLOCK_RUN = re.compile(f"{LINE}?[ \\t\\r\\n\\f{BLOCK}]*{BLOCK}")  # not \\s: &nbsp; is a line
+_BLOCK_RUN = re.compile(f"{LINE}?[ \\t\\r\\n\\f{BLOCK}]*{BLOCK}")  # not \s: &nbsp; is a line
 MANY_BREAKS = re.compile(r"\n{3,}")
 _LABEL_JUNK = re.compile(r"[\s:\xa0⇒☆*·•]+")
 _LABEL_SPACING = re.compile(r" ?([/(]) ?| ?- ?")  # "Output / Result (s)", "Follow-up"
