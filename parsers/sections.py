@@ -144,7 +144,8 @@ SITE_ORDER: tuple[str, ...] = (
 HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^activity details\b"), "activity"),
     (re.compile(r"^joint programme\b(?! activity)"), "jp"),
-    (re.compile(r"^council of europe programme of activities\b"), "poa"),
+    # "Programme and Budget" from 2014 on
+    (re.compile(r"^council of europe programme (?:of activities|and budget)\b"), "poa"),
     (re.compile(r"^working method$"), "working_method"),
     (re.compile(r"^activity synopsis\b"), "synopsis"),
 )

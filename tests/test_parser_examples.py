@@ -1070,3 +1070,21 @@ def test_code_then_a_point_colon_or_dash_before_the_title(
 def test_a_country_list_ending_in_a_slash() -> None:
     record = parse(page(("Countries", "CoE Members: Albania / Croatia /")))
     assert [c.code for c in record.countries] == ["AL", "HR"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Council of Europe Programme of Activities", "Council of Europe Programme and Budget"],
+)
+def test_the_second_expected_result_under_either_name_of_the_coe_programme(heading: str) -> None:
+    html = page(
+        ("Expected Result", "3.1 - Networking"),
+        extra=f"<tr><td></td><td>{heading}</td></tr>"
+        "<tr><td>Expected Result</td><td>2 Increased adoption</td></tr>",
+    )
+    record = parse(html)
+    assert (record.expected_result_number, record.expected_result_text) == ("3.1", "Networking")
+    assert (record.coe_expected_result_number, record.coe_expected_result_text) == (
+        "2",
+        "Increased adoption",
+    )
