@@ -27,6 +27,7 @@ from parsers.people import PLACEHOLDER, split_list, split_names, valid_email
 from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
 from parsers.rows import page_rows
 from parsers.sections import (
+    ID_NUMBER,
     JP_ACTIVITY_MARKER,
     LABEL_KEYS,
     Sections,
@@ -34,7 +35,7 @@ from parsers.sections import (
     walk,
 )
 
-ID_IN_TEXT = re.compile(r"\bID\s*(?:#|No\.?|:)?\s*(\d+)")  # "ID# 18356", "ID: 18356"
+ID_IN_TEXT = re.compile(rf"\b{ID_NUMBER}")
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
 TRANS_ID_IN_URL = re.compile(r"[?&]TransID=(\d+)", re.I)
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)

@@ -42,8 +42,11 @@ def _script_output(m: re.Match[str]) -> str:
     )
 
 
+_JS_ESCAPES = {"n": "\n", "t": "\t"}  # any other escaped character stands for itself
+
+
 def _unescape(m: re.Match[str]) -> str:
-    return {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1))
+    return _JS_ESCAPES.get(m.group(1), m.group(1))
 
 
 def _paragraph_or_block(m: re.Match[str]) -> str:
@@ -165,7 +168,7 @@ def parse_tree(html: str) -> LexborHTMLParser:
 
 
 def node_text(node: LexborNode) -> str:
-    return clean_text(node.text(deep=True, separator="", strip=False).replace(CELL, " "))
+    return marked_text(node.text(deep=True, separator="", strip=False))
 
 
 def marked_text(raw: str) -> str:

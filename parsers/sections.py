@@ -370,7 +370,8 @@ def _is_marker(text: str) -> bool:
     )
 
 
-HEADER_IN_TEXT = re.compile(r"Activity\s+Details\s*\(\s*ID\s*(?:#|No\.?|:)?\s*\d+\s*\)", re.I)
+ID_NUMBER = r"ID\s*(?:#|No\.?|:)?\s*(\d+)"  # "ID# 18356", "ID: 18356", "ID No. 18356"
+HEADER_IN_TEXT = re.compile(rf"Activity\s+Details\s*\(\s*{ID_NUMBER}\s*\)", re.I)
 
 
 def find_outside_rows(found: Sections, text: str) -> None:

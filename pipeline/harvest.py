@@ -55,7 +55,7 @@ class HarvestConfig:
     files: tuple[Path, ...] = ()  # WARC/ARC files to import, for the "warc" source
 
     def __post_init__(self) -> None:
-        url = self.wayback.wayback_url if self.source == "wayback" else self.base_url
+        url = self.service_url
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             flag = "--wayback-url" if self.source == "wayback" else "--base-url"
@@ -72,9 +72,13 @@ class HarvestConfig:
         return self.data / "raw"
 
     @property
+    def service_url(self) -> str:
+        """Where the pages are fetched from: the Wayback Machine, or the site (or mirror)."""
+        return self.wayback.wayback_url if self.source == "wayback" else self.base_url
+
+    @property
     def host(self) -> str:
-        url = self.wayback.wayback_url if self.source == "wayback" else self.base_url
-        return (urlsplit(url).hostname or "").lower()
+        return (urlsplit(self.service_url).hostname or "").lower()
 
 
 @dataclass(slots=True)
@@ -310,8 +314,7 @@ def _policy_dict(policy: FetchPolicy) -> dict[str, Any]:
 def _scope(config: HarvestConfig) -> str | None:
     if config.source == "warc":
         return None  # imports keep no queue of their own
-    base = config.wayback.wayback_url if config.source == "wayback" else config.base_url
-    return base.rstrip("/") + "/"
+    return config.service_url.rstrip("/") + "/"
 
 
 def _finish_report(index: Index, report: HarvestReport, scope: str | None) -> None:
