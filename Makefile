@@ -29,7 +29,7 @@ unit: $(STAMP)
 
 # Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
 docs: $(STAMP)
-	$(BIN)/python -m pipeline.docs
+	$(BIN)/python -m pipeline.build.dictionary
 
 fixtures: $(STAMP)
 	$(BIN)/python -m pipeline.fixtures.render fixtures/site

@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup, Tag
 
 from parsers import ActivityRecord, NotAnActivity, dom
 from parsers.activity import record_from_rows
+from parsers.activity.sections import LABEL_KEYS
 from parsers.encoding import decode_html
 from parsers.rows import add_rows
-from parsers.sections import LABEL_KEYS
 
 
 class SoupNode:

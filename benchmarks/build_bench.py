@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import machine, write_section
 from pipeline.archive import Exchange, WarcStore
+from pipeline.archive.index import Index
 from pipeline.fixtures.render import content_type, render_activity
 from pipeline.fixtures.synth import synthetic_specs
-from pipeline.ids import activity_url
-from pipeline.index import Index
+from pipeline.urls import activity_url
 
 BIN = Path(sys.executable).parent
 BASE = "http://www.jp.coe.int"

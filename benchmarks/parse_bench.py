@@ -33,9 +33,9 @@ from benchmarks.bs4_baseline import parse_activity_bs4
 from benchmarks.common import machine, write_section
 from parsers import dom, parse_activity
 from parsers.activity import record_from_rows
+from parsers.activity.sections import LABEL_KEYS
 from parsers.encoding import decode_html
 from parsers.rows import page_rows
-from parsers.sections import LABEL_KEYS
 from pipeline.fixtures.render import content_type, render_activity
 from pipeline.fixtures.synth import synthetic_specs
 

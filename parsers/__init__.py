@@ -1,5 +1,10 @@
 """Pure parsers for pages of the Joint Programmes site: bytes in, typed records out.
 
+One subpackage per page kind (`activity/`), over shared helpers: `dom` (the tree and its
+text), `rows` (a page as label/value rows), `encoding` (bytes to text as browsers do),
+`dates`, `countries`, `people` (the site's free-text forms), `issues` (ParseIssue).
+Nothing here does I/O or imports `pipeline`.
+
 >>> from parsers import parse_activity
 >>> from pathlib import Path
 >>> record = parse_activity(Path("fixtures/site/CEAD/activities/18356.html").read_bytes())
@@ -8,7 +13,8 @@
 """
 
 from parsers.activity import parse_activity
-from parsers.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
+from parsers.activity.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActivity
+from parsers.issues import ParseIssue
 
 # Raised whenever records change for the same bytes, so a build can tell what to re-parse.
 # 2: list items as lines, stacked labels, headings between tables, more date/place forms.

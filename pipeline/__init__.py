@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def load(data: str | Path = "data") -> Any:
-    """Every table under `data/parquet/` as pandas DataFrames (see `pipeline.tables`)."""
-    from pipeline.tables import load_tables
+    """Every table under `data/parquet/` as pandas DataFrames (see `pipeline.query.tables`)."""
+    from pipeline.query.tables import load_tables
 
     return load_tables(data)

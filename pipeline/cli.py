@@ -238,10 +238,10 @@ def harvest(**options: Any) -> None:
 
 def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, **o: Any) -> Any:
     """The HarvestConfig the harvest flags describe."""
+    from pipeline.fetch.policy import FetchPolicy
     from pipeline.harvest import HarvestConfig
-    from pipeline.ids import parse_id_spec
-    from pipeline.policy import FetchPolicy
-    from pipeline.wayback import WaybackOptions
+    from pipeline.harvest.ids import parse_id_spec
+    from pipeline.sources.wayback import WaybackOptions
 
     if files and source != "warc":
         raise ConfigError(f"FILE arguments go with --source warc, not --source {source}")
@@ -318,7 +318,7 @@ def parse(sources: tuple[str, ...], fmt: str) -> None:
       jparchive parse fixtures/site/CEAD/activities/18356.html --format jsonl
       jparchive parse fixtures/text/activity-18356.txt
     """
-    from pipeline.parse_cli import parse_sources
+    from pipeline.pages import parse_sources
 
     failed = 0
     for record in parse_sources(sources):

@@ -9,10 +9,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipeline.build import BuildConfig, build
+from pipeline.fetch.policy import FetchPolicy
 from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.harvest import HarvestConfig, harvest
-from pipeline.ids import parse_id_spec
-from pipeline.policy import FetchPolicy
+from pipeline.harvest.ids import parse_id_spec
 
 
 def main() -> int:

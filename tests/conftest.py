@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import BuildConfig, build
+from pipeline.fetch.policy import FetchPolicy
 from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.harvest import HarvestConfig, harvest
-from pipeline.ids import parse_id_spec
-from pipeline.policy import FetchPolicy
+from pipeline.harvest.ids import parse_id_spec
 
 ACTIVITY_DIR = SITE / "CEAD" / "activities"
 CONTENT_TYPES: dict[str, str] = json.loads((SITE / "site.json").read_text())["content_types"]

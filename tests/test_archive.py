@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.archive import Exchange, WarcStore, payload_digest, read_payload, recover
-from pipeline.index import Index
+from pipeline.archive.index import Index
 from tests.warcs import read_all
 
 INFO = {"software": "jparchive-tests"}

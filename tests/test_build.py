@@ -10,11 +10,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import build as build_module
 from pipeline import load
 from pipeline.build import BuildConfig, build
+from pipeline.build import job as build_module
+from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 from pipeline.fixtures.spec import ACTIVITIES
-from pipeline.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 
 N = len(ACTIVITIES)
 
@@ -189,6 +189,6 @@ def test_build_report_has_fill_rates_and_issues(archive: Path) -> None:
 
 
 def test_data_dictionary_is_up_to_date() -> None:
-    from pipeline.docs import DICTIONARY, data_dictionary
+    from pipeline.build.dictionary import DICTIONARY, data_dictionary
 
     assert DICTIONARY.read_text(encoding="utf-8") == data_dictionary(), "run `make docs`"

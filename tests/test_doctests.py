@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = sorted(f"parsers.{p.stem}" for p in (ROOT / "parsers").glob("*.py"))
+MODULES = sorted(
+    ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for p in (ROOT / "parsers").rglob("*.py")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -8,10 +8,10 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from pipeline.fetch.policy import FetchPolicy
 from pipeline.fixtures.server import FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES
 from pipeline.harvest import HarvestConfig, harvest
-from pipeline.policy import FetchPolicy
 from pipeline.progress import Progress
 from tests.conftest import run_cli
 from tests.servers import Fail, FaultServer

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pipeline.build import BuildConfig, build
+from pipeline.fetch.policy import FetchPolicy
 from pipeline.harvest import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -23,7 +24,6 @@ from pipeline.harvest import (
     HarvestReport,
     harvest,
 )
-from pipeline.policy import FetchPolicy
 from tests.servers import Body, Drop, Fail, FaultServer, Redirect, Slow, activity_page
 from tests.warcs import read_all, responses
 

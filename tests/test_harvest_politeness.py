@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.fetch.policy import FetchPolicy
 from pipeline.harvest import EXIT_OK, HarvestConfig, harvest
-from pipeline.policy import FetchPolicy
 from tests.servers import FaultServer
 from tests.warcs import read_all, responses
 

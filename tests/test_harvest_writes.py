@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.archive import WarcStore
+from pipeline.archive.index import Index
 from pipeline.errors import StoreError
-from pipeline.harvest import HarvestConfig, _Job
-from pipeline.index import Index
-from pipeline.policy import FetchPolicy
+from pipeline.fetch.policy import FetchPolicy
+from pipeline.harvest import HarvestConfig
+from pipeline.harvest import Job as _Job
 
 
 def make_job(tmp_path: Path) -> tuple[_Job, Index]:

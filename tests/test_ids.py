@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.ids import PageRef, canonical_url, classify, parse_id_spec
+from pipeline.harvest.ids import parse_id_spec
+from pipeline.urls import PageRef, canonical_url, classify
 
 BASE = "http://www.jp.coe.int"
 

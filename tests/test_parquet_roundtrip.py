@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import ActivityRecord, CountryEntry, ParseIssue
-from pipeline import rows as R
-from pipeline.index import Capture
-from pipeline.schemas import TABLES
+from pipeline.archive.index import Capture
+from pipeline.build import flatten as R
+from pipeline.build.schemas import TABLES
 
 texts = st.one_of(st.none(), st.text(max_size=40))
 names = st.text(min_size=1, max_size=20).filter(str.strip)

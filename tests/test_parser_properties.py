@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import ActivityRecord, NotAnActivity, parse_activity
+from parsers.activity.sections import LABELS
 from parsers.dom import norm_label
 from parsers.encoding import decode_html
-from parsers.sections import LABELS
 from tests.conftest import SLOT_FIELDS, content_type_of, golden_pages
 
 PAGES = golden_pages()

@@ -10,7 +10,7 @@ from email.utils import format_datetime
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.policy import FetchPolicy, HostLimiter, Outcome, next_delay, parse_retry_after
+from pipeline.fetch.policy import FetchPolicy, HostLimiter, Outcome, next_delay, parse_retry_after
 
 POLICY = FetchPolicy(rate=1.0, retries=3, backoff=2.0, max_backoff=60.0)
 

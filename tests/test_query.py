@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.archive import Exchange, WarcStore
+from pipeline.archive.index import Index
 from pipeline.build import BuildConfig, build
 from pipeline.fixtures.render import render_missing
-from pipeline.index import Index
 from tests.conftest import run_cli
 from tests.servers import activity_page
 

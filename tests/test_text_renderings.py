@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import ActivityRecord, parse_activity
+from parsers.activity.plaintext import is_text_rendering, text_rows
+from parsers.activity.sections import LABELS
 from parsers.dom import norm_label
-from parsers.plaintext import is_text_rendering, text_rows
-from parsers.sections import LABELS
 from tests.conftest import SLOT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,11 +23,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline import cdx
-from pipeline.archive import Exchange
+from pipeline.archive import Exchange, QueueItem
 from pipeline.errors import FetchError
-from pipeline.fetch import Fetcher
-from pipeline.policy import HostLimiter
+from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
+from pipeline.sources import cdx
+from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
 
 DEFAULT_WAYBACK = "https://web.archive.org"
 REPLAY = re.compile(r"/web/(\d{8,14})id_/(.+)$")
@@ -136,3 +136,54 @@ async def discover(
         "activities": len({r.ref.number for r in chosen if r.ref.kind == "activity"}),
     }
     return items, summary
+
+
+class WaybackSource(Source):
+    """`harvest --source wayback`: the CDX API lists the captures, `id_` replays fetch them."""
+
+    name = "wayback"
+    url_flag = "--wayback-url"
+
+    def __init__(self, config: Settings) -> None:
+        super().__init__(config)
+        self.cdx_digests: dict[str, str] = {}  # replay URL → the CDX's payload digest
+        self.found: dict[str, Any] = {}
+
+    @classmethod
+    def service_url(cls, config: Settings) -> str:
+        return config.wayback.wayback_url
+
+    def fetch_policy(self, policy: FetchPolicy) -> FetchPolicy:
+        # one connection; give up on 429s after a minute (the Archive blocks those who go on)
+        return replace(policy, concurrency=1, give_up_after=policy.give_up_after or 60.0)
+
+    def to_capture(self, ex: Exchange) -> Exchange:
+        return with_digest(as_capture(ex), self.cdx_digests.get(ex.url))
+
+    def summary(self) -> dict[str, Any]:
+        return self.found
+
+    async def plan(self, job: Job) -> list[QueueItem]:
+        """Queue the captures the CDX API lists (the original site's robots.txt does not
+        apply); its answers are cached in the index."""
+        options = self.config.wayback
+        cdx_limiter(job.fetcher, options)
+
+        async def index_call(name: str, *args: Any) -> Any:
+            return await job.run_io(getattr(job.index, name), *args)
+
+        ids = set(self.config.ids) if self.config.ids else None
+        items, self.found = await discover(job.fetcher, index_call, options, ids)
+        await job.run_io(job.index.enqueue, items)
+        todo: list[QueueItem] = await job.run_io(job.index.pending)
+        self.cdx_digests = {i.url: json.loads(i.meta)["digest"] for i in todo if i.meta}
+        return todo
+
+    async def take(self, job: Job, item: QueueItem) -> bool:
+        def check(result: FetchResult) -> str | None:
+            # the bytes must be the capture the CDX listed; if not, say so (they are archived)
+            if result.final_url != item.url or item.url not in self.cdx_digests:
+                return None
+            return digest_problem(result.body, self.cdx_digests[item.url])
+
+        return (await fetch_and_finish(job, item, check)).ok

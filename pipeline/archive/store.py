@@ -29,8 +29,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.archive.index import DONE, Capture, Index
 from pipeline.errors import StoreError
-from pipeline.index import DONE, Capture, Index
 
 MAX_WARC_BYTES = 1024**3  # roll to a new file past 1 GiB, as Heritrix does
 # Hop-by-hop framing the body no longer has once de-chunked: kept under another name.
@@ -268,3 +268,35 @@ def read_payload(raw_dir: Path, capture: Capture) -> bytes:
             return payload_at(fh, capture)
     except OSError as exc:
         raise StoreError(f"cannot open {raw_dir / capture.warc_file}: {exc.strerror}") from exc
+
+
+class Payloads:
+    """Reads capture payloads from the WARCs (revisits through their original), keeping
+    files open across reads. Use as a context manager, or call `close`."""
+
+    def __init__(self, raw: Path, index: Index) -> None:
+        self.raw, self.index = raw, index
+        self.files: dict[str, BinaryIO] = {}
+
+    def __enter__(self) -> Payloads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, capture: Capture) -> bytes:
+        if capture.record_type == "revisit" and capture.refers_to is not None:
+            original = self.index.capture(capture.refers_to)
+            if original is None:
+                raise StoreError(
+                    f"revisit {capture.capture_id} refers to missing capture {capture.refers_to}"
+                )
+            capture = original
+        fh = self.files.get(capture.warc_file)
+        if fh is None:
+            fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
+        return payload_at(fh, capture)
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.close()

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.activity.sections import LABEL_KEYS, LABELS, MULTILINE, SITE_ORDER
 from parsers.dom import Row, is_label, norm_label
-from parsers.sections import LABEL_KEYS, LABELS, MULTILINE, SITE_ORDER
 
 _TAG = re.compile(r"<[A-Za-z!/?]")
 _MAX_LABEL_WORDS = 5  # "Total No. of Participants" and a symbol

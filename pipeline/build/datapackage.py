@@ -16,8 +16,8 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__
-from pipeline.index import Index
-from pipeline.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
+from pipeline.archive.index import Index
+from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 
 
 def field_type(dtype: pa.DataType) -> str:

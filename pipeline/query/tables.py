@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from pipeline.build.schemas import TABLES
 from pipeline.errors import ConfigError
-from pipeline.schemas import TABLES
 
 
 def parquet_dir(data: str | Path) -> Path:

@@ -1,4 +1,4 @@
-"""Generate docs/data-dictionary.md from the table schemas: `python -m pipeline.docs`."""
+"""Generate docs/data-dictionary.md from the table schemas: `python -m pipeline.build.dictionary`."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline.datapackage import field_type
-from pipeline.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
+from pipeline.build.datapackage import field_type
+from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 
-DICTIONARY = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+DICTIONARY = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
 
 
 def _type(dtype: pa.DataType) -> str:
@@ -23,8 +23,8 @@ def data_dictionary() -> str:
     lines = [
         "# Data dictionary",
         "",
-        f"Generated from `pipeline/schemas.py` (schema version {SCHEMA_VERSION}) by "
-        "`python -m pipeline.docs`; a test keeps it in step. Every table is one Parquet file "
+        f"Generated from `pipeline/build/schemas.py` (schema version {SCHEMA_VERSION}) by "
+        "`python -m pipeline.build.dictionary`; a test keeps it in step. Every table is one Parquet file "
         "in `data/parquet/`, described again in `data/parquet/datapackage.json`.",
         "",
     ]

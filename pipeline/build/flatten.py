@@ -1,6 +1,6 @@
 """Turn one parsed activity (and the capture it came from) into rows of each table.
 
-Pure: records in, plain dicts out, keyed as in `pipeline.schemas`. Link-table rows are
+Pure: records in, plain dicts out, keyed as in `pipeline.build.schemas`. Link-table rows are
 de-duplicated on their table's key, so a page that repeats a name yields one row.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from parsers import PARSER_VERSION, ActivityRecord
 from parsers.countries import country_code
-from pipeline.index import Capture
+from pipeline.archive.index import Capture
 
 Row = dict[str, Any]
 _PURPOSE_TAIL = re.compile(r"/\s*(\d+)\s*$")

@@ -6,14 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class ParseIssue:
-    """A value that was on the page but could not be read."""
-
-    field: str
-    message: str
-    raw: str
+from parsers.issues import ParseIssue
 
 
 @dataclass(frozen=True, slots=True)

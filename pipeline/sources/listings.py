@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.fetch import Fetcher
-from pipeline.ids import canonical_url, classify
+from pipeline.urls import canonical_url, classify
 
 MAX_PAGES = 20_000  # a safety net far above the real site's few hundred listing pages
 

@@ -2,7 +2,7 @@
 
 `Fetcher.get(url)` returns the final `FetchResult`; along the way each response
 (redirects, 5xx, 429 included) goes to the `WarcStore`. Decisions come from
-`pipeline.policy`; this module only does the I/O.
+`pipeline.fetch.policy`; this module only does the I/O.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import httpx
 
 from pipeline.archive import Exchange
 from pipeline.errors import RateLimited
-from pipeline.policy import THROTTLE_STATUSES, FetchPolicy, HostLimiter, Outcome, next_delay
-from pipeline.policy import parse_retry_after as _parse_retry_after
+from pipeline.fetch.policy import THROTTLE_STATUSES, FetchPolicy, HostLimiter, Outcome, next_delay
+from pipeline.fetch.policy import parse_retry_after as _parse_retry_after
 
 Archiver = Callable[[Exchange], Awaitable[None]]
 

@@ -27,15 +27,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
-from pipeline import rows as R
-from pipeline.archive import payload_at
-from pipeline.catalogue import Catalogue
-from pipeline.datapackage import write_datapackage
-from pipeline.errors import BuildError, StoreError
-from pipeline.index import Capture, Index
+from pipeline.archive import Capture, Index, Payloads
+from pipeline.build import flatten as R
+from pipeline.build.catalogue import Catalogue
+from pipeline.build.datapackage import write_datapackage
+from pipeline.build.writer import TableWriter
+from pipeline.errors import BuildError
 from pipeline.progress import Progress
 from pipeline.reports import write_report
-from pipeline.schemas import TABLES
+from pipeline.build.schemas import TABLES
 
 BATCH_ROWS = 2000
 
@@ -76,59 +76,6 @@ class BuildReport:
         )
 
 
-class _TableWriter:
-    """Buffers rows of one table and writes them in batches to one Parquet file."""
-
-    def __init__(self, path: Path, schema: pa.Schema, batch_rows: int) -> None:
-        self.path, self.schema, self.batch_rows = path, schema, batch_rows
-        self.buffer: list[dict[str, Any]] = []
-        self.count = 0
-        self._writer: pq.ParquetWriter | None = None
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        self.buffer.extend(rows)
-        if len(self.buffer) >= self.batch_rows:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._writer is None:
-            self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
-        if self.buffer:
-            self._writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
-            self.count += len(self.buffer)
-            self.buffer = []
-
-    def close(self) -> None:
-        self.flush()
-        if self._writer is not None:
-            self._writer.close()
-
-
-class _Payloads:
-    """Reads capture payloads from the WARCs, keeping files open across reads."""
-
-    def __init__(self, raw: Path, index: Index) -> None:
-        self.raw, self.index = raw, index
-        self.files: dict[str, Any] = {}
-
-    def read(self, capture: Capture) -> bytes:
-        if capture.record_type == "revisit" and capture.refers_to is not None:
-            original = self.index.capture(capture.refers_to)
-            if original is None:
-                raise StoreError(
-                    f"revisit {capture.capture_id} refers to missing capture {capture.refers_to}"
-                )
-            capture = original
-        fh = self.files.get(capture.warc_file)
-        if fh is None:
-            fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
-        return payload_at(fh, capture)
-
-    def close(self) -> None:
-        for fh in self.files.values():
-            fh.close()
-
-
 def _activity_groups(index: Index) -> Iterator[tuple[int, list[Capture]]]:
     cur = index.db.execute(
         "SELECT * FROM captures WHERE kind = 'activity' AND status = 200 "
@@ -149,10 +96,10 @@ class _Build:
     def __init__(self, config: BuildConfig, out: Path, index: Index) -> None:
         self.config, self.index = config, index
         self.writers = {
-            name: _TableWriter(out / f"{name}.parquet", s, config.batch_rows)
+            name: TableWriter(out / f"{name}.parquet", s, config.batch_rows)
             for name, s in TABLES.items()
         }
-        self.payloads = _Payloads(config.data / "raw", index)
+        self.payloads = Payloads(config.data / "raw", index)
         self.report = BuildReport()
         self.catalogue = Catalogue()
         self.filled: Counter[str] = Counter()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from pipeline.ids import PageRef, classify
+from pipeline.urls import PageRef, classify
 
 FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 PREFIXES = ("www.jp.coe.int/CEAD/Countries.asp", "www.jp.coe.int/CEAD/JP/Default.asp")

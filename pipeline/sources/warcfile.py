@@ -11,16 +11,27 @@ source file and offset. Each imported record is noted in the queue
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.archive import Exchange, WarcStore, payload_digest
+from pipeline.archive import (
+    DONE,
+    FAILED,
+    PENDING,
+    Exchange,
+    Index,
+    QueueItem,
+    WarcStore,
+    payload_digest,
+)
 from pipeline.errors import ConfigError, StoreError
-from pipeline.ids import classify
-from pipeline.index import DONE, FAILED, Index
+from pipeline.fetch import FetchPolicy
+from pipeline.sources.base import Job, Settings, Source
+from pipeline.urls import classify
 
 PAGE_KINDS = ("activity", "logframe")
 # Responses and revisits, and conversions: text renderings of pages (WET files).
@@ -112,34 +123,62 @@ class _Import:
         self.imported += 1
 
 
-def import_warcs(files: tuple[Path, ...], index: Index, store: WarcStore, report: Any) -> None:
-    """Import the site's pages from `files` into `store`; counts go into `report.discovered`."""
-    job = _Import(index, store)
+def import_file(job: _Import, path: Path) -> None:
+    """Import the site's pages of one WARC or ARC file (runs on the writer thread)."""
+    if not path.is_file():
+        raise ConfigError(f"--source warc: {path} is not a file")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if not head.startswith(MAGIC):
+        raise StoreError(f"{path}: not a readable WARC or ARC file (it starts {head[:12]!r})")
     try:
-        for path in files:
-            if not path.is_file():
-                raise ConfigError(f"--source warc: {path} is not a file")
-            with path.open("rb") as fh:
-                head = fh.read(16)
-            if not head.startswith(MAGIC):
-                raise StoreError(
-                    f"{path}: not a readable WARC or ARC file (it starts {head[:12]!r})"
-                )
-            try:
-                with path.open("rb") as fh:
-                    records = ArchiveIterator(fh, arc2warc=True)
-                    for record in records:
-                        job.record(record, records, path)
-            except ConfigError:
-                raise
-            except Exception as exc:  # warcio raises many kinds on a damaged file
-                raise StoreError(
-                    f"{path}: not a readable WARC or ARC file ({exc}); pages read so far are kept"
-                ) from exc
-    finally:
-        store.close()
-        report.discovered = {
+        with path.open("rb") as fh:
+            records = ArchiveIterator(fh, arc2warc=True)
+            for record in records:
+                job.record(record, records, path)
+    except ConfigError:
+        raise
+    except Exception as exc:  # warcio raises many kinds on a damaged file
+        raise StoreError(
+            f"{path}: not a readable WARC or ARC file ({exc}); pages read so far are kept"
+        ) from exc
+
+
+class WarcFileSource(Source):
+    """`harvest --source warc FILE...`: one work item per file, imported in order."""
+
+    name = "warc"
+
+    def __init__(self, config: Settings) -> None:
+        super().__init__(config)
+        self.counts: _Import | None = None
+
+    @classmethod
+    def check(cls, config: Settings) -> None:
+        if not config.files:
+            raise ConfigError("--source warc: give the WARC or ARC files to import")
+
+    @property
+    def scope(self) -> str | None:
+        return None  # imports keep no queue of their own
+
+    def fetch_policy(self, policy: FetchPolicy) -> FetchPolicy:
+        return replace(policy, concurrency=1)  # files in the order given; the first bad one stops
+
+    def summary(self) -> dict[str, Any]:
+        job = self.counts or _Import(None, None)  # type: ignore[arg-type]
+        return {
             "imported": job.imported,
             "already_imported": job.skipped,
             "other_records": job.other,
         }
+
+    async def plan(self, job: Job) -> list[QueueItem]:
+        self.counts = _Import(job.index, job.store)
+        return [QueueItem(str(path), "warc-file", None, PENDING, 0, None, None)
+                for path in self.config.files]  # fmt: skip
+
+    async def take(self, job: Job, item: QueueItem) -> bool:
+        assert self.counts is not None
+        await job.run_io(import_file, self.counts, Path(item.url))
+        return True

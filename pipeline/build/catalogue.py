@@ -16,7 +16,7 @@ from typing import Any
 
 from parsers import ActivityRecord
 from parsers.countries import english_name
-from pipeline.rows import purpose_key
+from pipeline.build.flatten import purpose_key
 
 Row = dict[str, Any]
 

@@ -1,39 +1,28 @@
-"""Parse an "Activity Details" page into an `ActivityRecord`.
+"""One reader per field of an activity page: `extract_<field>(reader)`, each an ordered
+fallback chain over the rows that `sections.walk` filed under their labels.
 
-    >>> from pathlib import Path
-    >>> page_bytes = Path("fixtures/site/CEAD/activities/18356.html").read_bytes()
-    >>> record = parse_activity(page_bytes, url="http://www.jp.coe.int/CEAD/Countries.asp?ID=18356")
-    >>> record.title, record.start_date
-    ('Regional Conference on Cybercrime', datetime.date(2007, 3, 19))
-
-Pure: bytes in, record out; never raises on bad input. A value that is on the page but
-cannot be read becomes None plus a `ParseIssue` carried in `record.issues`.
+Pure and never raising: a value present but unreadable is None plus a `ParseIssue`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from urllib.parse import unquote, urljoin
 
 from selectolax.lexbor import LexborNode
 
-from parsers import dom, plaintext
-from parsers.countries import GROUP_PREFIX, country_code, split_location
-from parsers.dates import DateSpan, parse_date_span, parse_day
-from parsers.encoding import Decoded, decode_html
-from parsers.people import PLACEHOLDER, split_list, split_names, valid_email
-from parsers.record import ActivityRecord, CountryEntry, NotAnActivity, ParseIssue
-from parsers.rows import page_rows
-from parsers.sections import (
+from parsers import dom
+from parsers.activity.record import CountryEntry
+from parsers.activity.sections import (
     ID_NUMBER,
     JP_ACTIVITY_MARKER,
-    LABEL_KEYS,
     Sections,
-    find_outside_rows,
-    walk,
 )
+from parsers.countries import GROUP_PREFIX, country_code, split_location
+from parsers.dates import DateSpan, parse_date_span, parse_day
+from parsers.issues import ParseIssue
+from parsers.people import PLACEHOLDER, split_list, split_names, valid_email
 
 ID_IN_TEXT = re.compile(rf"\b{ID_NUMBER}")
 ID_IN_URL = re.compile(r"[?&]ID=(\d+)", re.I)
@@ -58,7 +47,7 @@ URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")
 LEADING_SYMBOLS = " ⇒☆:\xa0"
 
 
-class _Reader:
+class Reader:
     """The filed rows of one page plus the issues found while reading them."""
 
     __slots__ = ("found", "issues")
@@ -79,7 +68,7 @@ class _Reader:
         self.issues.append(ParseIssue(field, message, raw))
 
 
-def extract_activity_id(r: _Reader, url: str | None) -> int | None:
+def extract_activity_id(r: Reader, url: str | None) -> int | None:
     # 1. the page header "Activity Details (ID# n)"
     for text in (r.found.header, r.found.synopsis_header):  # 2. the synopsis header
         if text and (m := ID_IN_TEXT.search(text)):
@@ -90,7 +79,7 @@ def extract_activity_id(r: _Reader, url: str | None) -> int | None:
     return None
 
 
-def extract_dates(r: _Reader) -> tuple[str | None, DateSpan | None]:
+def extract_dates(r: Reader) -> tuple[str | None, DateSpan | None]:
     text = r.text("date")
     if text is None:
         return None, None
@@ -101,7 +90,7 @@ def extract_dates(r: _Reader) -> tuple[str | None, DateSpan | None]:
     return text, span
 
 
-def extract_day(r: _Reader, slot: str) -> date | None:
+def extract_day(r: Reader, slot: str) -> date | None:
     # "Last Modified 04/04/2007" (maybe with a time); an empty cell is a missing value
     text = r.text(slot)
     if text is None:
@@ -112,7 +101,7 @@ def extract_day(r: _Reader, slot: str) -> date | None:
     return day
 
 
-def extract_countries(r: _Reader) -> list[CountryEntry]:
+def extract_countries(r: Reader) -> list[CountryEntry]:
     text = r.text("countries")
     if text is None:
         return []
@@ -147,7 +136,7 @@ def _country_names(names: str) -> list[str]:
     return [n for n in parts if n]
 
 
-def extract_cooperation_type(r: _Reader) -> str | None:
+def extract_cooperation_type(r: Reader) -> str | None:
     # 1. a row of its own ("Bilateral"); 2. the marker as a line of the Countries cell
     if r.found.cooperation:
         return r.found.cooperation
@@ -157,7 +146,7 @@ def extract_cooperation_type(r: _Reader) -> str | None:
     return None
 
 
-def extract_programme(r: _Reader) -> tuple[str | None, str | None, int | None]:
+def extract_programme(r: Reader) -> tuple[str | None, str | None, int | None]:
     """(code, title, trans_id) from "JP PACO-Serbia - Project against economic crime"."""
     text = r.text("jp")
     trans_id = None
@@ -174,14 +163,14 @@ def extract_programme(r: _Reader) -> tuple[str | None, str | None, int | None]:
     return code.strip() or None, (title[0].strip() or None) if title else None, trans_id
 
 
-def _marker_in_countries(r: _Reader) -> str | None:
+def _marker_in_countries(r: Reader) -> str | None:
     for line in (r.text("countries") or "").split("\n"):
         if m := JP_ACTIVITY_MARKER.match(line.strip()):
             return m.group(1).strip()
     return None
 
 
-def extract_project_purpose(r: _Reader) -> tuple[str | None, str | None, str | None]:
+def extract_project_purpose(r: Reader) -> tuple[str | None, str | None, str | None]:
     text = r.text("project_purpose")
     if text is None:
         return None, None, None
@@ -200,7 +189,7 @@ def extract_project_purpose(r: _Reader) -> tuple[str | None, str | None, str | N
     return None, None, text
 
 
-def extract_numbered(r: _Reader, slot: str) -> tuple[str | None, str | None]:
+def extract_numbered(r: Reader, slot: str) -> tuple[str | None, str | None]:
     """("3.1", text) from "3.1 - text" or "2 text"."""
     text = r.text(slot)
     if text is None:
@@ -211,7 +200,7 @@ def extract_numbered(r: _Reader, slot: str) -> tuple[str | None, str | None]:
     return None, text
 
 
-def extract_coe_code_title(r: _Reader, slot: str) -> tuple[str | None, str | None]:
+def extract_coe_code_title(r: Reader, slot: str) -> tuple[str | None, str | None]:
     """("II.3", title) from "⇒ II.3 – Strengthening ..."; projects: "2004/DG1/143 Title"."""
     text = r.text(slot)
     if text is None:
@@ -223,7 +212,7 @@ def extract_coe_code_title(r: _Reader, slot: str) -> tuple[str | None, str | Non
     return None, text
 
 
-def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
+def extract_contact(r: Reader) -> tuple[str | None, str | None]:
     """("DE CORDES, Jean-Charles", address) from "DE CORDES, Jean-Charles   email"."""
     text = r.text("contact")
     if text is None:
@@ -245,7 +234,7 @@ def extract_contact(r: _Reader) -> tuple[str | None, str | None]:
     return name.strip(" ,;:\n") or None, email
 
 
-def extract_links(r: _Reader, url: str | None) -> list[str]:
+def extract_links(r: Reader, url: str | None) -> list[str]:
     # 1. link targets in the Web Pages / Documents & links cells, a URL a script opens
     #    (javascript:window.open('http://...')) taken out, a path on the site made whole
     #    with the page's address; 2. bare URLs in the text
@@ -270,7 +259,7 @@ def _absolute(href: str, url: str | None) -> str:
     return urljoin(base, href) if base.lower().startswith(("http://", "https://")) else href
 
 
-def extract_total(r: _Reader) -> int | None:
+def extract_total(r: Reader) -> int | None:
     text = r.text("participants_total")
     if text is None:
         return None
@@ -283,14 +272,14 @@ def extract_total(r: _Reader) -> int | None:
     return None
 
 
-def extract_has_synopsis(r: _Reader) -> bool | None:
+def extract_has_synopsis(r: Reader) -> bool | None:
     # 1. "Hide Synopsis" / "Show Synopsis" / "No Synopsis"; 2. a synopsis part on the page
     if r.found.synopsis_switch is not None:
         return r.found.synopsis_switch != "no"
     return True if r.found.synopsis_header else None
 
 
-def _location(r: _Reader) -> tuple[str | None, str | None, str | None]:
+def extract_location(r: Reader) -> tuple[str | None, str | None, str | None]:
     text = r.text("location")
     if text is None:
         return None, None, None
@@ -298,117 +287,9 @@ def _location(r: _Reader) -> tuple[str | None, str | None, str | None]:
     return text, city, country
 
 
-def _names(r: _Reader, slot: str) -> tuple[str, ...]:
+def names(r: Reader, slot: str) -> tuple[str, ...]:
     return tuple(split_names(r.text(slot) or ""))
 
 
-def _entries(r: _Reader, slot: str) -> tuple[str, ...]:
+def entries(r: Reader, slot: str) -> tuple[str, ...]:
     return tuple(split_list(r.text(slot) or ""))
-
-
-def _record(r: _Reader, activity_id: int | None, url: str | None) -> ActivityRecord:
-    date_text, span = extract_dates(r)
-    location, city, country = _location(r)
-    code, title, trans_id = extract_programme(r)
-    pp_number, pp_code, pp_title = extract_project_purpose(r)
-    er_number, er_text = extract_numbered(r, "expected_result")
-    coe_er_number, coe_er_text = extract_numbered(r, "coe_expected_result")
-    loa_code, loa_title = extract_coe_code_title(r, "coe_line_of_action")
-    prog_code, prog_title = extract_coe_code_title(r, "coe_programme")
-    proj_code, proj_title = extract_coe_code_title(r, "coe_project")
-    contact_name, contact_email = extract_contact(r)
-    return ActivityRecord(
-        activity_id=activity_id,
-        url=url,
-        title=r.text("title"),
-        description=r.text("description"),
-        status=r.text("status"),
-        date_text=date_text,
-        start_date=span.start if span else None,
-        end_date=span.end if span else None,
-        date_precision=span.precision if span else None,
-        location=location,
-        location_city=city,
-        location_country=country,
-        countries=tuple(extract_countries(r)),
-        cooperation_type=extract_cooperation_type(r),
-        organisations=_entries(r, "organisations"),
-        contributors=_entries(r, "contributors"),
-        partners=_entries(r, "partners"),
-        programme_code=code,
-        programme_title=title,
-        programme_trans_id=trans_id,
-        project_purpose_number=pp_number,
-        project_purpose_code=pp_code,
-        project_purpose_title=pp_title,
-        expected_result_number=er_number,
-        expected_result_text=er_text,
-        coe_pillar=r.found.pillar,
-        coe_line_of_action_code=loa_code,
-        coe_line_of_action_title=loa_title,
-        coe_programme_code=prog_code,
-        coe_programme_title=prog_title,
-        coe_project_code=proj_code,
-        coe_project_title=proj_title,
-        coe_expected_result_number=coe_er_number,
-        coe_expected_result_text=coe_er_text,
-        working_method=r.found.working_method,
-        directorate=r.text("directorate"),
-        contact_name=contact_name,
-        contact_email=contact_email,
-        links=tuple(extract_links(r, url)),
-        last_modified=extract_day(r, "last_modified"),
-        has_synopsis=extract_has_synopsis(r),
-        objectives=r.text("objectives"),
-        results=r.text("results"),
-        follow_up=r.text("follow_up"),
-        participants=r.text("participants"),
-        experts=_names(r, "experts"),
-        secretariat=_names(r, "secretariat"),
-        participants_total=extract_total(r),
-        synopsis_last_modified=extract_day(r, "synopsis_last_modified"),
-        issues=tuple(r.issues),
-    )
-
-
-def parse_activity(
-    html: bytes, url: str | None = None, content_type: str | None = None
-) -> ActivityRecord | NotAnActivity:
-    """Parse one page's bytes. `content_type` is the HTTP header, for its charset."""
-    if not html.strip():
-        return NotAnActivity("empty response", url)
-    decoded = decode_html(html, content_type)
-    if plaintext.is_text_rendering(decoded.text):  # a page kept as text, no markup left
-        rows = plaintext.text_rows(decoded.text)
-        return record_from_rows(rows, url, decoded, lambda: decoded.text)
-    tree = dom.parse_tree(decoded.text)
-    rows = page_rows(tree, LABEL_KEYS, plaintext.text_rows)
-    return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))
-
-
-def record_from_rows(
-    rows: list[dom.Row],
-    url: str | None,
-    decoded: Decoded,
-    page_text: Callable[[], str] | None = None,
-) -> ActivityRecord | NotAnActivity:
-    """The record of a page already split into rows (any DOM library may split it).
-
-    `page_text` gives the whole page's text, read only when the header or the synopsis
-    switch stands outside the rows (an `<h2>`, a bare paragraph)."""
-    found = walk(rows)
-    if page_text is not None and (found.header is None or found.synopsis_switch is None):
-        find_outside_rows(found, page_text())
-    reader = _Reader(found)
-    activity_id = extract_activity_id(reader, url)
-    filled = sum(1 for row in found.values.values() if row.value)
-    if not filled and found.header:
-        return NotAnActivity("activity page with no fields (no such activity)", url, activity_id)
-    if filled < 2 and not found.header:  # a logframe's "JP Completed" is no activity
-        return NotAnActivity(
-            "not an activity page: no 'Activity Details' header and fewer than two labelled rows",
-            url,
-        )
-    if decoded.note:
-        reader.problem("encoding", f"decoded as {decoded.encoding}; {decoded.note}", "")
-    return _record(reader, activity_id, url)

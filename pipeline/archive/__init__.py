@@ -1,0 +1,47 @@
+"""The archive on disk: WARC files and the SQLite index that is also the crawl state.
+
+    store.py   WarcStore: exchanges written as gzip WARC 1.1 records, fsynced, then indexed;
+               recovery of a file left open by a crash; payloads read back (`Payloads`)
+    index.py   Index: captures (where every record is), the queue, the CDX cache, WARC files
+
+Imports nothing of jparchive but `pipeline.errors`; everything else reads or writes the
+archive through these two modules.
+"""
+
+from pipeline.archive.index import (
+    DONE,
+    FAILED,
+    PENDING,
+    SKIPPED,
+    Capture,
+    Index,
+    QueueItem,
+)
+from pipeline.archive.store import (
+    Exchange,
+    Payloads,
+    WarcStore,
+    payload_at,
+    payload_digest,
+    read_payload,
+    recover,
+    warc_date,
+)
+
+__all__ = [
+    "DONE",
+    "FAILED",
+    "PENDING",
+    "SKIPPED",
+    "Capture",
+    "Exchange",
+    "Index",
+    "Payloads",
+    "QueueItem",
+    "WarcStore",
+    "payload_at",
+    "payload_digest",
+    "read_payload",
+    "recover",
+    "warc_date",
+]

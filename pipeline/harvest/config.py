@@ -1,0 +1,63 @@
+"""What one harvest is asked to do: `HarvestConfig`, validated on creation."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline import __version__
+from pipeline.errors import ConfigError
+from pipeline.fetch import FetchPolicy
+from pipeline.sources import WaybackOptions, source_class
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestConfig:
+    base_url: str
+    data: Path
+    policy: FetchPolicy
+    ids: tuple[int, ...] = ()
+    discover: bool = False
+    command_line: str = ""
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    source: str = "site"  # a name in pipeline.sources.SOURCES: "site" (or a mirror), ...
+    wayback: WaybackOptions = field(default_factory=WaybackOptions)
+    files: tuple[Path, ...] = ()  # WARC/ARC files to import, for the "warc" source
+
+    def __post_init__(self) -> None:
+        source = source_class(self.source)
+        url = self.service_url
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{source.url_flag} {url!r} is not an http(s) URL with a host")
+        source.check(self)
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def service_url(self) -> str:
+        """Where the pages are fetched from: the source's server (the site, a mirror, the
+        Wayback Machine)."""
+        return source_class(self.source).service_url(self)
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.service_url).hostname or "").lower()
+
+
+def warcinfo(config: HarvestConfig) -> dict[str, str]:
+    return {
+        "software": f"jparchive/{__version__} (https://github.com/jparchive)",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "isPartOf": config.base_url,
+        "source": config.source,
+        "command-line": config.command_line or " ".join(sys.argv),
+        "operator": config.policy.contact,
+        "http-header-user-agent": config.policy.user_agent,
+        "robots": "obey" if config.policy.obey_robots else "ignore (--ignore-robots)",
+    }

@@ -1,0 +1,161 @@
+"""A harvest job: ask the source what to take, take it with a few workers, report.
+
+    report = harvest(HarvestConfig(base_url="http://127.0.0.1:8000", data=Path("data"),
+                                   ids=(18356,), policy=FetchPolicy(rate=5)))
+
+The queue lives in the index (`raw/index.sqlite3`), so rerunning the same command after
+a crash, a kill or a rate-limit stop takes only what is not done yet. The job knows no
+source by name: everything that differs between them is the `Source`'s to say.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import concurrent.futures
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from pipeline.archive import Exchange, Index, QueueItem, WarcStore
+from pipeline.errors import RateLimited
+from pipeline.fetch import Fetcher, FetchPolicy, FetchStats
+from pipeline.harvest.config import HarvestConfig, warcinfo
+from pipeline.harvest.report import EXIT_RATE_LIMITED, HarvestReport, finish_report
+from pipeline.progress import Progress
+from pipeline.reports import write_report
+from pipeline.sources import Source, source_class
+from pipeline.urls import classify
+
+MAX_QUEUED_WRITES = 64  # responses fetched but not yet on disk, at most
+
+
+class Job:
+    """The state of one running harvest; all index/WARC work on one writer thread."""
+
+    fetcher: Fetcher  # set when the run starts, before the source plans
+
+    def __init__(
+        self, config: HarvestConfig, index: Index, store: WarcStore, source: Source | None = None
+    ) -> None:
+        self.config = config
+        self.index = index
+        self.store = store
+        self.source = source or source_class(config.source)(config)
+        self.io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
+        self.writes: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
+
+    async def run_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run `fn` on the writer thread and wait for it."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.io, lambda: fn(*args, **kwargs)
+        )
+
+    async def queue_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Queue `fn` on the writer thread without waiting for it (order is kept: one thread).
+
+        Workers go on fetching while the disk catches up; at most MAX_QUEUED_WRITES wait,
+        and a write that failed is raised at the next call.
+        """
+        while self.writes and (self.writes[0].done() or len(self.writes) >= MAX_QUEUED_WRITES):
+            await asyncio.wrap_future(self.writes.popleft())  # raises what the write raised
+        self.writes.append(self.io.submit(fn, *args, **kwargs))
+
+    async def drain(self) -> None:
+        while self.writes:
+            await asyncio.wrap_future(self.writes.popleft())
+
+    async def archive(self, ex: Exchange) -> None:
+        """Archive one answer, as the source says it is to be kept."""
+        ex = self.source.to_capture(ex)
+        ref = classify(ex.url)
+        number = ref.number if ref.kind == "activity" else None
+        await self.queue_io(self.store.write, ex, activity_id=number, kind=ref.kind)
+
+    async def work(self, queue: asyncio.Queue[QueueItem], progress: Progress) -> None:
+        while True:
+            try:
+                item = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            progress.advance(ok=await self.source.take(self, item))
+
+
+def _fetch_policy(config: HarvestConfig, source: Source) -> FetchPolicy:
+    policy = config.policy
+    hosts = policy.allowed_hosts or frozenset({config.host})
+    return source.fetch_policy(replace(policy, allowed_hosts=hosts))
+
+
+async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -> None:
+    source = source_class(config.source)(config)
+    store = WarcStore(config.raw, index, source.warcinfo(warcinfo(config)))
+    report.recovered_warcs = store.recovered
+    job = Job(config, index, store, source)
+    stats = FetchStats()
+    policy = _fetch_policy(config, source)
+    limits = httpx.Limits(
+        max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
+    )
+    timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
+    try:
+        async with httpx.AsyncClient(
+            limits=limits, timeout=timeout, follow_redirects=False
+        ) as client:
+            job.fetcher = Fetcher(client, policy, job.archive, stats)
+            todo = await source.plan(job)
+            queue: asyncio.Queue[QueueItem] = asyncio.Queue()
+            for item in todo:
+                queue.put_nowait(item)
+            with Progress(len(todo), "harvest", config.progress) as progress:
+                await _run_workers(job, queue, progress, policy.concurrency)
+    finally:
+        try:
+            await job.drain()  # everything fetched reaches the disk, whatever stopped us
+        finally:
+            await job.run_io(store.close)
+        job.io.shutdown(wait=True)
+        report.discovered = source.summary()
+        report.requests, report.retries, report.bytes = stats.requests, stats.retries, stats.bytes
+        report.by_status, report.by_error = stats.by_status, stats.by_error
+
+
+async def _run_workers(
+    job: Job, queue: asyncio.Queue[QueueItem], progress: Progress, n: int
+) -> None:
+    """`n` workers over the queue; when one stops the run, the others are cancelled first."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(n):
+                group.create_task(job.work(queue, progress))
+    except BaseExceptionGroup as stopped:
+        raise stopped.exceptions[0] from None  # the first error is why the run stopped
+
+
+def harvest(config: HarvestConfig) -> HarvestReport:
+    """Run a harvest to the end (or to a rate-limit stop) and write its JSON report."""
+    started = time.monotonic()
+    policy = {
+        name: (sorted(v) if isinstance(v := getattr(config.policy, name), frozenset) else v)
+        for name in config.policy.__dataclass_fields__
+    }
+    report = HarvestReport(
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        base_url=config.base_url,
+        command_line=config.command_line,
+        policy=policy,
+    )
+    with Index(config.raw / "index.sqlite3") as index:
+        try:
+            asyncio.run(_harvest(config, index, report))
+        except RateLimited as exc:
+            report.stopped, report.exit_code = str(exc), EXIT_RATE_LIMITED
+        finish_report(index, report, source_class(config.source)(config).scope)
+    report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    report.duration_s = round(time.monotonic() - started, 3)
+    write_report(config.data, "harvest", report)
+    return report

@@ -1,0 +1,72 @@
+"""`jparchive search`: activities whose texts hold every word, narrowed by country,
+programme and years.
+
+Every value the user gives is bound as a parameter; nothing typed is pasted into SQL. A
+term matches when it occurs (case-insensitively) in the title, description, objectives,
+results or follow-up; several terms must all match.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.query.sql import Result, run_sql
+
+TEXT_COLUMNS = ("title", "description", "objectives", "results", "follow_up")
+
+
+def search_sql(
+    terms: list[str],
+    country: str | None,
+    programme: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    limit: int,
+) -> tuple[str, list[Any]]:
+    """The search's SQL and its bound parameters (the SQL holds no user text)."""
+    if not any(t.strip() for t in terms):
+        raise ConfigError("search: give at least one word to look for")
+    where: list[str] = []
+    params: list[Any] = []
+    for term in (t for t in terms if t.strip()):
+        ors = " OR ".join(f"strpos(lower(coalesce(a.{c}, '')), lower(?)) > 0" for c in TEXT_COLUMNS)
+        where.append(f"({ors})")
+        params += [term] * len(TEXT_COLUMNS)
+    if country:
+        where.append(
+            "EXISTS (SELECT 1 FROM activity_countries c "
+            "WHERE c.activity_id = a.activity_id AND c.country_code = ?)"
+        )
+        params.append(country.upper())
+    if programme:
+        where.append("lower(a.programme_code) = lower(?)")
+        params.append(programme)
+    if year_from is not None:
+        where.append("year(coalesce(a.end_date, a.start_date)) >= ?")
+        params.append(year_from)
+    if year_to is not None:
+        where.append("year(coalesce(a.start_date, a.end_date)) <= ?")
+        params.append(year_to)
+    sql = (
+        "SELECT a.activity_id, a.start_date, a.end_date, a.programme_code, a.location, a.title "
+        f"FROM activities a WHERE {' AND '.join(where)} "
+        "ORDER BY a.start_date NULLS LAST, a.activity_id LIMIT ?"
+    )
+    return sql, [*params, limit]
+
+
+def search(
+    data: str | Path,
+    terms: list[str],
+    *,
+    country: str | None = None,
+    programme: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    limit: int = 100,
+) -> Result:
+    """Activities whose texts contain every term, filtered by country, programme, years."""
+    sql, params = search_sql(terms, country, programme, year_from, year_to, limit)
+    return run_sql(data, sql, params)

@@ -1,0 +1,85 @@
+"""The site itself, or a mirror of it at `--base-url`: `harvest --ids SPEC` or `--discover`.
+
+robots.txt is read first and obeyed (Crawl-delay included) unless `--ignore-robots`;
+`--discover` then crawls the listings (`pipeline.sources.listings`) for activity IDs,
+and every queued page is fetched once under its canonical URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from protego import Protego
+
+from pipeline.archive import DONE, SKIPPED, QueueItem
+from pipeline.errors import ConfigError
+from pipeline.fetch import Fetcher
+from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
+from pipeline.sources.listings import discover
+from pipeline.urls import activity_url
+
+
+class SiteSource(Source):
+    name = "site"
+
+    def __init__(self, config: Settings) -> None:
+        super().__init__(config)
+        self.robots: Protego | None = None
+        self.discovered: dict[str, Any] = {}
+
+    @classmethod
+    def check(cls, config: Settings) -> None:
+        if not config.ids and not config.discover:
+            raise ConfigError("nothing to harvest: give --ids SPEC or --discover")
+
+    def allowed(self, url: str) -> bool:
+        return self.robots is None or self.robots.can_fetch(url, self.config.policy.user_agent)
+
+    def summary(self) -> dict[str, Any]:
+        return self.discovered
+
+    async def plan(self, job: Job) -> list[QueueItem]:
+        await self.load_robots(job.fetcher)
+        if self.config.discover:
+            self.discovered = await self.discover(job)
+        base = self.config.base_url
+        await job.run_io(
+            job.index.enqueue, [(activity_url(base, n), "activity", n) for n in self.config.ids]
+        )
+        items: list[QueueItem] = await job.run_io(job.index.pending)
+        return items
+
+    async def take(self, job: Job, item: QueueItem) -> bool:
+        if not self.allowed(item.url):
+            await job.run_io(job.index.finish, item.url, SKIPPED, None, "disallowed by robots.txt")
+            return True
+        return (await fetch_and_finish(job, item)).ok
+
+    async def load_robots(self, fetcher: Fetcher) -> None:
+        if not self.config.policy.obey_robots:
+            return
+        result = await fetcher.get(f"{self.config.base_url.rstrip('/')}/robots.txt")
+        if result.status is not None and 400 <= result.status < 500:
+            return  # RFC 9309: no robots.txt, no restrictions
+        if not result.ok:
+            raise ConfigError(
+                f"robots.txt at {result.url} could not be read ({result.error}); RFC 9309 says to "
+                "assume everything is disallowed: rerun later, or pass --ignore-robots"
+            )
+        self.robots = Protego.parse(result.body.decode("utf-8", "replace"))
+        delay = self.robots.crawl_delay(self.config.policy.user_agent)
+        if delay:
+            fetcher.limiter(self.config.base_url).set_min_interval(float(delay))
+
+    async def discover(self, job: Job) -> dict[str, Any]:
+        """Queue what the listings link to; logframes fetched on the way count as done."""
+        found = await discover(job.fetcher, self.config.base_url, self.allowed)
+        await job.run_io(job.index.enqueue, found.items())
+        for url in found.fetched_logframes:
+            await job.run_io(job.index.finish, url, DONE, 200, None)
+        return {
+            "listing_pages": found.pages,
+            "activities": len(found.activities),
+            "logframes": len(found.logframes),
+            "failures": [{"url": u, "error": e} for u, e in found.failures],
+        }
