@@ -4,8 +4,8 @@
     search.py   activities holding every word, narrowed by country, programme, years
     tables.py   load(data): every table as a pandas DataFrame with real dtypes
 
-Reads only the built tables under DATA/parquet/ (and their schemas in
-`pipeline.build.schemas`); never the archive, the harvest or the CLI.
+Reads only the built tables under DATA/parquet/: may import their schemas
+(`pipeline.build.schemas`), never the archive, the harvest, the sources or the CLI.
 """
 
 from pipeline.query.search import search, search_sql

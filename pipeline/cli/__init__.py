@@ -1,0 +1,13 @@
+"""The `jparchive` command: flags in, one library call, errors mapped to exit codes.
+
+    common.py   the group, the shared options, expected errors → one line and an exit code
+    harvest.py  `harvest` and its flags
+    tables.py   `build`, `parse`, `sql`, `search`, `serve-fixtures`
+
+Nothing imports the CLI; everything it does can be done from Python.
+"""
+
+from pipeline.cli import harvest, tables
+from pipeline.cli.common import main
+
+__all__ = ["harvest", "main", "tables"]

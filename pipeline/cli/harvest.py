@@ -1,0 +1,193 @@
+"""`jparchive harvest`: its flags, and the HarvestConfig they describe."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.cli.common import EXIT_CODES, data_option, expected_errors, main
+from pipeline.errors import ConfigError
+
+# The names in pipeline.sources.SOURCES, written out so that `jparchive --help` need not
+# import every source (a test holds the two equal).
+SOURCE_NAMES = ["site", "wayback", "warc"]
+
+HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
+
+    Every response is archived with its request; the crawl state is kept in
+    DATA/raw/index.sqlite3, so rerunning the same command resumes where it stopped.
+    A JSON report goes to DATA/reports/harvest-<time>.json.
+
+    \b
+    Sources:
+      site     the site itself, or a mirror at --base-url (needs --ids or --discover)
+      wayback  the Internet Archive: the CDX API lists captures, `id_` replays them
+               (one connection; --cdx-rate and --rate pace it; 429s for a minute stop it)
+      warc     existing WARC or ARC files, gzipped or not, given as FILE arguments
+               (responses, revisits, and the text renderings of WET files)
+
+    \b
+    Examples:
+      jparchive harvest --base-url http://127.0.0.1:8000 --ids 15700-16100,18356 --rate 5
+      jparchive harvest --source wayback --from 2006 --to 2012 --contact you@example.org
+      jparchive harvest --source warc crawl-2009.warc.gz old-crawl.arc.gz
+    """
+
+
+@main.command(epilog=EXIT_CODES, help=HARVEST_HELP)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
+@click.option(
+    "--source",
+    type=click.Choice(SOURCE_NAMES),
+    default="site",
+    show_default=True,
+    help="Where the pages come from (see above).",
+)
+@click.option(
+    "--base-url",
+    default="http://www.jp.coe.int",
+    show_default=True,
+    help="Site root to fetch from (the real site, or a mirror).",
+)
+@click.option(
+    "--ids",
+    "ids_spec",
+    metavar="SPEC",
+    help="Activity IDs: ranges and lists (15000-15100,18356) or @file, one spec a line. "
+    "With --source wayback: only these activities.",
+)
+@click.option(
+    "--discover", is_flag=True, help="Also crawl the listing pages and logframes for activity IDs."
+)
+@click.option(
+    "--wayback-url",
+    default="https://web.archive.org",
+    show_default=True,
+    help="The Wayback Machine (or a mirror of its API).",
+)
+@click.option("--from", "year_from", type=int, metavar="YEAR", help="Wayback: captures from YEAR.")
+@click.option("--to", "year_to", type=int, metavar="YEAR", help="Wayback: captures up to YEAR.")
+@click.option(
+    "--captures",
+    type=click.Choice(["latest", "all"]),
+    default="latest",
+    show_default=True,
+    help="Wayback: the latest capture of each page, or every distinct version.",
+)
+@click.option(
+    "--cdx-rate",
+    type=float,
+    default=0.4,
+    show_default=True,
+    help="Wayback: CDX queries per second (the Archive asks for one per 2.5 s at most).",
+)
+@click.option(
+    "--rate",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Requests per second per host (0: no limit).",
+)
+@click.option(
+    "--concurrency",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Requests in flight per host (always 1 for the Wayback Machine).",
+)
+@click.option(
+    "--retries",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Retries for connection errors, timeouts, 408, 429 and 5xx.",
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds per response."
+)
+@click.option(
+    "--max-body",
+    type=int,
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Bytes kept per response; larger ones are cut and marked truncated.",
+)
+@click.option(
+    "--give-up-after",
+    type=float,
+    metavar="SECONDS",
+    help="Stop (exit 3) when 429/503 answers go on this long (Wayback default: 60).",
+)
+@click.option(
+    "--contact",
+    default="https://github.com/jparchive",
+    show_default=True,
+    help="Operator contact (URL or e-mail) sent in the User-Agent.",
+)
+@click.option(
+    "--ignore-robots", is_flag=True, help="Do not obey robots.txt (recorded in the WARC)."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar (default: on a terminal only; log lines otherwise).",
+)
+@data_option
+@expected_errors
+def harvest(**options: Any) -> None:
+    from pipeline.harvest import harvest as run
+
+    report = run(_harvest_config(**options))
+    click.echo(report.summary())
+    for failure in report.failures[:20]:
+        click.echo(f"  failed: {failure['url']}: {failure['error']}")
+    if len(report.failures) > 20:
+        click.echo(f"  ... and {len(report.failures) - 20} more")
+    click.echo(f"report: {report.report_path}")
+    sys.exit(report.exit_code)
+
+
+def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, **o: Any) -> Any:
+    """The HarvestConfig the harvest flags describe."""
+    from pipeline.fetch.policy import FetchPolicy
+    from pipeline.harvest import HarvestConfig
+    from pipeline.harvest.ids import parse_id_spec
+    from pipeline.sources.wayback import WaybackOptions
+
+    if files and source != "warc":
+        raise ConfigError(f"FILE arguments go with --source warc, not --source {source}")
+    if o["cdx_rate"] <= 0:
+        raise ConfigError(f"--cdx-rate {o['cdx_rate']} must be more than 0")
+    policy = FetchPolicy(
+        rate=o["rate"],
+        concurrency=o["concurrency"],
+        retries=o["retries"],
+        read_timeout=o["timeout"],
+        max_body=o["max_body"],
+        contact=o["contact"],
+        obey_robots=not o["ignore_robots"],
+        give_up_after=o["give_up_after"],
+    )
+    wayback = WaybackOptions(
+        wayback_url=o["wayback_url"],
+        year_from=o["year_from"],
+        year_to=o["year_to"],
+        captures=o["captures"],
+        cdx_interval=1.0 / o["cdx_rate"],
+    )
+    return HarvestConfig(
+        base_url=o["base_url"],
+        data=o["data"],
+        policy=policy,
+        ids=tuple(parse_id_spec(ids_spec)) if ids_spec else (),
+        discover=o["discover"],
+        command_line=shlex.join(["jparchive", *sys.argv[1:]]),
+        progress=o["progress"],
+        source=source,
+        wayback=wayback,
+        files=files,
+    )

@@ -1,0 +1,173 @@
+"""The commands over pages and tables: `build`, `parse`, `sql`, `search`, `serve-fixtures`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import data_option, expected_errors, main
+
+
+@main.command("serve-fixtures")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+def serve_fixtures(port: int) -> None:
+    """Serve the embedded fixture site on 127.0.0.1 with the real site's URL scheme.
+
+    \b
+    Example:
+      jparchive serve-fixtures --port 8000
+      curl 'http://127.0.0.1:8000/CEAD/Countries.asp?ID=18356&ActSyn=True'
+    """
+    from pipeline.fixtures.server import FixtureServer
+
+    try:
+        server = FixtureServer(port)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    click.echo(
+        f"serving the fixture site at {server.url}/CEAD/Default.asp (Ctrl-C to stop)", err=True
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+@main.command()
+@data_option
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
+)
+@expected_errors
+def build(data: Path, progress: bool | None) -> None:
+    """Parse the archive under DATA/raw/ into Parquet tables in DATA/parquet/.
+
+    \b
+    Example:
+      jparchive build --data data
+      python -c "import pandas; print(pandas.read_parquet('data/parquet/activities.parquet'))"
+    """
+    from pipeline.build import BuildConfig
+    from pipeline.build import build as run
+
+    report = run(BuildConfig(data=data, progress=progress))
+    click.echo(report.summary())
+    click.echo(report.details())
+    click.echo(f"report: {report.report_path}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True
+)
+@expected_errors
+def parse(sources: tuple[str, ...], fmt: str) -> None:
+    """Parse activity pages (files, or http(s) URLs) and print their records as JSON.
+
+    A page is HTML as saved or served, or a text rendering of one (one table row a line);
+    a file or URL that is no activity page prints its reason and makes the exit code 1.
+
+    \b
+    Examples:
+      jparchive parse fixtures/site/CEAD/activities/18356.html --format jsonl
+      jparchive parse fixtures/text/activity-18356.txt
+    """
+    from pipeline.pages import parse_sources
+
+    failed = 0
+    for record in parse_sources(sources):
+        failed += "not_an_activity" in record
+        click.echo(json.dumps(record, ensure_ascii=False, indent=None if fmt == "jsonl" else 1))
+    sys.exit(1 if failed else 0)  # 1: some pages were not activity pages (said in the output)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+
+
+@main.command()
+@click.argument("query")
+@format_option
+@data_option
+@expected_errors
+def sql(query: str, fmt: str, data: Path) -> None:
+    """Run a DuckDB SQL query over the tables (each table is a view of its name).
+
+    \b
+    Example: activities on cybercrime in Serbia in 2007, with their experts
+      jparchive sql "SELECT a.activity_id, a.start_date, a.title,
+                            string_agg(p.name, ', ' ORDER BY p.name) AS experts
+                     FROM activities a
+                     LEFT JOIN activity_people p ON p.activity_id = a.activity_id
+                                                AND p.role = 'expert'
+                     WHERE a.activity_id IN (SELECT activity_id FROM activity_countries
+                                             WHERE country_code = 'RS')
+                       AND year(a.start_date) = 2007 AND a.title ILIKE '%cybercrime%'
+                     GROUP BY ALL ORDER BY a.start_date"
+
+    Tables: activities, programmes, project_purposes, expected_results, countries,
+    activity_countries, activity_groups, activity_people, activity_links, captures,
+    parse_issues (see docs/data-dictionary.md).
+    """
+    from pipeline.query import render, run_sql
+
+    click.echo(render(run_sql(data, query), fmt))
+
+
+@main.command()
+@click.argument("terms", nargs=-1, required=True, metavar="TEXT...")
+@click.option("--country", metavar="CODE", help="ISO 3166-1 alpha-2 code, e.g. RS (Kosovo: XK).")
+@click.option("--programme", metavar="CODE", help="Joint programme code, e.g. PACO-Serbia.")
+@click.option(
+    "--from", "year_from", type=int, metavar="YEAR", help="Activities ending in or after YEAR."
+)
+@click.option(
+    "--to", "year_to", type=int, metavar="YEAR", help="Activities starting in or before YEAR."
+)
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@format_option
+@data_option
+@expected_errors
+def search(
+    terms: tuple[str, ...],
+    country: str | None,
+    programme: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    limit: int,
+    fmt: str,
+    data: Path,
+) -> None:
+    """Find activities whose title, description or synopsis contain every TEXT.
+
+    \b
+    Example:
+      jparchive search cybercrime --country RS --from 2007 --to 2007
+    """
+    from pipeline.query import render
+    from pipeline.query import search as run
+
+    result = run(
+        data,
+        list(terms),
+        country=country,
+        programme=programme,
+        year_from=year_from,
+        year_to=year_to,
+        limit=limit,
+    )
+    click.echo(render(result, fmt))
