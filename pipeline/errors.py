@@ -2,6 +2,7 @@
 
     ArchiveError                  anything the CLI reports as "Error: <Type>: <message>"
     ├── ConfigError               bad flags, bad ID spec, unreadable input file (exit 2)
+    │   └── LockHeld              another process is writing under the same data root
     ├── FetchError                one URL could not be fetched (recorded as a failure)
     │   ├── RetriesExhausted      retryable failures until the retry budget ran out
     │   ├── RedirectRefused       a redirect loop or a redirect off the allowed hosts
@@ -22,6 +23,10 @@ class ArchiveError(Exception):
 
 class ConfigError(ArchiveError):
     """A flag, setting or input file is wrong; nothing was done."""
+
+
+class LockHeld(ConfigError):
+    """Another process holds the data root's writer lock; nothing was done."""
 
 
 class FetchError(ArchiveError):

@@ -145,9 +145,9 @@ def test_bad_flags_give_one_line_errors_and_exit_2(
 
 def test_build_without_archive_says_what_to_do(tmp_path: Path) -> None:
     result = run_cli("build", "--data", str(tmp_path))
-    assert result.returncode == 1
+    assert result.returncode == 2  # a configuration error, as for `sql` on a missing dataset
     assert result.stderr == (
-        f"Error: BuildError: no archive at {tmp_path / 'raw'}: run `jparchive harvest --data {tmp_path}` first\n"
+        f"Error: ConfigError: no archive at {tmp_path / 'raw'}: run `jparchive harvest --data {tmp_path}` first\n"
     )
 
 

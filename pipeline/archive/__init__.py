@@ -3,6 +3,7 @@
     store.py   WarcStore: exchanges written as gzip WARC 1.1 records, fsynced, then indexed;
                recovery of a file left open by a crash; payloads read back (`Payloads`)
     index.py   Index: captures (where every record is), the queue, the CDX cache, WARC files
+    lock.py    WriterLock: one writer per data root (an flock the kernel drops on death)
 
 Imports nothing of jparchive but `pipeline.errors`; everything else reads or writes the
 archive through these two modules.
@@ -17,6 +18,7 @@ from pipeline.archive.index import (
     Index,
     QueueItem,
 )
+from pipeline.archive.lock import WriterLock, holder
 from pipeline.archive.store import (
     Exchange,
     Payloads,
@@ -39,6 +41,8 @@ __all__ = [
     "Payloads",
     "QueueItem",
     "WarcStore",
+    "WriterLock",
+    "holder",
     "payload_at",
     "payload_digest",
     "read_payload",

@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import io
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.archive.index import DONE, Capture, Index
+from pipeline.archive.members import members
 from pipeline.errors import StoreError
 
 MAX_WARC_BYTES = 1024**3  # roll to a new file past 1 GiB, as Heritrix does
@@ -70,23 +72,32 @@ def warc_date(moment: datetime) -> str:
 
 
 def recover(path: Path) -> int:
-    """Cut a partial last record off `path`, keeping it as `<path>.partial`; bytes cut."""
+    """Cut everything after the last whole record off `path` (a torn member, a record cut
+    short, garbage), keeping it as `<path>.partial`; returns the bytes cut.
+
+    Each member is decompressed to its end (see `members`): warcio alone reads a member
+    cut mid-payload as a short record without a word."""
     good_end = 0
-    try:
-        with path.open("rb") as fh:
-            records = ArchiveIterator(fh)
-            for record in records:
-                records.read_to_end(record)
-                good_end = records.get_record_offset() + records.get_record_length()
-    except Exception:  # warcio raises many kinds of error on a torn record
-        pass  # everything past good_end is the partial record
+    with path.open("rb") as fh:
+        for member in members(fh):
+            if not member.whole:
+                break
+            good_end = member.end
     size = path.stat().st_size
     if good_end < size:
-        with path.open("rb") as fh:
+        keep = path.with_name(path.name + ".partial")
+        serial = 0
+        while keep.exists():  # an earlier recovery's remains stay as they were
+            serial += 1
+            keep = path.with_name(f"{path.name}.partial.{serial}")
+        with path.open("rb") as fh, keep.open("xb") as out:
             fh.seek(good_end)
-            path.with_name(path.name + ".partial").write_bytes(fh.read())
+            shutil.copyfileobj(fh, out)
+            out.flush()
+            os.fsync(out.fileno())
         with path.open("r+b") as fh:
             fh.truncate(good_end)
+            os.fsync(fh.fileno())
     return size - good_end
 
 

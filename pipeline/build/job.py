@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shlex
 import shutil
 import time
 from collections import Counter
@@ -27,12 +28,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
-from pipeline.archive import Capture, Index, Payloads
+from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
 from pipeline.build.writer import TableWriter
-from pipeline.errors import BuildError
+from pipeline.errors import ConfigError
 from pipeline.progress import Progress
 from pipeline.reports import write_report
 from pipeline.build.schemas import TABLES
@@ -175,14 +176,25 @@ def swap_in(data: Path, built: Path) -> Path:
 
 
 def build(config: BuildConfig) -> BuildReport:
-    """Parse the archive under `config.data` into Parquet tables; returns the report."""
+    """Parse the archive under `config.data` into Parquet tables; returns the report.
+
+    Holds the data root's writer lock: two builds (or a build and a harvest) never run
+    on one data root at once."""
     started = time.monotonic()
     index_path = config.data / "raw" / "index.sqlite3"
     if not index_path.exists():
-        raise BuildError(
+        raise ConfigError(
             f"no archive at {config.data / 'raw'}: "
             f"run `jparchive harvest --data {config.data}` first"
         )
+    with WriterLock(config.data, shlex.join(["jparchive", "build", "--data", str(config.data)])):
+        report = _build(config, index_path)
+    report.duration_s = round(time.monotonic() - started, 3)
+    write_report(config.data, "build", report)
+    return report
+
+
+def _build(config: BuildConfig, index_path: Path) -> BuildReport:
     out = config.data / ".parquet" / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
     out.mkdir(parents=True)
     with Index(index_path) as index:
@@ -200,8 +212,5 @@ def build(config: BuildConfig) -> BuildReport:
             raise
         job.close()
         write_datapackage(out, index)
-    report = job.report
-    report.output = str(swap_in(config.data, out))
-    report.duration_s = round(time.monotonic() - started, 3)
-    write_report(config.data, "build", report)
-    return report
+    job.report.output = str(swap_in(config.data, out))
+    return job.report

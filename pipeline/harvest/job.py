@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import shlex
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from pipeline.archive import Exchange, Index, QueueItem, WarcStore
+from pipeline.archive import Exchange, Index, QueueItem, WarcStore, WriterLock
 from pipeline.errors import RateLimited
 from pipeline.fetch import Fetcher, FetchPolicy, FetchStats
 from pipeline.harvest.config import HarvestConfig, warcinfo
@@ -149,7 +151,8 @@ def harvest(config: HarvestConfig) -> HarvestReport:
         command_line=config.command_line,
         policy=policy,
     )
-    with Index(config.raw / "index.sqlite3") as index:
+    command = config.command_line or shlex.join(sys.argv)
+    with WriterLock(config.data, command), Index(config.raw / "index.sqlite3") as index:
         try:
             asyncio.run(_harvest(config, index, report))
         except RateLimited as exc:
