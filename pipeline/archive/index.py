@@ -45,10 +45,18 @@ CREATE TABLE IF NOT EXISTS queue(
     status INTEGER,
     error TEXT,
     updated_at TEXT,
-    meta TEXT
+    meta TEXT,
+    run INTEGER
 );
+CREATE TABLE IF NOT EXISTS runs(run INTEGER PRIMARY KEY, started_at TEXT, command TEXT);
 CREATE TABLE IF NOT EXISTS cdx_cache(query TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS warc_files(name TEXT PRIMARY KEY, closed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS source_files(
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+);
 """
 
 PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
@@ -106,11 +114,22 @@ class Index:
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
             if "meta" not in columns:  # an index from before the Wayback source
                 self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
+            if "run" not in columns:  # an index from before runs were told apart
+                self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"index {path} cannot be opened: {exc}; move it aside to start over"
             ) from exc
         self.path = path
+        self.run: int | None = None  # the run whose work `finish` records, once started
+
+    def start_run(self, command: str) -> int:
+        """Number this run: every item it finishes is marked with it (see `finished_in`)."""
+        cur = self.db.execute(
+            "INSERT INTO runs(started_at, command) VALUES (datetime('now'), ?)", (command,)
+        )
+        self.run = int(cur.lastrowid or 0)
+        return self.run
 
     def __enter__(self) -> Index:
         return self
@@ -165,7 +184,7 @@ class Index:
     def enqueue(
         self, items: Iterable[tuple[str, str, int | None] | tuple[str, str, int | None, str]]
     ) -> int:
-        """Add (url, kind, number[, meta]) items not seen before; failed ones go back to pending."""
+        """Add (url, kind, number[, meta]) items not seen before; returns how many were new."""
         with self.db:
             self.db.execute("BEGIN")
             before = self.db.total_changes
@@ -174,8 +193,25 @@ class Index:
                 "VALUES (?, ?, ?, 'pending', ?)",
                 [(*item[:3], item[3] if len(item) > 3 else None) for item in items],
             )
-            self.db.execute("UPDATE queue SET state = 'pending' WHERE state = 'failed'")
             return self.db.total_changes - before
+
+    def retry_failed(self, prefix: str | None) -> int:
+        """Put the failed items whose URL starts with `prefix` (all, if None) back to
+        pending; returns how many."""
+        with self.db:
+            cur = self.db.execute(
+                "UPDATE queue SET state = 'pending' WHERE state = 'failed' "
+                "AND (? IS NULL OR substr(url, 1, length(?)) = ?)",
+                (prefix, prefix, prefix),
+            )
+            return cur.rowcount
+
+    def note_source_file(self, path: str, sha256: str, size: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO source_files(path, sha256, size, imported_at) "
+            "VALUES (?, ?, ?, datetime('now'))",
+            (path, sha256, size),
+        )
 
     def pending(self) -> list[QueueItem]:
         cur = self.db.execute(
@@ -191,6 +227,10 @@ class Index:
         )
         return [QueueItem(*row) for row in cur]
 
+    def finished_in(self, run: int | None) -> set[str]:
+        """URLs of the items that run `run` finished (done, failed or skipped)."""
+        return {r[0] for r in self.db.execute("SELECT url FROM queue WHERE run = ?", (run,))}
+
     def finish(
         self, url: str, state: str, status: int | None, error: str | None, attempts: int = 0
     ) -> None:
@@ -205,9 +245,9 @@ class Index:
 
     def _set_state(self, url: str, state: str, status: int | None, error: str | None) -> None:
         self.db.execute(
-            "UPDATE queue SET state = ?, status = ?, error = ?, updated_at = datetime('now') "
-            "WHERE url = ?",
-            (state, status, error, url),
+            "UPDATE queue SET state = ?, status = ?, error = ?, updated_at = datetime('now'), "
+            "run = ? WHERE url = ?",
+            (state, status, error, self.run, url),
         )
 
     def state(self, url: str) -> str | None:

@@ -21,6 +21,8 @@ import hashlib
 import io
 import os
 import shutil
+import uuid
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +71,20 @@ def payload_digest(body: bytes) -> str:
 
 def warc_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def gzip_member(data: bytes) -> bytes:
+    """`data` as one gzip member (as WARC writers store each record)."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return packer.compress(data) + packer.flush()
+
+
+def record_bytes(fields: list[tuple[str, str]], block: bytes) -> bytes:
+    """A WARC/1.1 record: `fields`, then Record-ID, Block-Digest and Content-Length."""
+    head = [("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"), *fields]
+    head += [("WARC-Block-Digest", payload_digest(block)), ("Content-Length", str(len(block)))]
+    lines = "".join(f"{k}: {v}\r\n" for k, v in head)
+    return b"WARC/1.1\r\n" + lines.encode("utf-8") + b"\r\n" + block + b"\r\n\r\n"
 
 
 def recover(path: Path) -> int:
@@ -195,6 +211,34 @@ class WarcStore:
             truncated=ex.truncated,
             source=ex.source,
             source_ref=ex.source_ref,
+        )
+        capture_id = self.index.add_capture(capture, done_url=done_url, state=DONE)
+        return dataclasses.replace(capture, capture_id=capture_id)
+
+    def copy(
+        self,
+        record: bytes,
+        *,
+        capture: Capture | None,
+        done_url: str | None,
+        follow: tuple[bytes, ...] = (),
+    ) -> Capture | None:
+        """Append a record given as its exact bytes (and `follow`, records about it), each
+        its own gzip member; fsync, then index `capture` (the first record's) if given."""
+        self._open()
+        assert self._fh is not None
+        offset = self._fh.tell()
+        self._fh.write(gzip_member(record))
+        length = self._fh.tell() - offset
+        for extra in follow:
+            self._fh.write(gzip_member(extra))
+        self._sync()
+        if capture is None:
+            if done_url is not None:
+                self.index.finish(done_url, DONE, None, None)
+            return None
+        capture = dataclasses.replace(
+            capture, warc_file=self._name, warc_offset=offset, warc_length=length
         )
         capture_id = self.index.add_capture(capture, done_url=done_url, state=DONE)
         return dataclasses.replace(capture, capture_id=capture_id)

@@ -153,6 +153,7 @@ def harvest(config: HarvestConfig) -> HarvestReport:
     )
     command = config.command_line or shlex.join(sys.argv)
     with WriterLock(config.data, command), Index(config.raw / "index.sqlite3") as index:
+        index.start_run(command)
         try:
             asyncio.run(_harvest(config, index, report))
         except RateLimited as exc:

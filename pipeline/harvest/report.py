@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.archive import DONE, FAILED, SKIPPED, Index
+from pipeline.archive import DONE, FAILED, PENDING, SKIPPED, Index
 
 EXIT_OK, EXIT_FAILURES, EXIT_RATE_LIMITED = 0, 1, 3  # 2, usage errors, is the CLI's
 
@@ -33,14 +33,19 @@ class HarvestReport:
     by_error: dict[str, int] = field(default_factory=dict)
     recovered_warcs: dict[str, int] = field(default_factory=dict)
     discovered: dict[str, Any] = field(default_factory=dict)
+    this_run: dict[str, int] = field(default_factory=dict)  # done, failed, skipped, pending
     report_path: str = ""
 
     def summary(self) -> str:
+        run = self.this_run
+        pending = self.queued - self.done - self.failed - self.skipped
         line = (
-            f"harvest: {self.done} done, {self.failed} failed, "
-            f"{self.skipped} skipped by robots.txt "
-            f"of {self.queued} queued; {self.requests} requests, {self.retries} retries, "
-            f"{self.bytes / 1e6:.1f} MB in {self.duration_s:.1f}s"
+            f"harvest: {run.get('done', 0)} done, {run.get('failed', 0)} failed, "
+            f"{run.get('skipped', 0)} skipped by robots.txt this run; "
+            f"{self.requests} requests, {self.retries} retries, "
+            f"{self.bytes / 1e6:.1f} MB in {self.duration_s:.1f}s\n"
+            f"crawl state: {self.done} done, {self.failed} failed, {self.skipped} skipped, "
+            f"{pending} pending of {self.queued} queued"
         )
         if self.stopped:
             line += f"\nstopped: {self.stopped}"
@@ -48,13 +53,23 @@ class HarvestReport:
 
 
 def finish_report(index: Index, report: HarvestReport, scope: str | None) -> None:
-    """Counts and failures of the queue this run works on: the same data root may also
-    hold crawls of another base URL or Wayback service (`scope` is their URL prefix)."""
+    """What this run did, and what the crawl state holds, of the queue this run works on:
+    the same data root may also hold crawls of another base URL or Wayback service
+    (`scope` is their URL prefix; None, an import's, keeps no queue of its own)."""
     items = [i for i in index.items() if scope is None or i.url.startswith(scope)]
     report.queued = len(items)
     report.done = sum(1 for i in items if i.state == DONE)
     report.failed = sum(1 for i in items if i.state == FAILED)
     report.skipped = sum(1 for i in items if i.state == SKIPPED)
+    mine = index.finished_in(index.run)
+    # this run's failures, and (for a queue of its own) what it left undone
+    failed = [i for i in items if (i.state == FAILED and i.url in mine)
+              or (i.state == PENDING and scope is not None)]  # fmt: skip
+    report.this_run = {
+        state: sum(1 for i in items if i.url in mine and i.state == state)
+        for state in (DONE, FAILED, SKIPPED)
+    }
+    report.this_run[PENDING] = sum(1 for i in failed if i.state == PENDING)
     report.failures = [
         {
             "url": i.url,
@@ -62,8 +77,7 @@ def finish_report(index: Index, report: HarvestReport, scope: str | None) -> Non
             "attempts": i.attempts,
             "error": i.error or "not fetched: the run stopped first",
         }
-        for i in items
-        if i.state in (FAILED, "pending")
+        for i in failed
     ]
     report.truncated = sorted({c.url for c in index.captures() if c.truncated})
     if report.exit_code == EXIT_OK and report.failures:

@@ -46,6 +46,7 @@ class SiteSource(Source):
         await job.run_io(
             job.index.enqueue, [(activity_url(base, n), "activity", n) for n in self.config.ids]
         )
+        await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries what failed
         items: list[QueueItem] = await job.run_io(job.index.pending)
         return items
 

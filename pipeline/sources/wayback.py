@@ -175,6 +175,7 @@ class WaybackSource(Source):
         ids = set(self.config.ids) if self.config.ids else None
         items, self.found = await discover(job.fetcher, index_call, options, ids)
         await job.run_io(job.index.enqueue, items)
+        await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries what failed
         todo: list[QueueItem] = await job.run_io(job.index.pending)
         self.cdx_digests = {i.url: json.loads(i.meta)["digest"] for i in todo if i.meta}
         return todo

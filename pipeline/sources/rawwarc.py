@@ -1,0 +1,201 @@
+"""The records of someone else's WARC file, as the exact bytes they wrote, checked.
+
+warcio re-parses what it reads (HTTP headers rebuilt, chunking undone) and reads a cut
+gzip member or a lying Content-Length without a word. An import must keep the source's
+bytes and trust none of its framing, so records are read here:
+
+    for record in raw_records(fh, wanted, max_block=10 * 2**20):
+        record.offset, record.header, record.block   # block None when not wanted
+
+Every gzip member is decompressed to its end and its CRC checked; every record must
+hold the bytes its Content-Length promises and end with CRLF CRLF. The first framing
+fault raises `ReadProblem` with the offset it was found at: nothing after it in that
+file can be told apart from its remains. Work is streamed in blocks (linear time,
+memory bounded by `max_block`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+BLOCK = 1 << 20
+MAX_HEADER = 64 * 1024
+
+
+class ReadProblem(Exception):
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    offset: int  # where the record starts in the file (its gzip member's start)
+    header: bytes  # the WARC header block, without the blank line that ends it
+    fields: dict[str, str]  # header names lower-cased → the first value given
+    length: int  # Content-Length: bytes in the block
+    block: bytes | None  # the block, when it was wanted (and not over max_block)
+
+    @property
+    def type(self) -> str:
+        return self.fields.get("warc-type", "")
+
+    @property
+    def uri(self) -> str:
+        return self.fields.get("warc-target-uri", "").strip("<>")
+
+
+class _Stream:
+    """The file's bytes, decompressed member by member when it is gzip, with the offset
+    (in the file) at which the next unread byte's member starts."""
+
+    def __init__(self, fh: BinaryIO, gzip: bool) -> None:
+        self.fh, self.gzip = fh, gzip
+        self.buffer = b""
+        self.position = 0  # file offset just past what has been taken in
+        self.member_start = 0  # file offset of the member the buffer's bytes come from
+        self._inflater: zlib._Decompress | None = None
+        self._raw = b""  # compressed bytes read, not yet given to the inflater
+
+    def record_offset(self) -> int:
+        return self.member_start if self.gzip else self.position - len(self.buffer)
+
+    def header_offset(self, header: bytes) -> int:
+        """Where the header just read starts: its gzip member's start, or its own offset."""
+        if self.gzip:
+            return self.member_start
+        return self.position - len(self.buffer) - len(header) - 4
+
+    def _fill(self) -> bool:
+        """Take in more bytes; False at the end of the file."""
+        if not self.gzip:
+            data = self.fh.read(BLOCK)
+            self.position += len(data)
+            self.buffer += data
+            return bool(data)
+        return self._inflate()
+
+    def _inflate(self) -> bool:
+        if not self._raw:
+            self._raw = self.fh.read(BLOCK)
+            if not self._raw:
+                if self._inflater is not None:
+                    raise ReadProblem(self.member_start, "the gzip member is cut")
+                return False
+        if self._inflater is None:
+            if not self.buffer:  # a new member: a record starting now starts here
+                self.member_start = self.position
+            self._inflater = zlib.decompressobj(wbits=31)
+        try:
+            out = self._inflater.decompress(self._raw, BLOCK)
+        except zlib.error as exc:
+            raise ReadProblem(self.member_start, f"bad gzip data ({exc})") from None
+        taken = len(self._raw) - len(self._inflater.unconsumed_tail)
+        if self._inflater.eof:
+            taken -= len(self._inflater.unused_data)
+            self._raw = self._inflater.unused_data
+            self._inflater = None
+        else:
+            self._raw = self._inflater.unconsumed_tail
+        self.position += taken
+        self.buffer += out
+        return True
+
+    def read_header(self) -> bytes | None:
+        """The next header block (up to the blank line), or None at a clean end."""
+        while True:
+            self.buffer = self.buffer.lstrip(b"\r\n")  # some writers add blank lines
+            end = self.buffer.find(b"\r\n\r\n")
+            if end >= 0:
+                head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
+                return head
+            if len(self.buffer) > MAX_HEADER:
+                raise ReadProblem(self.record_offset(), "a WARC header with no end")
+            if not self._fill():
+                if self.buffer:
+                    raise ReadProblem(self.record_offset(), "the file ends inside a WARC header")
+                return None
+
+    def read_block(self, length: int, keep: bool, start: int) -> bytes | None:
+        """`length` bytes, kept or only counted; ReadProblem when the file has fewer."""
+        kept: list[bytes] = []
+        left = length
+        while left:
+            if not self.buffer and not self._fill():
+                raise ReadProblem(
+                    start, f"cut: Content-Length {length} but only {length - left} bytes follow"
+                )
+            piece, self.buffer = self.buffer[:left], self.buffer[left:]
+            left -= len(piece)
+            if keep:
+                kept.append(piece)
+        return b"".join(kept) if keep else None
+
+    def read_end(self, start: int) -> None:
+        while len(self.buffer) < 4 and self._fill():
+            pass
+        if self.buffer[:4] != b"\r\n\r\n":
+            raise ReadProblem(
+                start, "the record does not end where its Content-Length says (CRLF CRLF)"
+            )
+        self.buffer = self.buffer[4:]
+
+
+def header_fields(header: bytes) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in header.split(b"\r\n")[1:]:
+        name, sep, value = line.partition(b":")
+        if sep:
+            fields.setdefault(
+                name.strip().lower().decode("latin-1"), value.strip().decode("utf-8", "replace")
+            )
+    return fields
+
+
+def raw_records(
+    fh: BinaryIO, wanted: Callable[[dict[str, str]], bool], max_block: int
+) -> Iterator[RawRecord]:
+    """Every record of a WARC file (gzipped or not), in order; see the module docstring."""
+    head = fh.read(2)
+    fh.seek(0)
+    stream = _Stream(fh, gzip=head == b"\x1f\x8b")
+    while True:
+        header = stream.read_header()
+        if header is None:
+            return
+        start = stream.header_offset(header)
+        if not header.startswith(b"WARC/"):
+            raise ReadProblem(start, f"no WARC record here (it starts {header[:12]!r})")
+        fields = header_fields(header)
+        length_text = fields.get("content-length", "")
+        if not length_text.isdigit():
+            raise ReadProblem(
+                start, f"a WARC header without a valid Content-Length ({length_text!r})"
+            )
+        length = int(length_text)
+        keep = wanted(fields) and length <= max_block
+        block = stream.read_block(length, keep, start)
+        stream.read_end(start)
+        yield RawRecord(start, header, fields, length, block)
+
+
+def digest_problem(declared: str | None, data: bytes, what: str) -> str | None:
+    """Why `data` does not have the `declared` digest ("sha1:BASE32", base16 too), or None
+    when it does (or no digest is declared, or its algorithm is unknown)."""
+    if not declared or ":" not in declared:
+        return None
+    algorithm, _, value = declared.partition(":")
+    try:
+        digest = hashlib.new(algorithm.strip().lower().replace("-", ""), data).digest()
+    except ValueError:
+        return None  # an algorithm hashlib does not know: nothing to check it with
+    value = value.strip()
+    if value.upper() in (base64.b32encode(digest).decode(), digest.hex().upper()):
+        return None
+    actual = f"{algorithm}:{base64.b32encode(digest).decode()}"
+    return f"{what} digest {declared} does not match the bytes ({actual})"

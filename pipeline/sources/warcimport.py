@@ -1,0 +1,303 @@
+"""Importing one WARC or ARC file: each record checked, then copied as the source wrote it.
+
+A WARC record counts only once its framing is whole (gzip member, Content-Length, the
+closing CRLF CRLF) and its declared block and payload digests match. It is then copied
+byte for byte (its header gains `WARC-Source-URI` and `WARC-Source-Offset`, its block is
+untouched, so its digests stay the source's) and followed by a `metadata` record naming
+the source file, offset and the file's sha256. Requests and metadata about the site's
+pages are copied too. A damaged record is reported with its file and offset and counted
+as failed, never stored. A framing fault ends that file, since nothing after it can be
+trusted, and the import goes on with the next file.
+
+ARC files predate WARC: their records are converted (warcio's arc2warc), not copied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from pipeline import __version__
+from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, payload_digest
+from pipeline.archive.store import record_bytes, warc_date
+from pipeline.sources.rawwarc import RawRecord, ReadProblem, digest_problem, raw_records
+from pipeline.urls import classify
+
+PAGE_KINDS = ("activity", "logframe")
+# Responses and revisits, and conversions: text renderings of pages (WET files).
+PAGE_TYPES = ("response", "revisit", "conversion")
+KEPT_WITH_PAGES = ("request", "metadata")
+# Framing that the payload no longer has once warcio has undone it (ARC records).
+_UNDONE = {
+    "transfer-encoding": "X-Archive-Orig-Transfer-Encoding",
+    "content-encoding": "X-Archive-Orig-Content-Encoding",
+}
+
+
+def parse_warc_date(value: str | None) -> datetime:
+    """A WARC-Date (or ARC date) as a UTC datetime; the epoch when it is missing."""
+    if not value:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    text = value.rstrip("Z").replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y%m%d%H%M%S"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def site_page(uri: str) -> tuple[str, int | None] | None:
+    """(kind, number) when `uri` is an http(s) URL of one of the site's page paths."""
+    if not uri.lower().startswith(("http://", "https://")):
+        return None  # file:, dns:, urn: and the like are no site pages, whatever their path
+    ref = classify(uri)
+    return (ref.kind, ref.number) if ref.kind in PAGE_KINDS and ref.number is not None else None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def http_head(block: bytes) -> tuple[int, str | None, bytes]:
+    """(status, Content-Type, payload) of an `application/http` block."""
+    head, _, payload = block.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    content_type = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-type":
+            content_type = value.strip().decode("latin-1")
+            break
+    return status, content_type, payload
+
+
+class Importer:
+    """The import of a run's files: counts, and the index and store it writes to."""
+
+    def __init__(self, index: Index, store: WarcStore, ids: set[int] | None, max_block: int):
+        self.index, self.store, self.ids, self.max_block = index, store, ids, max_block
+        self.imported = self.skipped = self.other = self.failed = 0
+        self.kept = 0  # requests and metadata copied with the pages
+        self.files: dict[str, str] = {}  # file → sha256
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "already_imported": self.skipped,
+            "other_records": self.other,
+            "records_kept_with_pages": self.kept,
+            "failed_records": self.failed,
+            "files": self.files,
+        }
+
+    def wanted(self, fields: dict[str, str]) -> bool:
+        page = site_page(fields.get("warc-target-uri", "").strip("<>"))
+        kinds = PAGE_TYPES + KEPT_WITH_PAGES
+        if page is None or fields.get("warc-type") not in kinds:
+            return False
+        return self.ids is None or (page[0] == "activity" and page[1] in self.ids)
+
+    def fail(self, key: str, page: tuple[str, int | None], message: str) -> None:
+        self.failed += 1
+        self.index.enqueue([(key, *page)])
+        self.index.finish(key, FAILED, None, message)
+
+    # --- one file -----------------------------------------------------------------------------
+    def import_file(self, path: Path) -> None:
+        """Import the site's pages of one file (runs on the writer thread)."""
+        sha = self.files[str(path)] = sha256_of(path)
+        self.index.note_source_file(str(path.resolve()), sha, path.stat().st_size)
+        if _is_arc(path):
+            self._import_arc(path)
+            return
+        last_offset, seq = -1, 0
+        try:
+            with path.open("rb") as fh:
+                for record in raw_records(fh, self.wanted, self.max_block):
+                    seq = seq + 1 if record.offset == last_offset else 0
+                    last_offset = record.offset
+                    self.record(path, record, sha, seq)
+        except ReadProblem as problem:
+            self.fail(
+                f"warc:{path.resolve()}#{problem.offset}",
+                ("warc-file", None),
+                f"{path} at offset {problem.offset}: {problem}; the rest of the file is not read",
+            )
+
+    def record(self, path: Path, rec: RawRecord, sha: str, seq: int) -> None:
+        if not self.wanted(rec.fields):
+            self.other += 1
+            return
+        page = site_page(rec.uri)
+        assert page is not None
+        key = f"warc:{path.resolve()}#{rec.offset}" + (f"+{seq}" if seq else "")
+        if self.index.state(key) == DONE:
+            self.skipped += 1
+            return
+        where = f"{path} at offset {rec.offset}"
+        if rec.block is None:
+            self.fail(key, page, f"{where}: a {rec.type} record of {rec.length} bytes, over "
+                      f"--max-body ({self.max_block}); rerun with a larger --max-body")  # fmt: skip
+            return
+        problem = self.check(rec)
+        if problem:
+            self.fail(key, page, f"{where}: {problem}; not imported")
+            return
+        copy = self._with_provenance(rec, path)
+        if rec.type in KEPT_WITH_PAGES:
+            self.index.enqueue([(key, *page)])
+            self.store.copy(copy, capture=None, done_url=key)
+            self.kept += 1
+            return
+        capture = self.capture(rec, path, page)
+        if isinstance(capture, str):
+            self.fail(key, page, f"{where}: {capture}")
+            return
+        self.index.enqueue([(key, *page)])
+        note = self._metadata(rec, path, sha)
+        self.store.copy(copy, capture=capture, done_url=key, follow=(note,))
+        self.imported += 1
+
+    @staticmethod
+    def check(rec: RawRecord) -> str | None:
+        block = rec.block or b""
+        problem = digest_problem(rec.fields.get("warc-block-digest"), block, "block")
+        if problem is None and rec.type == "response":
+            payload = http_head(block)[2]
+            problem = digest_problem(rec.fields.get("warc-payload-digest"), payload, "payload")
+        return problem
+
+    def capture(self, rec: RawRecord, path: Path, page: tuple[str, int | None]) -> Capture | str:
+        """The index entry of a page record, or why it cannot have one."""
+        block = rec.block or b""
+        if rec.type == "conversion":
+            status, content_type, payload = 200, rec.fields.get("content-type"), block
+        else:
+            status, content_type, payload = http_head(block)
+        digest = rec.fields.get("warc-payload-digest") or payload_digest(payload)
+        refers_to = None
+        if rec.type == "revisit":
+            original = self.index.first_with_digest(digest)
+            if original is None:
+                return f"a revisit of {digest}, whose original is in no file imported so far"
+            refers_to = original.capture_id
+        return Capture(
+            url=rec.uri,
+            activity_id=page[1] if page[0] == "activity" else None,
+            kind=page[0],
+            fetched_at=warc_date(parse_warc_date(rec.fields.get("warc-date"))),
+            status=status,
+            content_type=content_type,
+            payload_digest=digest,
+            record_type=rec.type,
+            warc_file="",
+            warc_offset=0,
+            warc_length=0,
+            refers_to=refers_to,
+            truncated=bool(rec.fields.get("warc-truncated")),
+            source="warc",
+            source_ref=f"{path}#offset={rec.offset}",
+        )
+
+    @staticmethod
+    def _with_provenance(rec: RawRecord, path: Path) -> bytes:
+        """The record as the source wrote it, its header naming where it came from."""
+        names = ("WARC-Source-URI", "WARC-Source-Offset")
+        if "warc-source-uri" in rec.fields:  # the source's own provenance stays as it was
+            names = ("WARC-Imported-From", "WARC-Imported-Offset")
+        extra = f"\r\n{names[0]}: {path.resolve().as_uri()}\r\n{names[1]}: {rec.offset}"
+        return rec.header + extra.encode() + b"\r\n\r\n" + (rec.block or b"") + b"\r\n\r\n"
+
+    @staticmethod
+    def _metadata(rec: RawRecord, path: Path, sha: str) -> bytes:
+        body = (
+            f"source-file: {path.resolve().as_uri()}\r\nsource-offset: {rec.offset}\r\n"
+            f"source-sha256: {sha}\r\nimported-by: jparchive/{__version__}\r\n"
+        ).encode()
+        fields = [("WARC-Type", "metadata"), ("WARC-Target-URI", rec.uri)]
+        fields += [
+            ("WARC-Date", rec.fields.get("warc-date", "")),
+            ("Content-Type", "application/warc-fields"),
+        ]
+        if rec_id := rec.fields.get("warc-record-id"):
+            fields.append(("WARC-Refers-To", rec_id))
+        return record_bytes(fields, body)
+
+    # --- ARC ------------------------------------------------------------------------------------
+    def _import_arc(self, path: Path) -> None:
+        try:
+            with path.open("rb") as fh:
+                records = ArchiveIterator(fh, arc2warc=True)
+                for record in records:
+                    self._arc_record(record, records, path)
+        except Exception as exc:  # warcio raises many kinds on a damaged ARC file
+            message = f"{path}: not a readable ARC file ({exc}); pages read so far are kept"
+            self.fail(f"warc:{path.resolve()}#arc", ("warc-file", None), message)
+
+    def _arc_record(self, record: Any, records: ArchiveIterator, path: Path) -> None:
+        page = site_page(record.rec_headers.get_header("WARC-Target-URI") or "")
+        if record.rec_type != "response" or page is None:
+            self.other += 1
+            return
+        if self.ids is not None and page[1] not in self.ids:
+            self.other += 1
+            return
+        body = record.content_stream().read()  # first: asking the offset reads to the end
+        offset = records.get_record_offset()
+        key = f"warc:{path.resolve()}#{offset}"
+        if self.index.state(key) == DONE:
+            self.skipped += 1
+            return
+        self.index.enqueue([(key, *page)])
+        ex = _arc_exchange(record, body, path, offset)
+        activity_id = page[1] if page[0] == "activity" else None
+        self.store.write(ex, activity_id=activity_id, kind=page[0], done_url=key)
+        self.imported += 1
+
+
+def _is_arc(path: Path) -> bool:
+    import gzip
+
+    with path.open("rb") as fh:
+        head = fh.read(2)
+        fh.seek(0)
+        if head == b"\x1f\x8b":
+            try:
+                return gzip.GzipFile(fileobj=fh).read(11) == b"filedesc://"
+            except (OSError, EOFError):
+                return False
+        return fh.read(11) == b"filedesc://"
+
+
+def _arc_exchange(record: Any, body: bytes, path: Path, offset: int) -> Exchange:
+    http = record.http_headers
+    headers = [(_UNDONE.get(k.lower(), k), v) for k, v in http.headers] if http else []
+    status = int(http.get_statuscode() or 0) if http else 200
+    reason = http.statusline.split(" ", 1)[1] if http and " " in http.statusline else ""
+    return Exchange(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=status,
+        reason=reason,
+        response_headers=headers,
+        body=body,
+        fetched_at=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
+        http_version=http.protocol or "HTTP/1.1" if http else "HTTP/1.1",
+        source="warc",
+        source_ref=f"{path}#offset={offset}",
+        warc_headers={
+            "WARC-Source-URI": path.resolve().as_uri(),
+            "WARC-Source-Offset": str(offset),
+            "WARC-Source-Format": "ARC (converted to WARC by warcio's arc2warc)",
+        },
+    )
