@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types unit fixtures docs bench clean
+.PHONY: demo test system-tools lint types unit fixtures docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m pipeline.demo --data data
 
-test: lint types unit
+test: system-tools lint types unit
+
+# Debian packages the tests run as other tools (GNU wget writes WARCs of its own); installed
+# with apt when missing, as root (CI runs as root on a fresh machine).
+SYSTEM_TOOLS := wget
+system-tools:
+	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing (apt)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ files depends on the clock.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import shlex
@@ -54,6 +55,8 @@ class BuildReport:
     pages_parsed: int = 0
     activities: int = 0
     not_activities: int = 0
+    # captures filed under one activity whose page is another's (its ID# differs): skipped
+    other_activity_pages: list[dict[str, Any]] = field(default_factory=list)
     parse_issues: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     fill_rates: dict[str, float] = field(default_factory=dict)
@@ -106,14 +109,22 @@ class _Build:
         self.filled: Counter[str] = Counter()
         self.issues: Counter[str] = Counter()
 
-    def parse_latest(self, captures: list[Capture]) -> tuple[ActivityRecord, Capture] | None:
+    def parse_latest(
+        self, aid: int, captures: list[Capture]
+    ) -> tuple[ActivityRecord, Capture] | None:
         for capture in captures:  # markup first, newest first: keep the first that parses
             self.report.pages_parsed += 1
             parsed = parse_activity(
                 self.payloads.read(capture), capture.source_ref or capture.url, capture.content_type
             )
             if isinstance(parsed, ActivityRecord):
-                return parsed, capture
+                if parsed.activity_id in (None, aid):  # one row per activity, whatever its URLs
+                    return dataclasses.replace(parsed, activity_id=aid), capture
+                self.report.other_activity_pages.append(
+                    {"capture_id": capture.capture_id, "url": capture.url,
+                     "page_says": parsed.activity_id}
+                )  # fmt: skip
+                continue
             assert isinstance(parsed, NotAnActivity)
         self.report.not_activities += 1
         return None
@@ -135,7 +146,7 @@ class _Build:
 
     def run(self, progress: Progress) -> None:
         for aid, captures in _activity_groups(self.index):
-            parsed = self.parse_latest(captures)
+            parsed = self.parse_latest(aid, captures)
             if parsed is not None:
                 self.add(parsed[0], parsed[1], aid)
             progress.advance(ok=parsed is not None)
