@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -26,7 +27,9 @@ from tests.warcs import read_all
 SITE = Site()
 
 
-def import_files(data: Path, *files: Path, extra: tuple[str, ...] = ()) -> tuple[int, str, dict]:
+def import_files(
+    data: Path, *files: Path, extra: tuple[str, ...] = ()
+) -> tuple[int, str, dict[str, Any]]:
     result = run_cli(
         "harvest", "--source", "warc", *map(str, files), *extra, "--data", str(data),
         "--no-progress",

@@ -99,29 +99,50 @@ class QueueItem:
     meta: str | None = None  # JSON: what a source knows of the item (the CDX digest, ...)
 
 
+def _advice(exc: sqlite3.DatabaseError) -> str:
+    """What to do about an index that cannot be used: never to throw the crawl state away."""
+    text = str(exc).lower()
+    if "full" in text:
+        return "free some space on that disk and rerun"
+    if "readonly" in text or "unable to open" in text or "permission" in text:
+        return "check that the folder is writable by you and rerun"
+    return "it may be damaged: copy it somewhere safe before anything else (it is the crawl state)"
+
+
 class Index:
     """The SQLite index of one data root. Use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """Open (and create, unless `readonly`) the index at `path`. A read-only index
+        changes nothing on disk: audits and status reports open it so."""
+        if readonly and not path.exists():
+            raise StoreError(f"no index at {path}: nothing has been harvested there")
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # one connection, used by one thread at a time (the harvest's writer thread)
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            if readonly:
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-            columns = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
-            if "meta" not in columns:  # an index from before the Wayback source
-                self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
-            if "run" not in columns:  # an index from before runs were told apart
-                self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
+            if not readonly:
+                self._create()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"index {path} cannot be opened: {exc}; move it aside to start over"
-            ) from exc
+            raise StoreError(f"index {path} cannot be opened: {exc}; {_advice(exc)}") from exc
         self.path = path
         self.run: int | None = None  # the run whose work `finish` records, once started
+
+    def _create(self) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(queue)")}
+        if "meta" not in columns:  # an index from before the Wayback source
+            self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
+        if "run" not in columns:  # an index from before runs were told apart
+            self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
 
     def start_run(self, command: str) -> int:
         """Number this run: every item it finishes is marked with it (see `finished_in`)."""
@@ -205,6 +226,18 @@ class Index:
                 (prefix, prefix, prefix),
             )
             return cur.rowcount
+
+    def take_failed(self, prefix: str | None) -> list[QueueItem]:
+        """The failed items under `prefix`, put back to pending: `--retry-failed`'s work."""
+        cur = self.db.execute(
+            "SELECT url, kind, number, state, attempts, status, error, meta FROM queue "
+            "WHERE state = 'failed' AND (? IS NULL OR substr(url, 1, length(?)) = ?) "
+            "ORDER BY kind, number, url",
+            (prefix, prefix, prefix),
+        )
+        items = [QueueItem(*row) for row in cur]
+        self.retry_failed(prefix)
+        return items
 
     def note_source_file(self, path: str, sha256: str, size: int) -> None:
         self.db.execute(

@@ -132,6 +132,11 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
     "--ignore-robots", is_flag=True, help="Do not obey robots.txt (recorded in the WARC)."
 )
 @click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Retry only what failed before (see `jparchive status`): nothing new is queued.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar (default: on a terminal only; log lines otherwise).",
@@ -190,4 +195,5 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         source=source,
         wayback=wayback,
         files=files,
+        retry_failed=o["retry_failed"],
     )

@@ -25,6 +25,7 @@ class HarvestConfig:
     source: str = "site"  # a name in pipeline.sources.SOURCES: "site" (or a mirror), ...
     wayback: WaybackOptions = field(default_factory=WaybackOptions)
     files: tuple[Path, ...] = ()  # WARC/ARC files to import, for the "warc" source
+    retry_failed: bool = False  # take only what failed before; queue nothing new
 
     def __post_init__(self) -> None:
         source = source_class(self.source)

@@ -29,7 +29,7 @@ class SiteSource(Source):
 
     @classmethod
     def check(cls, config: Settings) -> None:
-        if not config.ids and not config.discover:
+        if not config.ids and not config.discover and not config.retry_failed:
             raise ConfigError("nothing to harvest: give --ids SPEC or --discover")
 
     def allowed(self, url: str) -> bool:
@@ -40,6 +40,9 @@ class SiteSource(Source):
 
     async def plan(self, job: Job) -> list[QueueItem]:
         await self.load_robots(job.fetcher)
+        if self.config.retry_failed:
+            failed: list[QueueItem] = await job.run_io(job.index.take_failed, self.scope)
+            return failed
         if self.config.discover:
             self.discovered = await self.discover(job)
         base = self.config.base_url

@@ -57,6 +57,11 @@ class WarcFileSource(Source):
     def check(cls, config: Settings) -> None:
         if not config.files:
             raise ConfigError("--source warc: give the WARC or ARC files to import")
+        if config.retry_failed:
+            raise ConfigError(
+                "--retry-failed goes with --source site or wayback: an import of the same "
+                "files again reads them whole, skipping what it already has"
+            )
 
     @property
     def scope(self) -> str | None:

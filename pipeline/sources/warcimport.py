@@ -23,8 +23,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import __version__
 from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, payload_digest
+from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records
 from pipeline.archive.store import record_bytes, warc_date
-from pipeline.sources.rawwarc import RawRecord, ReadProblem, digest_problem, raw_records
 from pipeline.urls import classify
 
 PAGE_KINDS = ("activity", "logframe")
@@ -150,9 +150,8 @@ class Importer:
             self.fail(key, page, f"{where}: a {rec.type} record of {rec.length} bytes, over "
                       f"--max-body ({self.max_block}); rerun with a larger --max-body")  # fmt: skip
             return
-        problem = self.check(rec)
-        if problem:
-            self.fail(key, page, f"{where}: {problem}; not imported")
+        if rec.problems:  # declared digests that do not hold (see raw_records)
+            self.fail(key, page, f"{where}: {'; '.join(rec.problems)}; not imported")
             return
         copy = self._with_provenance(rec, path)
         if rec.type in KEPT_WITH_PAGES:
@@ -168,20 +167,6 @@ class Importer:
         note = self._metadata(rec, path, sha)
         self.store.copy(copy, capture=capture, done_url=key, follow=(note,))
         self.imported += 1
-
-    @staticmethod
-    def check(rec: RawRecord) -> str | None:
-        """Why the record's declared digests do not hold, or None. A revisit's are not
-        checked, as warcio does not: writers disagree on what they cover (GNU wget 1.21
-        gives the SHA-1 of nothing as the block digest of every revisit)."""
-        if rec.type == "revisit":
-            return None
-        block = rec.block or b""
-        problem = digest_problem(rec.fields.get("warc-block-digest"), block, "block")
-        if problem is None and rec.type == "response":
-            payload = http_head(block)[2]
-            problem = digest_problem(rec.fields.get("warc-payload-digest"), payload, "payload")
-        return problem
 
     def capture(self, rec: RawRecord, path: Path, page: tuple[str, int | None]) -> Capture | str:
         """The index entry of a page record, or why it cannot have one."""

@@ -173,10 +173,13 @@ class WaybackSource(Source):
             return await job.run_io(getattr(job.index, name), *args)
 
         ids = set(self.config.ids) if self.config.ids else None
-        items, self.found = await discover(job.fetcher, index_call, options, ids)
-        await job.run_io(job.index.enqueue, items)
-        await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries what failed
-        todo: list[QueueItem] = await job.run_io(job.index.pending)
+        if self.config.retry_failed:  # no CDX query: only what failed before
+            todo: list[QueueItem] = await job.run_io(job.index.take_failed, self.scope)
+        else:
+            items, self.found = await discover(job.fetcher, index_call, options, ids)
+            await job.run_io(job.index.enqueue, items)
+            await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries failures
+            todo = await job.run_io(job.index.pending)
         self.cdx_digests = {i.url: json.loads(i.meta)["digest"] for i in todo if i.meta}
         return todo
 

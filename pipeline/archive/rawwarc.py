@@ -21,7 +21,7 @@ import hashlib
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 BLOCK = 1 << 20
 MAX_HEADER = 64 * 1024
@@ -40,6 +40,7 @@ class RawRecord:
     fields: dict[str, str]  # header names lower-cased → the first value given
     length: int  # Content-Length: bytes in the block
     block: bytes | None  # the block, when it was wanted (and not over max_block)
+    problems: tuple[str, ...] = ()  # declared digests that do not hold (when checked)
 
     @property
     def type(self) -> str:
@@ -121,8 +122,11 @@ class _Stream:
                     raise ReadProblem(self.record_offset(), "the file ends inside a WARC header")
                 return None
 
-    def read_block(self, length: int, keep: bool, start: int) -> bytes | None:
-        """`length` bytes, kept or only counted; ReadProblem when the file has fewer."""
+    def read_block(
+        self, length: int, keep: bool, start: int, digests: Digests | None
+    ) -> bytes | None:
+        """`length` bytes, kept or only counted (and digested); ReadProblem when the file
+        has fewer."""
         kept: list[bytes] = []
         left = length
         while left:
@@ -134,6 +138,8 @@ class _Stream:
             left -= len(piece)
             if keep:
                 kept.append(piece)
+            if digests is not None:
+                digests.feed(piece)
         return b"".join(kept) if keep else None
 
     def read_end(self, start: int) -> None:
@@ -158,9 +164,16 @@ def header_fields(header: bytes) -> dict[str, str]:
 
 
 def raw_records(
-    fh: BinaryIO, wanted: Callable[[dict[str, str]], bool], max_block: int
+    fh: BinaryIO,
+    wanted: Callable[[dict[str, str]], bool],
+    max_block: int,
+    check_digests: bool = True,
 ) -> Iterator[RawRecord]:
-    """Every record of a WARC file (gzipped or not), in order; see the module docstring."""
+    """Every record of a WARC file (gzipped or not), in order; see the module docstring.
+
+    With `check_digests`, every record's declared block and payload digests are checked
+    as its block streams by (a revisit's are not, as warcio does not: writers disagree
+    on what they cover; GNU wget 1.21 gives the SHA-1 of nothing as every revisit's)."""
     head = fh.read(2)
     fh.seek(0)
     stream = _Stream(fh, gzip=head == b"\x1f\x8b")
@@ -179,23 +192,65 @@ def raw_records(
             )
         length = int(length_text)
         keep = wanted(fields) and length <= max_block
-        block = stream.read_block(length, keep, start)
+        digests = (
+            Digests(fields) if check_digests and fields.get("warc-type") != "revisit" else None
+        )
+        block = stream.read_block(length, keep, start, digests)
         stream.read_end(start)
-        yield RawRecord(start, header, fields, length, block)
+        problems = digests.problems() if digests else ()
+        yield RawRecord(start, header, fields, length, block, problems)
 
 
-def digest_problem(declared: str | None, data: bytes, what: str) -> str | None:
-    """Why `data` does not have the `declared` digest ("sha1:BASE32", base16 too), or None
-    when it does (or no digest is declared, or its algorithm is unknown)."""
+class Digests:
+    """The block digest of a record, and the payload digest of an HTTP one, computed
+    with the algorithms the record declares, as its block streams by."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.block_declared = fields.get("warc-block-digest")
+        self.payload_declared = fields.get("warc-payload-digest")
+        self.block = _hasher(self.block_declared)
+        http = fields.get("content-type", "").lower().startswith("application/http")
+        self.payload = _hasher(self.payload_declared) if http else None
+        self._head: bytes | None = b"" if self.payload is not None else None
+
+    def feed(self, piece: bytes) -> None:
+        if self.block is not None:
+            self.block.update(piece)
+        if self.payload is None:
+            return
+        if self._head is None:
+            self.payload.update(piece)
+            return
+        self._head += piece
+        end = self._head.find(b"\r\n\r\n")
+        if end >= 0:
+            self.payload.update(self._head[end + 4 :])
+            self._head = None
+        elif len(self._head) > MAX_HEADER:
+            self.payload, self._head = None, None  # no HTTP header end: nothing to check
+
+    def problems(self) -> tuple[str, ...]:
+        found = []
+        for what, declared, hasher in (
+            ("block", self.block_declared, self.block),
+            ("payload", self.payload_declared, self.payload),
+        ):
+            if hasher is not None and declared and not _matches(declared, hasher.digest()):
+                actual = base64.b32encode(hasher.digest()).decode()
+                found.append(f"{what} digest {declared} does not match the bytes ({actual})")
+        return tuple(found)
+
+
+def _hasher(declared: str | None) -> Any:
+    """A hashlib object for the algorithm of `declared` ("sha1:..."), or None."""
     if not declared or ":" not in declared:
         return None
-    algorithm, _, value = declared.partition(":")
     try:
-        digest = hashlib.new(algorithm.strip().lower().replace("-", ""), data).digest()
+        return hashlib.new(declared.split(":", 1)[0].strip().lower().replace("-", ""))
     except ValueError:
         return None  # an algorithm hashlib does not know: nothing to check it with
-    value = value.strip()
-    if value.upper() in (base64.b32encode(digest).decode(), digest.hex().upper()):
-        return None
-    actual = f"{algorithm}:{base64.b32encode(digest).decode()}"
-    return f"{what} digest {declared} does not match the bytes ({actual})"
+
+
+def _matches(declared: str, digest: bytes) -> bool:
+    value = declared.split(":", 1)[1].strip().upper()
+    return value in (base64.b32encode(digest).decode(), digest.hex().upper())

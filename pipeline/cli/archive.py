@@ -1,0 +1,56 @@
+"""The commands an archivist runs on the archive itself: `verify` and `status`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import EXIT_CODES, data_option, expected_errors, main
+
+
+@main.command(epilog=EXIT_CODES)
+@data_option
+@expected_errors
+def verify(data: Path) -> None:
+    """Audit the archive: every WARC record, every index entry, every built table.
+
+    Reads every byte: gzip members whole, each record's framing and its block and payload
+    digests (revisits through their original), every index entry pointing at a record
+    that is there and is what the index says, and the Parquet files against the sha256
+    in datapackage.json. Prints each problem with its file and offset, writes
+    DATA/reports/verify-<time>.json, and exits 0 when all is sound, 1 otherwise. Takes
+    no lock: it may run beside a harvest.
+
+    \b
+    Example (monthly, and after copying an archive elsewhere):
+      jparchive verify --data data
+    """
+    from pipeline.archive.verify import verify as run
+    from pipeline.reports import write_report
+
+    report = run(data)
+    click.echo(report.summary())
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"report: {write_report(data, 'verify', report)}")
+    sys.exit(0 if report.sound else 1)
+
+
+@main.command()
+@data_option
+@expected_errors
+def status(data: Path) -> None:
+    """Show the crawl state: queue counts by source, kind and state, the latest failures
+    with their reasons, the WARC files and their sizes, and who holds the writer lock.
+
+    Read-only; it may run beside a harvest. `harvest --retry-failed` retries what failed.
+
+    \b
+    Example:
+      jparchive status --data data
+    """
+    from pipeline.archive.status import status as run
+
+    click.echo(run(data).render())

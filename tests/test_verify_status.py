@@ -1,0 +1,114 @@
+"""`verify` passes a sound archive and names the file after one byte is flipped; `status`
+shows the crawl state; `harvest --retry-failed` retries only what failed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.archive import WriterLock
+from pipeline.fetch import FetchPolicy
+from pipeline.harvest import HarvestConfig, harvest
+from tests.conftest import run_cli
+from tests.servers import Fail, FaultServer
+
+
+@pytest.fixture
+def copy(archive: Path, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(archive, data, symlinks=True)
+    return data
+
+
+def flip(path: Path, at: float) -> int:
+    """Flip every bit of one byte, `at` of the way into the file; returns its offset."""
+    raw = bytearray(path.read_bytes())
+    offset = int(len(raw) * at)
+    raw[offset] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    return offset
+
+
+def test_verify_passes_a_sound_archive_and_writes_its_report(copy: Path) -> None:
+    result = run_cli("verify", "--data", str(copy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("verify: 1 WARC files") and first.endswith("Parquet files: sound")
+    report = json.loads(Path(result.stdout.split("report: ")[1].strip()).read_text())
+    assert (
+        report["problems"] == [] and report["captures"] == 43 and report["records"] == 87
+    )  # warcinfo, 43 responses and their requests
+
+
+@pytest.mark.parametrize("at", [0.3, 0.6, 0.95])
+def test_verify_names_the_warc_file_after_one_byte_is_flipped(copy: Path, at: float) -> None:
+    [warc] = sorted((copy / "raw").glob("*.warc.gz"))
+    flip(warc, at)
+    result = run_cli("verify", "--data", str(copy))
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith("  problem: ")]
+    assert problems and all(warc.name in line for line in problems), result.stdout
+    assert " at offset " in problems[0]
+
+
+def test_verify_names_a_parquet_file_that_changed(copy: Path) -> None:
+    table = (copy / "parquet").resolve() / "countries.parquet"
+    flip(table, 0.5)
+    result = run_cli("verify", "--data", str(copy))
+    assert result.returncode == 1
+    assert f"  problem: {copy / 'parquet' / 'countries.parquet'}: its sha256" in result.stdout
+
+
+def test_verify_finds_an_index_entry_with_no_record(copy: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(copy / "raw" / "index.sqlite3")
+    db.execute("UPDATE captures SET warc_offset = warc_offset + 1 WHERE capture_id = 5")
+    db.commit()
+    db.close()
+    result = run_cli("verify", "--data", str(copy))
+    assert result.returncode == 1 and "capture 5: no record starts here" in result.stdout
+
+
+def test_verify_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("verify", "--data", str(tmp_path))
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"Error: ConfigError: no archive at {tmp_path / 'raw'}: nothing to verify\n",
+    )
+
+
+def test_status_shows_counts_files_failures_and_the_lock(copy: Path) -> None:
+    result = run_cli("status", "--data", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert "  site     activity   42 done" in result.stdout
+    assert "captures indexed: 43" in result.stdout and "WARC files: 1, " in result.stdout
+    assert "writer lock: free" in result.stdout
+    with WriterLock(copy, "jparchive harvest (busy)"):
+        busy = run_cli("status", "--data", str(copy))
+    assert (
+        "writer lock: held by PID " in busy.stdout and "(jparchive harvest (busy))" in busy.stdout
+    )
+
+
+def test_retry_failed_retries_only_what_failed(tmp_path: Path) -> None:
+    policy = FetchPolicy(rate=0, retries=0, contact="tests@localhost")
+    with FaultServer({3: Fail(status=503, times=1)}) as server:
+        first = harvest(HarvestConfig(base_url=server.url, data=tmp_path, policy=policy,
+                                      ids=(1, 2, 3), progress=False))  # fmt: skip
+        assert (first.this_run["done"], first.this_run["failed"]) == (2, 1)
+        status = run_cli("status", "--data", str(tmp_path))
+        assert "1 failed" in status.stdout and "HTTP 503" in status.stdout
+        server.log.clear()
+        result = run_cli(
+            "harvest", "--base-url", server.url, "--retry-failed", "--rate", "0",
+            "--data", str(tmp_path), "--no-progress",
+        )  # fmt: skip
+        asked = [r.activity_id for r in server.log if r.activity_id is not None]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert asked == [3]
+    assert "harvest: 1 done, 0 failed" in result.stdout
+    assert "crawl state: 3 done, 0 failed" in result.stdout
