@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import data_option, expected_errors, main
+from pipeline.errors import ConfigError
 
 
 @main.command("serve-fixtures")
@@ -93,19 +94,29 @@ def parse(sources: tuple[str, ...], fmt: str) -> None:
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "jsonl"]),
     default="table",
     show_default=True,
+    help="json: a list of objects; jsonl: one object a line (valid JSON for every type).",
 )
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the query from a file (or give QUERY as - to read it from standard input).",
+)
 @format_option
 @data_option
 @expected_errors
-def sql(query: str, fmt: str, data: Path) -> None:
-    """Run a DuckDB SQL query over the tables (each table is a view of its name).
+def sql(query: str | None, query_file: Path | None, fmt: str, data: Path) -> None:
+    """Run a DuckDB SQL query over the tables (each table is a table of its name).
+
+    Read-only: a query sees the built tables and nothing else (no file, no network, no
+    extension); one that tries gets a one-line error and exit code 2.
 
     \b
     Example: activities on cybercrime in Serbia in 2007, with their experts
@@ -125,7 +136,22 @@ def sql(query: str, fmt: str, data: Path) -> None:
     """
     from pipeline.query import render, run_sql
 
-    click.echo(render(run_sql(data, query), fmt))
+    click.echo(render(run_sql(data, _query_text(query, query_file)), fmt))
+
+
+def _query_text(query: str | None, query_file: Path | None) -> str:
+    if query is not None and query_file is not None:
+        raise ConfigError("sql: give the query or --file, not both")
+    if query_file is not None:
+        try:
+            return query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"sql: cannot read {query_file}: {exc}") from exc
+    if query == "-":
+        return sys.stdin.read()
+    if query is None:
+        raise ConfigError("sql: give a query, --file FILE, or - to read it from standard input")
+    return query
 
 
 @main.command()

@@ -11,8 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pycountry
+
 from pipeline.errors import ConfigError
 from pipeline.query.sql import Result, run_sql
+
+HISTORIC = {"XK", "CS", "YU"}  # Kosovo, Serbia and Montenegro, Yugoslavia: codes the site needs
+
+
+def known_country(code: str) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 code (or one of the site's historic ones)."""
+    code = code.strip().upper()
+    return code in HISTORIC or (
+        len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
+    )
+
 
 TEXT_COLUMNS = ("title", "description", "objectives", "results", "follow_up")
 
@@ -28,6 +41,13 @@ def search_sql(
     """The search's SQL and its bound parameters (the SQL holds no user text)."""
     if not any(t.strip() for t in terms):
         raise ConfigError("search: give at least one word to look for")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise ConfigError(f"search: --from {year_from} is after --to {year_to}; swap them")
+    if country and not known_country(country):
+        raise ConfigError(
+            f"search: --country {country!r} is no ISO 3166-1 alpha-2 code "
+            "(e.g. RS; Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
+        )
     where: list[str] = []
     params: list[Any] = []
     for term in (t for t in terms if t.strip()):
