@@ -25,14 +25,13 @@ BLOCK = "\ue003"  # stands for the start of a <div>: a new line, unless one has 
 # of the time hid addresses from harvesters: a call whose argument is string literals
 # joined by "+" writes their text, as a browser shows it. Anything else gives nothing.
 _JS_STRING = r"'(?:[^'\\\n]|\\.)*'|" + r'"(?:[^"\\\n]|\\.)*"'
-_WRITE = re.compile(rf"document\.write(?:ln)?\s*\(((?:\s*\+?\s*(?:{_JS_STRING}))+)\s*\)")
+_WRITE = re.compile(rf"document\.write(?:ln)?\s*+\(((?:\s*+\+?\s*+(?:{_JS_STRING}))++)\s*+\)")
 _LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'|" + r'"((?:[^"\\]|\\.)*)"')
 _JS_ESCAPE = re.compile(r"\\(.)")
 
 
-def _script_output(m: re.Match[str]) -> str:
+def _script_output(script: str) -> str:
     """What a script or style shows on the page: the literal text a script writes."""
-    script = m.group(0)
     if "document.write" not in script:
         return ""
     return "".join(
@@ -65,15 +64,38 @@ def _paragraph_or_block(m: re.Match[str]) -> str:
 # Each pattern opens with "<" and a class of the tags' first letters, which sre scans
 # for fastest (a third faster than re.I with an alternation); lookbehinds then tell the
 # tags apart.
-_ATTRIBUTES = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+"""  # quoted values may hold ">"
+# Quoted values may hold ">". Bounded, so that a tag left open (`<td a="` and no end)
+# costs a bounded scan, not one to the end of the page for each such tag.
+_ATTRIBUTES = r"""[^>"']{0,4096}+(?:(?:"[^"]{0,4096}+"|'[^']{0,4096}+')[^>"']{0,4096}+){0,64}+"""
+_RAW_TEXT_START = re.compile(r"<([sStT])(?:(?<=[sS])cript|(?<=[sS])tyle|(?<=[tT])emplate)\b", re.I)
+_RAW_TEXT_END = {
+    name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "template")
+}
+
+
+def hide_raw_text(html: str) -> str:
+    """Scripts, styles and templates replaced by what they show (see `_script_output`).
+
+    One scan: each start tag's end is looked for once, and an unclosed one hides the rest
+    of the page, as a browser reads it (a regex with `.*?` would rescan to the end for
+    every unclosed tag).
+    """
+    out: list[str] = []
+    pos = 0
+    while (start := _RAW_TEXT_START.search(html, pos)) is not None:
+        name = html[start.start() + 1 : start.end()].lower()
+        end = _RAW_TEXT_END[name].search(html, start.end())
+        out.append(html[pos : start.start()])
+        if end is None:
+            out.append(_script_output(html[start.start() :]))
+            return "".join(out)
+        out.append(_script_output(html[start.start() : end.end()]))
+        pos = end.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
 _MARKS = (
-    (
-        re.compile(
-            r"<[sStT](?:cript\b.*?</script|tyle\b.*?</style|emplate\b.*?</template)\s*>",
-            re.I | re.S,
-        ),
-        _script_output,
-    ),
     (re.compile(r"<(?=[bBlL](?:(?<=[bB])[rR][\s/>]|(?<=[lL])[iI][\s>]))"), f"{LINE}<"),
     (re.compile(r"<(?=[pPdD](?:(?<=[pP])[\s>]|(?<=[dD])[iI][vV][\s>]))"), _paragraph_or_block),
     (re.compile(rf"<t[dh](?:\s{_ATTRIBUTES})?>", re.I), f"<td>{CELL}"),
@@ -157,6 +179,7 @@ def mark(html: str) -> str:
     """The page with line, paragraph, block and cell markers in place (see LINE...)."""
     if LINE in html or PARA in html or CELL in html or BLOCK in html:  # they would fake structure
         html = html.translate(_UNMARK)
+    html = hide_raw_text(html)
     for pattern, replacement in _MARKS:
         html = pattern.sub(replacement, html)
     return html
@@ -218,3 +241,29 @@ def page_lines(tree: LexborHTMLParser) -> str:
     if pre:
         return "\n".join(p.text(deep=True, separator="", strip=False) for p in pre)
     return page_text(tree)
+
+
+def holding(tree: LexborHTMLParser, tags: frozenset[str]) -> set[int]:
+    """The `mem_id`s of the elements of `tags` that hold another element of `tags`.
+
+    One walk over the tree with a stack of ancestors, so linear in its size however deep
+    it nests (asking each element for its own matches would cost its subtree each time).
+    """
+    held: set[int] = set()
+    # (an element on the path from the root, the nearest of `tags` at or above it)
+    stack: list[tuple[int, int | None]] = []
+    root = tree.root
+    if root is None:
+        return held
+    for node in root.traverse():
+        parent = node.parent
+        parent_id = parent.mem_id if parent is not None else None
+        while stack and stack[-1][0] != parent_id:
+            stack.pop()
+        nearest = stack[-1][1] if stack else None
+        if node.tag in tags:
+            if nearest is not None:
+                held.add(nearest)
+            nearest = node.mem_id
+        stack.append((node.mem_id, nearest))
+    return held

@@ -22,6 +22,7 @@ from parsers.dom import (
     MANY_BREAKS,
     PARA,
     Row,
+    holding,
     is_label,
     line_breaks,
     marked_text,
@@ -34,6 +35,8 @@ _SEPARATOR_CELL = " :-–=>|\xa0⇒☆→►»•·*"  # a cell of these between
 _INLINE_LABEL_TAGS = frozenset({"b", "strong", "font", "span", "label", "th", "em", "u"})
 _BOLD_LABELS = "b, strong, font, label, em, u"
 _BLOCK_ROW_SELECTOR = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, div"
+_BLOCK_ROW_TAGS = frozenset(_BLOCK_ROW_SELECTOR.split(", "))
+BLOCK_TEXT_FACTOR = 4  # block rows read at most this many times the page's text
 
 
 def _cells(tr: LexborNode) -> list[LexborNode]:
@@ -318,10 +321,17 @@ def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     """Fallback for copies of the page without a layout table."""
     rows: list[Row] = []
     pending: Row | None = None
+    outer = holding(tree, _BLOCK_ROW_TAGS)  # divs around other blocks: read the inner ones
+    # Nested blocks read their inner blocks' text again; a page nesting deep would make
+    # that grow with the square of its depth, so the text read is bounded by the page's.
+    budget = BLOCK_TEXT_FACTOR * len(tree.html or "") + 65536
     for node in tree.css(_BLOCK_ROW_SELECTOR):
-        if node.tag == "div" and len(node.css(_BLOCK_ROW_SELECTOR)) > 1:
+        if node.tag == "div" and node.mem_id in outer:
             continue
         text = node_text(node)
+        budget -= len(text)
+        if budget < 0:
+            break
         if node.tag == "dd" and pending is not None:
             pending.value, pending.nodes = text, [node]
             rows.append(pending)

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from parsers import ActivityRecord, parse_activity
+from parsers.limits import MAX_PAGE_BYTES as LIMIT
 from pipeline import __version__
 from pipeline.errors import ConfigError, FetchError
 
@@ -16,18 +17,32 @@ from pipeline.errors import ConfigError, FetchError
 def _read(source: str) -> tuple[bytes, str | None, str | None]:
     """(body, url, content type) of a file path or an http(s) URL."""
     if source.startswith(("http://", "https://")):
+        headers = {"User-Agent": f"jparchive/{__version__}"}
         try:
-            resp = httpx.get(source, headers={"User-Agent": f"jparchive/{__version__}"}, timeout=30)
+            with httpx.stream("GET", source, headers=headers, timeout=30) as resp:
+                if resp.status_code != 200:
+                    raise FetchError(source, f"answered HTTP {resp.status_code}")
+                body = _at_most(resp.iter_bytes(), LIMIT + 1)  # decoded, and bounded
+                return body, source, resp.headers.get("content-type")
         except httpx.HTTPError as exc:
             raise FetchError(source, f"failed: {exc}") from exc
-        if resp.status_code != 200:
-            raise FetchError(source, f"answered HTTP {resp.status_code}")
-        return resp.content, source, resp.headers.get("content-type")
     path = Path(source)
     try:
-        return path.read_bytes(), None, None
+        with path.open("rb") as fh:
+            return fh.read(LIMIT + 1), None, None  # more than the parser takes is not read
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _at_most(chunks: Iterator[bytes], limit: int) -> bytes:
+    out: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        out.append(chunk[: limit - size])
+        size += len(out[-1])
+        if size >= limit:
+            break
+    return b"".join(out)
 
 
 def parse_sources(sources: tuple[str, ...] | list[str]) -> Iterator[dict[str, Any]]:

@@ -39,8 +39,12 @@ COE_CODE_TITLE = re.compile(r"^((?:[IVXLC]+|\d+)(?:\.\d+)*)\.?(?:\s*[-–—:)]\
 COE_PROJECT = re.compile(r"^(\d{4}/[^/\s][^/]*/\d+)\s*(?:[-–—:]\s*)?(.*)$", re.S)
 COUNT = re.compile(r"\d{1,3}(?:[ ,.\xa0]\d{3})+(?!\d)|\d+")
 NOT_DIGITS = re.compile(r"\D")
-EMAIL_IN_TEXT = re.compile(r"(?:e-?mail\s*:?\s*)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
-EMAIL_WORD = re.compile(r"\s*\be-?mail$", re.I)
+# Each tried only where its run starts (the lookbehinds) and never given back (the
+# possessive repeats), so a long run of letters, dots or spaces is scanned once.
+EMAIL_IN_TEXT = re.compile(
+    r"(?:e-?mail\s*+:?\s*+)?(?<![\w.+-])([\w.+-]++@[\w-]++(?:\.[\w-]++)++)", re.I
+)
+EMAIL_WORD = re.compile(r"(?<!\s)\s*+\be-?mail$", re.I)
 EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")  # where a written-out address was
 URL_IN_SCRIPT = re.compile(r"(?:https?|ftp)://[^\s'\"()]+")
 URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"']+")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from parsers import dom
+from parsers import dom, limits
 from parsers.activity import plaintext
 from parsers.activity.fields import (
     Reader,
@@ -132,14 +132,22 @@ def _record(r: Reader, activity_id: int | None, url: str | None) -> ActivityReco
 def parse_activity(
     html: bytes, url: str | None = None, content_type: str | None = None
 ) -> ActivityRecord | NotAnActivity:
-    """Parse one page's bytes. `content_type` is the HTTP header, for its charset."""
+    """Parse one page's bytes. `content_type` is the HTTP header, for its charset.
+
+    A page over `parsers.limits` is refused unread (`over_limits`): work stays linear."""
+    if problem := limits.bytes_problem(html):
+        return NotAnActivity(problem, url, over_limits=True)
     if not html.strip():
         return NotAnActivity("empty response", url)
     decoded = decode_html(html, content_type)
     if plaintext.is_text_rendering(decoded.text):  # a page kept as text, no markup left
         rows = plaintext.text_rows(decoded.text)
         return record_from_rows(rows, url, decoded, lambda: decoded.text)
+    if problem := limits.tags_problem(decoded.text):
+        return NotAnActivity(problem, url, over_limits=True)
     tree = dom.parse_tree(decoded.text)
+    if problem := limits.depth_problem(tree, decoded.text):
+        return NotAnActivity(problem, url, over_limits=True)
     rows = page_rows(tree, LABEL_KEYS, plaintext.text_rows)
     return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))
 

@@ -25,6 +25,7 @@ class NotAnActivity:
     reason: str
     url: str | None = None
     activity_id: int | None = None
+    over_limits: bool = False  # refused unread: larger or deeper than `parsers.limits` allow
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,12 +303,16 @@ class WarcStore:
         )
 
 
-def payload_at(fh: BinaryIO, capture: Capture) -> bytes:
-    """The HTTP payload of a response capture in the open WARC file `fh` (encodings undone)."""
+def payload_at(fh: BinaryIO, capture: Capture, limit: int | None = None) -> bytes:
+    """The HTTP payload of a response capture in the open WARC file `fh` (encodings undone).
+
+    With `limit`, at most `limit + 1` bytes are decoded: a compressed body that would
+    grow past it (a gzip bomb) is never held whole; the caller sees it is over."""
     try:
         fh.seek(capture.warc_offset)
         record = next(iter(ArchiveIterator(fh)))
-        return bytes(record.content_stream().read())
+        stream = record.content_stream()
+        return bytes(stream.read() if limit is None else stream.read(limit + 1))
     except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
         raise StoreError(
             f"cannot read capture {capture.capture_id} at "
@@ -339,7 +343,9 @@ class Payloads:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, capture: Capture) -> bytes:
+    def read(self, capture: Capture, limit: int | None = None) -> bytes:
+        """The capture's payload (a revisit's from its original); with `limit`, at most
+        `limit + 1` bytes of it (see `payload_at`)."""
         if capture.record_type == "revisit" and capture.refers_to is not None:
             original = self.index.capture(capture.refers_to)
             if original is None:
@@ -350,7 +356,7 @@ class Payloads:
         fh = self.files.get(capture.warc_file)
         if fh is None:
             fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
-        return payload_at(fh, capture)
+        return payload_at(fh, capture, limit)
 
     def close(self) -> None:
         for fh in self.files.values():

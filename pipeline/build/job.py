@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, parse_activity
+from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, ParseIssue, parse_activity
 from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
@@ -40,6 +40,7 @@ from pipeline.reports import write_report
 from pipeline.build.schemas import TABLES
 
 BATCH_ROWS = 2000
+MAX_BODY = 10 * 1024 * 1024  # as the harvest's --max-body
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,12 @@ class BuildConfig:
     data: Path
     batch_rows: int = BATCH_ROWS
     progress: bool | None = None
+    # Bytes of one page decoded at most (a gzip bomb is cut there and said so).
+    max_body: int = MAX_BODY
+
+    def __post_init__(self) -> None:
+        if self.max_body < 1024:
+            raise ConfigError(f"--max-body {self.max_body} must be at least 1024 bytes")
 
 
 @dataclass(slots=True)
@@ -57,6 +64,8 @@ class BuildReport:
     not_activities: int = 0
     # captures filed under one activity whose page is another's (its ID# differs): skipped
     other_activity_pages: list[dict[str, Any]] = field(default_factory=list)
+    # pages refused unread: larger or deeper than parsers.limits allow
+    over_limits: list[dict[str, Any]] = field(default_factory=list)
     parse_issues: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     fill_rates: dict[str, float] = field(default_factory=dict)
@@ -78,6 +87,11 @@ class BuildReport:
             f"{self.parse_issues} parse issues; "
             f"tables in {self.output}"
         )
+
+
+def _cut_issue(limit: int) -> ParseIssue:
+    message = f"the decoded page is over --max-body ({limit:,} bytes): read up to there"
+    return ParseIssue("page", message, "")
 
 
 def _activity_groups(index: Index) -> Iterator[tuple[int, list[Capture]]]:
@@ -114,18 +128,28 @@ class _Build:
     ) -> tuple[ActivityRecord, Capture] | None:
         for capture in captures:  # markup first, newest first: keep the first that parses
             self.report.pages_parsed += 1
-            parsed = parse_activity(
-                self.payloads.read(capture), capture.source_ref or capture.url, capture.content_type
-            )
+            body = self.payloads.read(capture, self.config.max_body)
+            cut = len(body) > self.config.max_body
+            url = capture.source_ref or capture.url
+            parsed = parse_activity(body[: self.config.max_body], url, capture.content_type)
             if isinstance(parsed, ActivityRecord):
                 if parsed.activity_id in (None, aid):  # one row per activity, whatever its URLs
-                    return dataclasses.replace(parsed, activity_id=aid), capture
+                    issues = (*parsed.issues, _cut_issue(self.config.max_body)) if cut else ()
+                    found = dataclasses.replace(parsed, activity_id=aid)
+                    if issues:
+                        found = dataclasses.replace(found, issues=issues)
+                    return found, capture
                 self.report.other_activity_pages.append(
                     {"capture_id": capture.capture_id, "url": capture.url,
                      "page_says": parsed.activity_id}
                 )  # fmt: skip
                 continue
             assert isinstance(parsed, NotAnActivity)
+            if parsed.over_limits:  # refused unread: said in parse_issues, not hung on
+                self.report.over_limits.append({"capture_id": capture.capture_id, "url": url,
+                                                "reason": parsed.reason})  # fmt: skip
+                self.writers["parse_issues"].add([{"activity_id": None, "url": url,
+                    "field": "page", "message": parsed.reason, "raw": ""}])  # fmt: skip
         self.report.not_activities += 1
         return None
 

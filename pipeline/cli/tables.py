@@ -47,8 +47,15 @@ def serve_fixtures(port: int) -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
+@click.option(
+    "--max-body",
+    type=int,
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Bytes of one page decoded at most; a larger one (a gzip bomb) is cut there.",
+)
 @expected_errors
-def build(data: Path, progress: bool | None) -> None:
+def build(data: Path, progress: bool | None, max_body: int) -> None:
     """Parse the archive under DATA/raw/ into Parquet tables in DATA/parquet/.
 
     \b
@@ -59,7 +66,7 @@ def build(data: Path, progress: bool | None) -> None:
     from pipeline.build import BuildConfig
     from pipeline.build import build as run
 
-    report = run(BuildConfig(data=data, progress=progress))
+    report = run(BuildConfig(data=data, progress=progress, max_body=max_body))
     click.echo(report.summary())
     click.echo(report.details())
     click.echo(f"report: {report.report_path}")
