@@ -11,10 +11,15 @@
     ├── StoreError                the WARC files or the index cannot be read or written
     └── BuildError                the archive cannot be turned into tables
 
+    Interrupted (a BaseException, like KeyboardInterrupt): Ctrl-C or SIGTERM; the run
+    stopped cleanly and the CLI exits 128 + the signal's number (130, 143)
+
 Messages say what failed, where, and what to do next.
 """
 
 from __future__ import annotations
+
+import signal
 
 
 class ArchiveError(Exception):
@@ -59,3 +64,15 @@ class StoreError(ArchiveError):
 
 class BuildError(ArchiveError):
     """The tables could not be built."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM: stop cleanly, keep what is done, say how to resume."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum

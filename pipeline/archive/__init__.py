@@ -1,7 +1,10 @@
 """The archive on disk: WARC files and the SQLite index that is also the crawl state.
 
     store.py   WarcStore: exchanges written as gzip WARC 1.1 records, fsynced, then indexed;
-               recovery of a file left open by a crash; payloads read back (`Payloads`)
+               recovery of a file left open by a crash (`members` finds torn records)
+    payloads.py  payloads read back through the index (`Payloads`), decoded within a bound
+    rawwarc.py   any WARC file's records as their exact bytes, framing and digests checked
+    verify.py    the fixity audit; status.py: the crawl state at a glance
     index.py   Index: captures (where every record is), the queue, the CDX cache, WARC files
     lock.py    WriterLock: one writer per data root (an flock the kernel drops on death)
 
@@ -19,13 +22,11 @@ from pipeline.archive.index import (
     QueueItem,
 )
 from pipeline.archive.lock import WriterLock, holder
+from pipeline.archive.payloads import Payloads, payload_at, read_payload
 from pipeline.archive.store import (
     Exchange,
-    Payloads,
     WarcStore,
-    payload_at,
     payload_digest,
-    read_payload,
     recover,
     warc_date,
 )

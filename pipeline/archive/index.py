@@ -8,10 +8,12 @@ Every change is one transaction, committed when the work it records is on disk.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pipeline.errors import StoreError
 
@@ -99,7 +101,7 @@ class QueueItem:
     meta: str | None = None  # JSON: what a source knows of the item (the CDX digest, ...)
 
 
-def _advice(exc: sqlite3.DatabaseError) -> str:
+def _advice(exc: sqlite3.Error) -> str:
     """What to do about an index that cannot be used: never to throw the crawl state away."""
     text = str(exc).lower()
     if "full" in text:
@@ -107,6 +109,24 @@ def _advice(exc: sqlite3.DatabaseError) -> str:
     if "readonly" in text or "unable to open" in text or "permission" in text:
         return "check that the folder is writable by you and rerun"
     return "it may be damaged: copy it somewhere safe before anything else (it is the crawl state)"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _writes(method: F) -> F:
+    """A change to the index: SQLite's errors (a full disk, a read-only folder) become a
+    StoreError naming the file and what to do. The transaction is rolled back, so the
+    index stays as it was before the change."""
+
+    @functools.wraps(method)
+    def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the index {self.path}: {exc}; {_advice(exc)}") from exc
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Index:
@@ -144,6 +164,7 @@ class Index:
         if "run" not in columns:  # an index from before runs were told apart
             self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
 
+    @_writes
     def start_run(self, command: str) -> int:
         """Number this run: every item it finishes is marked with it (see `finished_in`)."""
         cur = self.db.execute(
@@ -162,6 +183,7 @@ class Index:
         self.db.close()
 
     # --- captures ---------------------------------------------------------------------------
+    @_writes
     def add_capture(
         self, capture: Capture, *, done_url: str | None = None, state: str = DONE
     ) -> int:
@@ -202,6 +224,7 @@ class Index:
         return Capture(**data)
 
     # --- queue ------------------------------------------------------------------------------
+    @_writes
     def enqueue(
         self, items: Iterable[tuple[str, str, int | None] | tuple[str, str, int | None, str]]
     ) -> int:
@@ -216,6 +239,7 @@ class Index:
             )
             return self.db.total_changes - before
 
+    @_writes
     def retry_failed(self, prefix: str | None) -> int:
         """Put the failed items whose URL starts with `prefix` (all, if None) back to
         pending; returns how many."""
@@ -227,6 +251,7 @@ class Index:
             )
             return cur.rowcount
 
+    @_writes
     def take_failed(self, prefix: str | None) -> list[QueueItem]:
         """The failed items under `prefix`, put back to pending: `--retry-failed`'s work."""
         cur = self.db.execute(
@@ -239,6 +264,7 @@ class Index:
         self.retry_failed(prefix)
         return items
 
+    @_writes
     def note_source_file(self, path: str, sha256: str, size: int) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO source_files(path, sha256, size, imported_at) "
@@ -264,6 +290,7 @@ class Index:
         """URLs of the items that run `run` finished (done, failed or skipped)."""
         return {r[0] for r in self.db.execute("SELECT url FROM queue WHERE run = ?", (run,))}
 
+    @_writes
     def finish(
         self, url: str, state: str, status: int | None, error: str | None, attempts: int = 0
     ) -> None:
@@ -296,15 +323,18 @@ class Index:
         row = self.db.execute("SELECT body FROM cdx_cache WHERE query = ?", (query,)).fetchone()
         return bytes(row[0]) if row else None
 
+    @_writes
     def cdx_put(self, query: str, body: bytes) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO cdx_cache(query, body) VALUES (?, ?)", (query, body)
         )
 
     # --- WARC files ---------------------------------------------------------------------------
+    @_writes
     def open_warc(self, name: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO warc_files(name, closed) VALUES (?, 0)", (name,))
 
+    @_writes
     def close_warc(self, name: str) -> None:
         self.db.execute("UPDATE warc_files SET closed = 1 WHERE name = ?", (name,))
 

@@ -16,19 +16,21 @@ a partial last record is cut off and kept beside it as `<file>.partial`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
+import errno
 import hashlib
 import io
 import os
 import shutil
 import uuid
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -149,11 +151,34 @@ class WarcStore:
         self.close()
 
     def close(self) -> None:
-        if self._fh is not None:
-            self._sync()
-            self._fh.close()
+        """Close the current file, marked closed in the index only when all of it reached
+        the disk; one left unclosed is checked and mended by the next run."""
+        if self._fh is None:
+            return
+        fh, self._fh, self._writer = self._fh, None, None
+        try:
+            with self._writing():
+                fh.flush()
+                os.fsync(fh.fileno())
             self.index.close_warc(self._name)
-            self._fh = self._writer = None
+        finally:
+            with contextlib.suppress(OSError):
+                fh.close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """OS errors while writing (a full disk, a read-only or forbidden folder) become
+        a StoreError naming the file and what to do; what was archived before is kept."""
+        try:
+            yield
+        except OSError as exc:
+            path = self.raw_dir / self._name
+            advice = (
+                "free some space on that disk and rerun: the run resumes where it stopped"
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+                else "make that folder writable (or point --data elsewhere) and rerun"
+            )
+            raise StoreError(f"cannot write {path}: {exc.strerror}; {advice}") from exc
 
     def _sync(self) -> None:
         assert self._fh is not None
@@ -167,18 +192,22 @@ class WarcStore:
         self._serial += 1
         self._name = f"jparchive-{self._stamp}-{self._serial:05d}.warc.gz"
         self.index.open_warc(self._name)  # first: a kill after this leaves a file we will check
-        try:
+        with self._writing():
             self._fh = (self.raw_dir / self._name).open("xb")
-        except OSError as exc:
-            raise StoreError(f"cannot create {self.raw_dir / self._name}: {exc.strerror}") from exc
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
-        self._writer.write_record(self._writer.create_warcinfo_record(self._name, self.info))
+            self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+            self._writer.write_record(self._writer.create_warcinfo_record(self._name, self.info))
         return self._writer
 
     def write(
         self, ex: Exchange, *, activity_id: int | None, kind: str, done_url: str | None = None
     ) -> Capture:
         """Archive one exchange (as a revisit when its payload is already archived)."""
+        with self._writing():
+            return self._write(ex, activity_id=activity_id, kind=kind, done_url=done_url)
+
+    def _write(
+        self, ex: Exchange, *, activity_id: int | None, kind: str, done_url: str | None
+    ) -> Capture:
         writer = self._open()
         assert self._fh is not None
         digest = payload_digest(ex.body)
@@ -225,14 +254,15 @@ class WarcStore:
     ) -> Capture | None:
         """Append a record given as its exact bytes (and `follow`, records about it), each
         its own gzip member; fsync, then index `capture` (the first record's) if given."""
-        self._open()
-        assert self._fh is not None
-        offset = self._fh.tell()
-        self._fh.write(gzip_member(record))
-        length = self._fh.tell() - offset
-        for extra in follow:
-            self._fh.write(gzip_member(extra))
-        self._sync()
+        with self._writing():
+            self._open()
+            assert self._fh is not None
+            offset = self._fh.tell()
+            self._fh.write(gzip_member(record))
+            length = self._fh.tell() - offset
+            for extra in follow:
+                self._fh.write(gzip_member(extra))
+            self._sync()
         if capture is None:
             if done_url is not None:
                 self.index.finish(done_url, DONE, None, None)
@@ -301,63 +331,3 @@ class WarcStore:
             http_headers=http,
             warc_headers_dict={"WARC-Concurrent-To": rec_id, "WARC-Date": warc_date(ex.fetched_at)},
         )
-
-
-def payload_at(fh: BinaryIO, capture: Capture, limit: int | None = None) -> bytes:
-    """The HTTP payload of a response capture in the open WARC file `fh` (encodings undone).
-
-    With `limit`, at most `limit + 1` bytes are decoded: a compressed body that would
-    grow past it (a gzip bomb) is never held whole; the caller sees it is over."""
-    try:
-        fh.seek(capture.warc_offset)
-        record = next(iter(ArchiveIterator(fh)))
-        stream = record.content_stream()
-        return bytes(stream.read() if limit is None else stream.read(limit + 1))
-    except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
-        raise StoreError(
-            f"cannot read capture {capture.capture_id} at "
-            f"{capture.warc_file}:{capture.warc_offset}: {exc}; the WARC file is damaged there"
-        ) from exc
-
-
-def read_payload(raw_dir: Path, capture: Capture) -> bytes:
-    """`payload_at` for one capture, opening its file."""
-    try:
-        with (raw_dir / capture.warc_file).open("rb") as fh:
-            return payload_at(fh, capture)
-    except OSError as exc:
-        raise StoreError(f"cannot open {raw_dir / capture.warc_file}: {exc.strerror}") from exc
-
-
-class Payloads:
-    """Reads capture payloads from the WARCs (revisits through their original), keeping
-    files open across reads. Use as a context manager, or call `close`."""
-
-    def __init__(self, raw: Path, index: Index) -> None:
-        self.raw, self.index = raw, index
-        self.files: dict[str, BinaryIO] = {}
-
-    def __enter__(self) -> Payloads:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def read(self, capture: Capture, limit: int | None = None) -> bytes:
-        """The capture's payload (a revisit's from its original); with `limit`, at most
-        `limit + 1` bytes of it (see `payload_at`)."""
-        if capture.record_type == "revisit" and capture.refers_to is not None:
-            original = self.index.capture(capture.refers_to)
-            if original is None:
-                raise StoreError(
-                    f"revisit {capture.capture_id} refers to missing capture {capture.refers_to}"
-                )
-            capture = original
-        fh = self.files.get(capture.warc_file)
-        if fh is None:
-            fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
-        return payload_at(fh, capture, limit)
-
-    def close(self) -> None:
-        for fh in self.files.values():
-            fh.close()

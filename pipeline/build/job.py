@@ -34,7 +34,7 @@ from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
 from pipeline.build.writer import TableWriter
-from pipeline.errors import ConfigError
+from pipeline.errors import BuildError, ConfigError
 from pipeline.progress import Progress
 from pipeline.reports import write_report
 from pipeline.build.schemas import TABLES
@@ -223,9 +223,19 @@ def build(config: BuildConfig) -> BuildReport:
             f"run `jparchive harvest --data {config.data}` first"
         )
     with WriterLock(config.data, shlex.join(["jparchive", "build", "--data", str(config.data)])):
-        report = _build(config, index_path)
+        try:
+            report = _build(config, index_path)
+        except OSError as exc:  # the tables' disk: the archive and the last tables stay
+            raise BuildError(
+                f"cannot write the tables under {config.data / '.parquet'}: {exc.strerror}; "
+                "free some space (or make the folder writable) and rerun: the archive and "
+                "the previous tables are untouched"
+            ) from exc
     report.duration_s = round(time.monotonic() - started, 3)
-    write_report(config.data, "build", report)
+    try:
+        write_report(config.data, "build", report)
+    except OSError as exc:
+        report.report_path = f"(not written: {exc.strerror})"
     return report
 
 

@@ -8,6 +8,7 @@ kept rate-limiting us (rerun the same command later to resume).
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -17,15 +18,17 @@ from typing import Any, TypeVar
 import click
 
 from pipeline import __version__
-from pipeline.errors import ArchiveError, ConfigError
+from pipeline.errors import ArchiveError, ConfigError, Interrupted
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES = """\b
 Exit codes:
   0  everything succeeded
-  1  finished, but some items failed (see the report)
-  2  usage or configuration error
-  3  stopped by rate limiting; rerun the same command to resume"""
+  1  finished, but some items failed (see the report), or the disk would not take more
+  2  usage or configuration error (bad flags, a missing archive, the wrong kind of
+     file, another process writing to the same --data)
+  3  stopped by rate limiting; rerun the same command to resume
+  130, 143  interrupted by Ctrl-C or SIGTERM: stopped cleanly; rerun to resume"""
 
 data_option = click.option(
     "--data",
@@ -41,15 +44,30 @@ def _fail(exc: ArchiveError) -> None:
     sys.exit(2 if isinstance(exc, ConfigError) else 1)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def expected_errors(fn: F) -> F:
-    """Print expected errors on one line; unexpected ones keep their traceback (bugs)."""
+    """Print expected errors on one line; unexpected ones keep their traceback (bugs).
+
+    Ctrl-C and SIGTERM stop the command cleanly with 130 or 143 (a harvest says more in
+    its summary: it turns them into a stop of its own)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return fn(*args, **kwargs)
         except ArchiveError as exc:
             _fail(exc)
+        except (KeyboardInterrupt, Interrupted) as exc:
+            stop = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+            click.echo(
+                f"interrupted ({stop}): nothing done so far is lost; rerun the same command",
+                err=True,
+            )
+            sys.exit(stop.exit_code)
 
     return wrapper  # type: ignore[return-value]
 

@@ -33,7 +33,8 @@ class FetchResult:
     final_url: str
     status: int | None = None
     error: str | None = None  # why it failed; None on success
-    attempts: int = 0
+    attempts: int = 0  # requests made, redirect hops included
+    hops: int = 0  # of them, redirects followed
     body: bytes = b""
     content_type: str | None = None
     truncated: bool = False
@@ -187,7 +188,7 @@ class Fetcher:
     async def get(self, url: str) -> FetchResult:
         """Fetch `url`, following allowed redirects and retrying what the policy retries."""
         result = FetchResult(url=url, final_url=url)
-        current, seen, attempt = url, {url}, 0
+        current, seen, attempt = url, {url}, 0  # attempt: retries of the current URL
         while True:
             limiter = self.limiter(current)
             await limiter.wait()
@@ -205,6 +206,7 @@ class Fetcher:
                     return self._end(result, current, outcome, exchange, reason)
                 current = result.final_url = target
                 seen.add(target)
+                result.hops += 1
                 continue
             delay = next_delay(self.policy, attempt, outcome, jitter=random.random())
             if delay is None:
@@ -230,8 +232,9 @@ class Fetcher:
         if reason is not None:
             result.error = reason
         elif outcome.error is not None:
-            result.error = f"{outcome.error} error after {result.attempts} attempts"
+            result.error = f"{outcome.error} error after {result.attempts - result.hops} attempts"
         elif outcome.status is not None and not 200 <= outcome.status < 300:
-            tries = f" after {result.attempts} attempts" if result.attempts > 1 else ""
+            tried = result.attempts - result.hops  # of the last URL: redirect hops are no tries
+            tries = f" after {tried} attempts" if tried > 1 else ""
             result.error = f"HTTP {outcome.status}{tries}"
         return result

@@ -14,6 +14,7 @@ import asyncio
 import collections
 import concurrent.futures
 import shlex
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -24,10 +25,10 @@ from typing import Any
 import httpx
 
 from pipeline.archive import Exchange, Index, QueueItem, WarcStore, WriterLock
-from pipeline.errors import RateLimited
+from pipeline.errors import Interrupted, RateLimited, StoreError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchStats
 from pipeline.harvest.config import HarvestConfig, warcinfo
-from pipeline.harvest.report import EXIT_RATE_LIMITED, HarvestReport, finish_report
+from pipeline.harvest.report import EXIT_FAILURES, EXIT_RATE_LIMITED, HarvestReport, finish_report
 from pipeline.progress import Progress
 from pipeline.reports import write_report
 from pipeline.sources import Source, source_class
@@ -94,6 +95,30 @@ def _fetch_policy(config: HarvestConfig, source: Source) -> FetchPolicy:
 
 
 async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -> None:
+    """The run, with Ctrl-C and SIGTERM turned into a clean stop (`Interrupted`): the
+    workers are cancelled, their items stay queued, what was fetched reaches the disk."""
+    loop, main = asyncio.get_running_loop(), asyncio.current_task()
+    caught: list[int] = []
+
+    def on_signal(signum: int) -> None:
+        if not caught and main is not None:  # a second Ctrl-C waits for the writes too
+            caught.append(signum)
+            main.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal, signum)
+    try:
+        await _run(config, index, report)
+    except asyncio.CancelledError:
+        if caught:
+            raise Interrupted(caught[0]) from None
+        raise
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+async def _run(config: HarvestConfig, index: Index, report: HarvestReport) -> None:
     source = source_class(config.source)(config)
     store = WarcStore(config.raw, index, source.warcinfo(warcinfo(config)))
     report.recovered_warcs = store.recovered
@@ -119,8 +144,10 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
         try:
             await job.drain()  # everything fetched reaches the disk, whatever stopped us
         finally:
-            await job.run_io(store.close)
-        job.io.shutdown(wait=True)
+            try:
+                await job.run_io(store.close)
+            finally:
+                job.io.shutdown(wait=True)
         report.discovered = source.summary()
         report.requests, report.retries, report.bytes = stats.requests, stats.retries, stats.bytes
         report.by_status, report.by_error = stats.by_status, stats.by_error
@@ -158,8 +185,19 @@ def harvest(config: HarvestConfig) -> HarvestReport:
             asyncio.run(_harvest(config, index, report))
         except RateLimited as exc:
             report.stopped, report.exit_code = str(exc), EXIT_RATE_LIMITED
+        except Interrupted as exc:
+            report.stopped = (
+                f"interrupted ({exc}): pages in flight went back to the queue; "
+                "rerun the same command to resume"
+            )
+            report.exit_code = exc.exit_code
+        except StoreError as exc:  # a full disk, a read-only folder: what is on disk stays
+            report.stopped, report.exit_code = str(exc), EXIT_FAILURES
         finish_report(index, report, source_class(config.source)(config).scope)
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_s = round(time.monotonic() - started, 3)
-    write_report(config.data, "harvest", report)
+    try:
+        write_report(config.data, "harvest", report)
+    except OSError as exc:  # the disk that stopped the run may not take the report either
+        report.report_path = f"(not written: {exc.strerror})"
     return report

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.archive import Exchange, QueueItem
-from pipeline.errors import FetchError
+from pipeline.errors import ConfigError, FetchError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
 from pipeline.sources import cdx
 from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
@@ -92,6 +92,11 @@ async def _cdx_page(fetcher: Fetcher, index_call: Callable[..., Awaitable[Any]],
     if cached is not None:
         return bytes(cached)
     result = await fetcher.get(url)
+    if result.status is None:  # no answer at all: the address, or the network, is wrong
+        raise ConfigError(
+            f"--wayback-url: {url.split('/cdx/')[0]} did not answer ({result.error}); "
+            "check the address and the network, then rerun"
+        )
     if not result.ok:
         raise FetchError(url, f"failed: {result.error}; rerun to resume from the cached pages")
     await index_call("cdx_put", url, result.body)
