@@ -15,12 +15,12 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.fixtures.server import SITE, FixtureServer
 from tests.conftest import run_cli
-from tests.servers import Fail, FaultServer
+from tests.servers import Behaviour, Fail, FaultServer
 
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, str]]:
-    throttled = {n: Fail(status=429, times=99) for n in range(1, 4)}
+    throttled: dict[int, Behaviour] = {n: Fail(status=429, times=99) for n in range(1, 4)}
     with FixtureServer() as site, FaultServer({5: Fail(status=500, times=99)}) as flaky, \
             FaultServer(throttled) as busy:  # fmt: skip
         yield {"site": site.url, "flaky": flaky.url, "busy": busy.url}
