@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/parse_bench.py --write
 	$(BIN)/python benchmarks/harvest_bench.py --write
+	$(BIN)/python benchmarks/hostile_bench.py --write
 
 clean:
 	rm -rf $(VENV) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache

@@ -43,3 +43,17 @@ def test_parse_bench_prints_both_floors_and_the_stages() -> None:
     ]
     assert len(stages) == 5
     assert all(float(row.split("|")[2]) > 0 for row in stages)
+
+
+def test_hostile_bench_prints_every_shape_at_two_sizes() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/hostile_bench.py", "--scale", "0.02", "--repeat", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert len(rows) == 4 + 2 * 7
+    assert all(" ms | " in row for row in rows)
