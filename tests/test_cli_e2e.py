@@ -106,7 +106,7 @@ def test_rerun_fetches_nothing_new(harvested: Path, fixture_server: FixtureServe
         "--no-progress",
     )
     assert result.returncode == 0
-    assert "1 requests" in result.stdout  # robots.txt only: the activity is done already
+    assert "0 requests" in result.stdout  # the activity is done already: not even robots.txt
 
 
 @pytest.mark.parametrize(

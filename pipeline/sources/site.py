@@ -39,19 +39,29 @@ class SiteSource(Source):
         return self.discovered
 
     async def plan(self, job: Job) -> list[QueueItem]:
+        todo = await self._queued(job)
+        if not todo and not self.config.discover:
+            return []  # nothing to fetch: not even robots.txt, and no new WARC file
         await self.load_robots(job.fetcher)
+        if self.config.discover and not self.config.retry_failed:
+            self.discovered = await self.discover(job)
+            todo = await job.run_io(job.index.pending)
+        return todo
+
+    async def _queued(self, job: Job) -> list[QueueItem]:
+        """What the queue holds for this run before any fetching: `--retry-failed` takes
+        what failed and nothing else; otherwise the IDs asked for are queued, earlier
+        failures go back to pending, and all that is pending is taken."""
         if self.config.retry_failed:
             failed: list[QueueItem] = await job.run_io(job.index.take_failed, self.scope)
             return failed
-        if self.config.discover:
-            self.discovered = await self.discover(job)
         base = self.config.base_url
         await job.run_io(
             job.index.enqueue, [(activity_url(base, n), "activity", n) for n in self.config.ids]
         )
-        await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries what failed
-        items: list[QueueItem] = await job.run_io(job.index.pending)
-        return items
+        await job.run_io(job.index.retry_failed, self.scope)
+        pending: list[QueueItem] = await job.run_io(job.index.pending)
+        return pending
 
     async def take(self, job: Job, item: QueueItem) -> bool:
         if not self.allowed(item.url):

@@ -42,6 +42,14 @@ class WaybackOptions:
     captures: str = "latest"  # or "all": every distinct payload
     cdx_interval: float = CDX_INTERVAL
 
+    def __post_init__(self) -> None:
+        years = (self.year_from, self.year_to)
+        if None not in years and years[0] > years[1]:  # type: ignore[operator]
+            raise ConfigError(f"--from {years[0]} is after --to {years[1]}; swap them")
+        for flag, year in (("--from", self.year_from), ("--to", self.year_to)):
+            if year is not None and not 1996 <= year <= 2100:  # the Archive began in 1996
+                raise ConfigError(f"{flag} {year}: give a year from 1996 on")
+
 
 def sha1_base32(body: bytes) -> str:
     return base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
