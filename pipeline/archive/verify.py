@@ -115,7 +115,8 @@ def _audit_index(index: Index, files: dict[str, dict[int, _Seen]], report: Verif
             )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks (the data package's fixity, and an import's)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -141,7 +142,7 @@ def _audit_tables(parquet: Path, report: VerifyReport) -> None:
         elif path.stat().st_size != resource.get("size_bytes"):
             says = resource.get("size_bytes")
             report.problem(str(path), None, f"{path.stat().st_size} bytes; the package says {says}")
-        elif _sha256(path) != resource.get("sha256"):
+        elif file_sha256(path) != resource.get("sha256"):
             report.problem(str(path), None, "its sha256 is not the one in datapackage.json")
 
 

@@ -8,7 +8,6 @@ archive gives the same descriptor, byte for byte.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__
+from pipeline.archive.verify import file_sha256
 from pipeline.archive.index import Index
 from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 
@@ -35,14 +35,6 @@ def field_type(dtype: pa.DataType) -> str:
     if pa.types.is_floating(dtype):
         return "number"
     return "string"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def table_schema(name: str) -> dict[str, Any]:
@@ -100,7 +92,7 @@ def write_datapackage(out: Path, index: Index) -> Path:
                 "description": (schema.metadata or {}).get(b"description", b"").decode(),
                 # custom names: Frictionless cannot recount bytes of a binary format it parses
                 "size_bytes": path.stat().st_size,
-                "sha256": _sha256(path),
+                "sha256": file_sha256(path),
                 "schema": table_schema(name),
             }
         )

@@ -14,7 +14,6 @@ ARC files predate WARC: their records are converted (warcio's arc2warc), not cop
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from pipeline import __version__
 from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, payload_digest
 from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records
 from pipeline.archive.store import record_bytes, warc_date
+from pipeline.archive.verify import file_sha256
 from pipeline.urls import classify
 
 PAGE_KINDS = ("activity", "logframe")
@@ -57,14 +57,6 @@ def site_page(uri: str) -> tuple[str, int | None] | None:
         return None  # file:, dns:, urn: and the like are no site pages, whatever their path
     ref = classify(uri)
     return (ref.kind, ref.number) if ref.kind in PAGE_KINDS and ref.number is not None else None
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def http_head(block: bytes) -> tuple[int, str | None, bytes]:
@@ -116,7 +108,7 @@ class Importer:
     # --- one file -----------------------------------------------------------------------------
     def import_file(self, path: Path) -> None:
         """Import the site's pages of one file (runs on the writer thread)."""
-        sha = self.files[str(path)] = sha256_of(path)
+        sha = self.files[str(path)] = file_sha256(path)
         self.index.note_source_file(str(path.resolve()), sha, path.stat().st_size)
         if _is_arc(path):
             self._import_arc(path)
