@@ -1,0 +1,17 @@
+"""The build: the archive's pages parsed into linked, typed Parquet tables.
+
+    job.py          build(config): captures → records → rows → tables, swapped in atomically
+    flatten.py      one parsed record (and its capture) → rows of each table
+    catalogue.py    the parent tables (programmes, purposes, results, countries) gathered
+    schemas.py      one pyarrow schema per table, keys, descriptions
+    writer.py       a Parquet file written in batches
+    datapackage.py  datapackage.json (Frictionless): fields, keys, sha256, provenance
+    dictionary.py   docs/data-dictionary.md from the schemas (`make docs`)
+
+Reads the archive (`pipeline.archive`) and parses with `parsers`; never imports the
+harvest, the sources, queries or the CLI.
+"""
+
+from pipeline.build.job import BuildConfig, BuildReport, build, swap_in
+
+__all__ = ["BuildConfig", "BuildReport", "build", "swap_in"]
