@@ -15,8 +15,8 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__
-from pipeline.archive.verify import file_sha256
 from pipeline.archive.index import Index
+from pipeline.archive.verify import file_sha256
 from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 
 

@@ -1,4 +1,7 @@
-"""Generate docs/data-dictionary.md from the table schemas: `python -m pipeline.build.dictionary`."""
+"""Generate docs/data-dictionary.md from the table schemas.
+
+python -m pipeline.build.dictionary
+"""
 
 from __future__ import annotations
 
@@ -24,8 +27,8 @@ def data_dictionary() -> str:
         "# Data dictionary",
         "",
         f"Generated from `pipeline/build/schemas.py` (schema version {SCHEMA_VERSION}) by "
-        "`python -m pipeline.build.dictionary`; a test keeps it in step. Every table is one Parquet file "
-        "in `data/parquet/`, described again in `data/parquet/datapackage.json`.",
+        "`python -m pipeline.build.dictionary`; a test keeps it in step. Every table is one "
+        "Parquet file in `data/parquet/`, described again in `data/parquet/datapackage.json`.",
         "",
     ]
     for name, schema in TABLES.items():

@@ -25,19 +25,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from parsers import FIELD_NAMES, ActivityRecord, NotAnActivity, ParseIssue, parse_activity
 from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
+from pipeline.build.schemas import TABLES
 from pipeline.build.writer import TableWriter
 from pipeline.errors import BuildError, ConfigError
 from pipeline.progress import Progress
 from pipeline.reports import write_report
-from pipeline.build.schemas import TABLES
 
 BATCH_ROWS = 2000
 MAX_BODY = 10 * 1024 * 1024  # as the harvest's --max-body
