@@ -17,6 +17,14 @@ demo: $(STAMP)
 
 test: system-tools lint types unit
 
+# pywb replays our WARCs in the tests, as a replay tool of others; it pins versions of its
+# own (warcio, jinja2, gevent), so it lives in a venv of its own.
+PYWB := .venv-pywb
+$(PYWB)/.installed:
+	test -x $(PYWB)/bin/python || $(PYTHON) -m venv $(PYWB)
+	$(PYWB)/bin/python -m pip install --quiet --disable-pip-version-check 'pywb>=2.8,<3'
+	touch $(PYWB)/.installed
+
 # Debian packages the tests run as other tools (GNU wget writes WARCs of its own); installed
 # with apt when missing, as root (CI runs as root on a fresh machine).
 SYSTEM_TOOLS := wget
@@ -34,7 +42,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(PYWB)/.installed
 	$(BIN)/pytest -q
 
 # Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
@@ -51,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/hostile_bench.py --write
 
 clean:
-	rm -rf $(VENV) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache

@@ -276,7 +276,13 @@ class FakeWayback(FaultServer):
     page_size: int = 3  # rows per CDX page, whatever `limit` asks, so that paging happens
     throttle_replays: int = 0  # the first N replay requests get 429 + Retry-After
     throttle_cdx: int = 0
-    retry_after: str = "1"
+    retry_after: str | None = "1"  # None: 429s without Retry-After, as the real one sends
+    # The real service's habits (the defaults are the kinder fake of before):
+    real_headers: bool = False  # the Archive's headers, the originals as x-archive-orig-*
+    nearest_offset: int = 0  # seconds between a CDX timestamp and the capture it serves
+    unplayable: set[str] = field(default_factory=set)  # listed, but 404 without Memento
+    repeat_rows: bool = False  # every CDX row twice
+    cdx_max_months: int | None = None  # wider (or open) from/to windows answer 504
 
     def kind_of(self, target: str) -> str:
         return "cdx" if target.startswith("/cdx/") else "replay" if "id_/" in target else "other"
@@ -290,11 +296,10 @@ class FakeWayback(FaultServer):
             self.throttle_cdx if kind == "cdx" else self.throttle_replays if kind == "replay" else 0
         )
         if seen <= limit:
-            return (
-                429,
-                {"Retry-After": self.retry_after, "Content-Type": "text/plain"},
-                b"Too Many Requests",
-            )
+            headers = {"Content-Type": "text/plain"}
+            if self.retry_after is not None:
+                headers["Retry-After"] = self.retry_after
+            return 429, headers, b"Too Many Requests"
         if kind == "cdx":
             return self._cdx(target)
         if kind == "replay":
@@ -305,11 +310,19 @@ class FakeWayback(FaultServer):
         import json as _json
 
         query = dict(parse_qsl(urlsplit(target).query))
+        if self.cdx_max_months is not None and not self._narrow(query):
+            return 504, {"Content-Type": "text/html"}, b"<html>Gateway Time-out</html>"
         prefix = query["url"]
         rows = sorted(
             (c for c in self.captures if c.original.split("://", 1)[1].startswith(prefix)),
             key=lambda c: (c.original, c.timestamp),
         )
+        if "from" in query:
+            rows = [c for c in rows if c.timestamp[: len(query["from"])] >= query["from"]]
+        if "to" in query:
+            rows = [c for c in rows if c.timestamp[: len(query["to"])] <= query["to"]]
+        if self.repeat_rows:
+            rows = [c for c in rows for _ in range(2)]
         start = int(query.get("resumeKey", "0"))
         page = rows[start : start + self.page_size]
         fields = query["fl"].split(",")
@@ -329,14 +342,68 @@ class FakeWayback(FaultServer):
             out += [[], [str(start + self.page_size)]]
         return 200, {"Content-Type": "application/json"}, _json.dumps(out).encode()
 
+    def _narrow(self, query: dict[str, str]) -> bool:
+        """Whether a query's from/to window is narrow enough to answer."""
+        if "from" not in query or "to" not in query:
+            return False
+
+        def months(stamp: str, end: bool) -> int:
+            month = int(stamp[4:6]) if len(stamp) >= 6 else (12 if end else 1)
+            return int(stamp[:4]) * 12 + month
+
+        assert self.cdx_max_months is not None
+        return months(query["to"], True) - months(query["from"], False) < self.cdx_max_months
+
+    def served_stamp(self, c: Capture) -> str:
+        """When the capture really was: the CDX's timestamp, `nearest_offset` seconds on."""
+        from datetime import datetime, timedelta
+
+        moment = datetime.strptime(c.timestamp, "%Y%m%d%H%M%S") + timedelta(
+            seconds=self.nearest_offset
+        )
+        return moment.strftime("%Y%m%d%H%M%S")
+
     def _replay(self, target: str) -> tuple[int, dict[str, str], bytes]:
         stamp, original = target.split("/web/", 1)[1].split("id_/", 1)
         for c in self.captures:
-            if c.timestamp == stamp and c.original == original and c.status == "200":
-                headers = {
-                    "Content-Type": "text/html",
-                    "Memento-Datetime": "x",
-                    "X-Archive-Src": "fake.warc.gz",
-                }
-                return 200, headers, c.body
+            if c.original != original or c.status != "200":
+                continue
+            if c.timestamp in self.unplayable and stamp in (c.timestamp, self.served_stamp(c)):
+                return (
+                    404,
+                    {"Content-Type": "text/html", "Server": "nginx"},
+                    b"<html>Wayback</html>",
+                )
+            if stamp == c.timestamp and self.nearest_offset:
+                served = self.served_stamp(c)
+                return 302, {
+                    "Location": f"/web/{served}id_/{original}",
+                    "x-archive-redirect-reason": f"found capture at {served}",
+                    "Content-Type": "text/plain",
+                }, b""  # fmt: skip
+            if stamp == self.served_stamp(c):
+                return 200, self._replay_headers(c, stamp), c.body
         return 404, {"Content-Type": "text/plain"}, b"not in the archive"
+
+    def _replay_headers(self, c: Capture, stamp: str) -> dict[str, str]:
+        from datetime import UTC, datetime
+        from email.utils import format_datetime
+
+        moment = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        if not self.real_headers:
+            return {"Content-Type": "text/html", "Memento-Datetime": format_datetime(moment, usegmt=True),
+                    "X-Archive-Src": "fake.warc.gz"}  # fmt: skip
+        return {
+            "Server": "nginx",
+            "Cache-Control": "max-age=1800",
+            "x-app-server": "wwwb-app212",
+            "Content-Type": "text/html",
+            "x-archive-orig-server": "Microsoft-IIS/6.0",
+            "x-archive-orig-date": format_datetime(moment, usegmt=True),
+            "x-archive-orig-content-length": str(len(c.body) + 17),  # as sent, before rewrite
+            "x-archive-orig-set-cookie": "ASPSESSIONIDQQ=ABC; path=/",
+            "x-archive-orig-x-powered-by": "ASP.NET",
+            "x-archive-src": "spotcheck-20071101/SPOT-20071101-000000.arc.gz",
+            "Memento-Datetime": format_datetime(moment, usegmt=True),
+            "Link": f'<{c.original}>; rel="original"',
+        }

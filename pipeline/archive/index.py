@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS captures(
     refers_to INTEGER,
     truncated INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL,
-    source_ref TEXT
+    source_ref TEXT,
+    cdx_digest TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_digest ON captures(payload_digest);
 CREATE INDEX IF NOT EXISTS captures_activity ON captures(activity_id);
@@ -83,6 +84,7 @@ class Capture:
     truncated: bool = False
     source: str = "site"  # "site", "wayback" or "warc"
     source_ref: str | None = None  # Wayback URL, or source WARC and offset
+    cdx_digest: str | None = None  # Wayback: what the CDX said the stored bytes were
     capture_id: int | None = None
 
 
@@ -163,6 +165,9 @@ class Index:
             self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
         if "run" not in columns:  # an index from before runs were told apart
             self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
+        captured = {row[1] for row in self.db.execute("PRAGMA table_info(captures)")}
+        if "cdx_digest" not in captured:  # an index from before CDX digests were kept
+            self.db.execute("ALTER TABLE captures ADD COLUMN cdx_digest TEXT")
 
     @_writes
     def start_run(self, command: str) -> int:

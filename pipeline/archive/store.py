@@ -240,6 +240,7 @@ class WarcStore:
             truncated=ex.truncated,
             source=ex.source,
             source_ref=ex.source_ref,
+            cdx_digest=ex.warc_headers.get("WARC-Wayback-CDX-Digest"),
         )
         capture_id = self.index.add_capture(capture, done_url=done_url, state=DONE)
         return dataclasses.replace(capture, capture_id=capture_id)

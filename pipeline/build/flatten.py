@@ -162,4 +162,8 @@ def capture_row(capture: Capture) -> Row:
         "warc_file": capture.warc_file,
         "warc_offset": capture.warc_offset,
         "warc_length": capture.warc_length,
+        "cdx_digest": capture.cdx_digest,
+        "digest_mismatch": None
+        if capture.cdx_digest is None
+        else capture.cdx_digest != capture.payload_digest,
     }

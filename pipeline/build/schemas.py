@@ -209,6 +209,19 @@ CAPTURES = _table(
         ("warc_file", CODE, False, "WARC file under raw/"),
         ("warc_offset", pa.int64(), False, "Byte offset of the record in that file"),
         ("warc_length", pa.int64(), False, "Length of the record in bytes"),
+        (
+            "cdx_digest",
+            pa.string(),
+            True,
+            "Wayback: the CDX's digest of the bytes the Archive stored (sha1:base32)",
+        ),
+        (
+            "digest_mismatch",
+            pa.bool_(),
+            True,
+            "Wayback: the bytes served differ from the CDX digest (common: the Archive "
+            "may store them compressed or chunked; not evidence of damage); null elsewhere",
+        ),
     ],
     "Every capture in the archive",
 )

@@ -88,16 +88,37 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
 @click.option(
     "--rate",
     type=float,
-    default=1.0,
-    show_default=True,
-    help="Requests per second per host (0: no limit).",
+    help="Requests per second per host (0: no limit). Default: 1 for the site, 4 for "
+    "Wayback replays (40% of the Archive's limit of 600 a minute).",
 )
 @click.option(
     "--concurrency",
     type=int,
-    default=2,
-    show_default=True,
-    help="Requests in flight per host (always 1 for the Wayback Machine).",
+    help="Requests in flight per host. Default: 2 for the site, 4 for the Wayback Machine.",
+)
+@click.option(
+    "--backoff",
+    type=float,
+    metavar="SECONDS",
+    help="Pause a host's clock this long after a 429 without Retry-After "
+    "(Wayback default: 60, as the Archive's 429s carry none).",
+)
+@click.option(
+    "--list",
+    "list_only",
+    is_flag=True,
+    help="Wayback: ask the CDX what it holds and how long a harvest would take; fetch nothing.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Wayback: replay at most N pages this run (rerun for the next N).",
+)
+@click.option(
+    "--strict-digests",
+    is_flag=True,
+    help="Wayback: count a body unlike its CDX digest as failed (by default: flagged only).",
 )
 @click.option(
     "--retries",
@@ -146,7 +167,12 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
 def harvest(**options: Any) -> None:
     from pipeline.harvest import harvest as run
 
-    report = run(_harvest_config(**options))
+    config = _harvest_config(**options)
+    report = run(config)
+    if config.wayback.list_only and not report.stopped:
+        click.echo(_listing(report.discovered, config.policy.rate))
+        click.echo(f"report: {report.report_path}")
+        sys.exit(0)
     click.echo(report.summary())
     for failure in report.failures[:20]:
         click.echo(f"  failed: {failure['url']}: {failure['error']}")
@@ -167,9 +193,13 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         raise ConfigError(f"FILE arguments go with --source warc, not --source {source}")
     if o["cdx_rate"] <= 0:
         raise ConfigError(f"--cdx-rate {o['cdx_rate']} must be more than 0")
+    from pipeline.sources import source_class
+
+    kind = source_class(source)
     policy = FetchPolicy(
-        rate=o["rate"],
-        concurrency=o["concurrency"],
+        rate=kind.default_rate if o["rate"] is None else o["rate"],
+        concurrency=kind.default_concurrency if o["concurrency"] is None else o["concurrency"],
+        throttle_pause=o["backoff"],
         retries=o["retries"],
         read_timeout=o["timeout"],
         max_body=o["max_body"],
@@ -183,7 +213,12 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         year_to=o["year_to"],
         captures=o["captures"],
         cdx_interval=1.0 / o["cdx_rate"],
+        strict_digests=o["strict_digests"],
+        list_only=o["list_only"],
+        max_pages=o["max_pages"],
     )
+    if source != "wayback" and (o["list_only"] or o["max_pages"] or o["strict_digests"]):
+        raise ConfigError("--list, --max-pages and --strict-digests go with --source wayback")
     return HarvestConfig(
         base_url=o["base_url"],
         data=o["data"],
@@ -196,4 +231,22 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         wayback=wayback,
         files=files,
         retry_failed=o["retry_failed"],
+    )
+
+
+def _listing(found: dict[str, Any], rate: float) -> str:
+    """What `--list` says: what the CDX holds, and how long its harvest would take."""
+    replays = found.get("captures_chosen", 0)
+    seconds = replays / rate if rate else 0.0
+    hours, rest = divmod(int(seconds), 3600)
+    return (
+        f"CDX: {found.get('activities', 0):,} activities and {found.get('logframes', 0):,} "
+        f"logframes with captures, {found.get('cdx_rows', 0):,} rows "
+        f"({found.get('repeated_rows', 0):,} repeated, counted once; "
+        f"{found.get('revisit_rows', 0):,} revisits), years {found.get('years') or 'none'}; "
+        f"captures per page: {found.get('captures_per_page_mean', 0)} on average, "
+        f"{found.get('captures_per_page_max', 0)} at most; "
+        f"{found.get('cdx_pages', 0)} CDX pages\n"
+        f"a harvest would make {replays:,} replays: about {hours} h {rest // 60} min at "
+        f"{rate:g} a second (more if some must fall back to older captures)"
     )

@@ -11,7 +11,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +23,8 @@ from pipeline.fetch.policy import THROTTLE_STATUSES, FetchPolicy, HostLimiter, O
 from pipeline.fetch.policy import parse_retry_after as _parse_retry_after
 
 Archiver = Callable[[Exchange], Awaitable[None]]
+# (URL, the 3xx answer, its target) → why not to follow it, or None: a source's own rule
+RedirectRule = Callable[[str, Exchange, str], str | None]
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class FetchResult:
     body: bytes = b""
     content_type: str | None = None
     truncated: bool = False
+    headers: list[tuple[str, str]] = field(default_factory=list)  # of the last answer
 
     @property
     def ok(self) -> bool:
@@ -90,7 +93,9 @@ class Fetcher:
         archive: Archiver,
         stats: FetchStats | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        redirect_rule: RedirectRule | None = None,
     ) -> None:
+        self.redirect_rule = redirect_rule
         self.client = client
         self.policy = policy
         self.archive = archive
@@ -183,10 +188,14 @@ class Fetcher:
             return None, f"redirect to {target} not followed: {host} is not an allowed host"
         if target in seen or len(seen) > self.policy.max_redirects:
             return None, f"redirect loop after {len(seen)} hops (last: {target})"
+        if self.redirect_rule is not None and (why := self.redirect_rule(url, exchange, target)):
+            return None, why
         return target, None
 
-    async def get(self, url: str) -> FetchResult:
-        """Fetch `url`, following allowed redirects and retrying what the policy retries."""
+    async def get(self, url: str, retries: int | None = None) -> FetchResult:
+        """Fetch `url`, following allowed redirects and retrying what the policy retries
+        (at most `retries` times, when given: a caller that knows better, say)."""
+        policy = self.policy if retries is None else replace(self.policy, retries=retries)
         result = FetchResult(url=url, final_url=url)
         current, seen, attempt = url, {url}, 0  # attempt: retries of the current URL
         while True:
@@ -196,6 +205,11 @@ class Fetcher:
             result.attempts += 1
             self.stats.count(outcome)
             limiter.record(outcome.status)
+            # before anything awaits: the other workers must not slip past the hold
+            if outcome.retry_after:
+                limiter.hold_off(min(outcome.retry_after, self.policy.max_backoff))
+            elif outcome.status == 429 and self.policy.throttle_pause:
+                limiter.hold_off(self.policy.throttle_pause)  # no Retry-After: the policy's
             if exchange is not None:
                 await self.archive(exchange)
                 self.stats.bytes += len(exchange.body)
@@ -208,11 +222,9 @@ class Fetcher:
                 seen.add(target)
                 result.hops += 1
                 continue
-            delay = next_delay(self.policy, attempt, outcome, jitter=random.random())
+            delay = next_delay(policy, attempt, outcome, jitter=random.random())
             if delay is None:
                 return self._end(result, current, outcome, exchange, None)
-            if outcome.retry_after:
-                limiter.hold_off(min(outcome.retry_after, self.policy.max_backoff))
             self.stats.retries += 1
             attempt += 1
             await self._sleep(delay)
@@ -228,6 +240,7 @@ class Fetcher:
         result.final_url, result.status = url, outcome.status
         if exchange is not None:
             result.body, result.content_type = exchange.body, exchange.content_type
+            result.headers = exchange.response_headers
             result.truncated = exchange.truncated
         if reason is not None:
             result.error = reason

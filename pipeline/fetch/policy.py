@@ -48,6 +48,10 @@ class FetchPolicy:
     # ... or when they have gone on this many seconds (the Wayback source sets 60: the
     # Internet Archive blocks addresses that keep going).
     give_up_after: float | None = None
+    # Seconds a host's clock is held after a 429 without Retry-After (None: the backoff
+    # alone). The Wayback source sets 60: its 429s come without one, and a client that
+    # keeps going for a minute is blocked at the firewall for an hour (EDGI's wayback).
+    throttle_pause: float | None = None
     # Hosts we may fetch from; redirects elsewhere are recorded, not followed.
     allowed_hosts: frozenset[str] = field(default_factory=frozenset)
     # Who we are, with a contact, so an operator can reach us instead of blocking us.
@@ -67,6 +71,7 @@ class FetchPolicy:
             ("max_body", self.max_body >= 1024, "must be at least 1024 bytes"),
             ("max_redirects", 0 <= self.max_redirects <= 20, "must be from 0 to 20"),
             ("max_throttled", self.max_throttled >= 1, "must be at least 1"),
+            ("throttle_pause", (self.throttle_pause or 0) >= 0, "must be 0 or more seconds"),
             ("contact", bool(self.contact.strip()), "must say how to reach the operator"),
         )
         for name, ok, rule in checks:
@@ -148,6 +153,7 @@ class HostLimiter:
         self._sleep = sleep
         self._next = 0.0
         self._last: float | None = None  # when the latest request started
+        self._hold = 0.0  # no request starts before this (a Retry-After, a 429's pause)
         self._lock = asyncio.Lock()
 
     def set_min_interval(self, seconds: float) -> None:
@@ -163,6 +169,9 @@ class HostLimiter:
             self._last, self._next = start, start + self.interval * self.slowdown
         if start > now:
             await self._sleep(start - now)
+        # a hold set while this request waited for its slot applies to it too
+        while (left := self._hold - self._clock()) > 0:
+            await self._sleep(left)
 
     def sent(self) -> None:
         """The request really left now (after opening a connection, say): space from here,
@@ -171,8 +180,10 @@ class HostLimiter:
         self._last, self._next = now, max(self._next, now + self.interval * self.slowdown)
 
     def hold_off(self, seconds: float) -> None:
-        """No request starts for `seconds` (a Retry-After from the server)."""
-        self._next = max(self._next, self._clock() + seconds)
+        """No request starts for `seconds` (a Retry-After from the server), not even one
+        already waiting for its slot."""
+        self._hold = max(self._hold, self._clock() + seconds)
+        self._next = max(self._next, self._hold)
 
     def record(self, status: int | None) -> None:
         """Adapt to the server: double the spacing on 429/503, recover slowly after."""

@@ -133,7 +133,9 @@ async def _run(config: HarvestConfig, index: Index, report: HarvestReport) -> No
         async with httpx.AsyncClient(
             limits=limits, timeout=timeout, follow_redirects=False
         ) as client:
-            job.fetcher = Fetcher(client, policy, job.archive, stats)
+            job.fetcher = Fetcher(
+                client, policy, job.archive, stats, redirect_rule=source.redirect_rule()
+            )
             todo = await source.plan(job)
             queue: asyncio.Queue[QueueItem] = asyncio.Queue()
             for item in todo:

@@ -47,6 +47,8 @@ class HarvestReport:
             f"crawl state: {self.done} done, {self.failed} failed, {self.skipped} skipped, "
             f"{pending} pending of {self.queued} queued"
         )
+        for note in self.discovered.get("notes", []):  # what the source wants said
+            line += f"\n{note}"
         if self.stopped:
             line += f"\nstopped: {self.stopped}"
         return line

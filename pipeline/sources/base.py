@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pipeline.archive import DONE, FAILED, Exchange, Index, QueueItem, WarcStore
 from pipeline.fetch import Fetcher, FetchPolicy, FetchResult
+from pipeline.fetch.fetcher import RedirectRule
 
 if TYPE_CHECKING:
     from pipeline.sources.wayback import WaybackOptions
@@ -64,6 +65,9 @@ class Source(ABC):
 
     name: ClassVar[str]
     url_flag: ClassVar[str] = "--base-url"  # the flag that names `service_url`, for errors
+    # What `--rate` and `--concurrency` are when not given (the site: 1 a second, 2 in flight)
+    default_rate: ClassVar[float] = 1.0
+    default_concurrency: ClassVar[int] = 2
 
     def __init__(self, config: Settings) -> None:
         self.config = config
@@ -91,6 +95,10 @@ class Source(ABC):
     def warcinfo(self, info: dict[str, str]) -> dict[str, str]:
         """The `warcinfo` fields of this run's WARC files."""
         return info
+
+    def redirect_rule(self) -> RedirectRule | None:
+        """A rule of the source's own for which redirects to follow (see `Fetcher`)."""
+        return None
 
     def to_capture(self, ex: Exchange) -> Exchange:
         """How an answer is archived: by default as it was received."""

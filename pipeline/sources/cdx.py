@@ -45,7 +45,11 @@ def timestamp_time(stamp: str) -> datetime:
 
 
 def query_url(
-    wayback: str, prefix: str, year_from: int | None, year_to: int | None, resume_key: str | None
+    wayback: str,
+    prefix: str,
+    year_from: int | str | None,
+    year_to: int | str | None,
+    resume_key: str | None,
 ) -> str:
     params: list[tuple[str, str]] = [
         ("url", prefix), ("matchType", "prefix"), ("output", "json"), ("fl", ",".join(FIELDS)),

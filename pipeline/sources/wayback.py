@@ -1,15 +1,24 @@
 """Harvesting from the Internet Archive's Wayback Machine (`harvest --source wayback`).
 
-Discovery asks the CDX API for every capture under the site's two page prefixes, page by
-page with resume keys; each answer is kept in the index, so a rerun asks nothing again.
-The chosen captures are fetched in their original bytes (`/web/<timestamp>id_/<url>`) and
-archived as the site's own responses: `WARC-Target-URI` the original URL, `WARC-Date` the
-capture's time, and the Wayback address, timestamp and CDX digest as provenance headers.
-A body whose SHA-1 differs from the CDX digest is archived but reported as a failure.
+Discovery asks the CDX API (`pipeline.sources.cdxclient`) for every capture under the
+site's two page prefixes. The chosen captures are replayed in their original bytes
+(`/web/<timestamp>id_/<url>`) and archived as the site's own responses: the original
+status and headers (`x-archive-orig-` taken off; the Archive's own under `X-Archive-`),
+`WARC-Target-URI` the original URL, `WARC-Date` the time of the capture actually served
+(`Memento-Datetime`), and the Wayback address, timestamps, CDX digest and the Archive's
+source file as provenance headers.
 
-The Archive's limits are respected: one connection, CDX queries and page fetches on
-separate clocks (by default one per 2.5 s and one per second), and a clean, resumable
-stop when 429s go on for more than a minute.
+What the real service does is met (see `memento`): a nearest-capture redirect is
+followed within a day; a capture that cannot be replayed (no `Memento-Datetime`, or 5xx
+after retries) gives way to the next most recent one of the same page, and the report
+says which was taken instead; a body whose SHA-1 differs from the CDX digest is archived
+and flagged, not failed (the CDX digest is of the bytes the Archive stored, which can be
+compressed or chunked), unless `--strict-digests`.
+
+The Archive's limits are respected (docs/wayback.md gives the sources): CDX queries on a
+clock of their own (0.4 a second), replays 4 a second with 4 in flight, a 429 without
+Retry-After pausing that clock for 60 s, and a clean, resumable stop (exit 3) when 429s
+go on for a minute.
 """
 
 from __future__ import annotations
@@ -17,21 +26,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.archive import Exchange, QueueItem
-from pipeline.errors import ConfigError, FetchError
+from pipeline.archive import DONE, FAILED, Exchange, QueueItem
+from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
-from pipeline.sources import cdx
-from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
+from pipeline.sources import cdxclient, memento
+from pipeline.sources.base import Job, Settings, Source
 
 DEFAULT_WAYBACK = "https://web.archive.org"
-REPLAY = re.compile(r"/web/(\d{8,14})id_/(.+)$")
-CDX_INTERVAL = 2.5  # seconds between CDX queries: what the Archive asks of API clients
+CDX_INTERVAL = 2.5  # seconds between CDX queries: 24 a minute, EDGI's default (limit 30)
+REPLAY_RATE, REPLAY_CONCURRENCY = 4.0, 4  # 240 a minute: 40% of the Archive's 600
+THROTTLE_PAUSE = 60.0  # its 429s carry no Retry-After; a minute of them gets us blocked
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,12 @@ class WaybackOptions:
     year_to: int | None = None
     captures: str = "latest"  # or "all": every distinct payload
     cdx_interval: float = CDX_INTERVAL
+    # A nearest-capture redirect is followed when it lands this close to the time asked.
+    redirect_window: timedelta = timedelta(days=1)
+    # A mismatch of the CDX digest makes the item failed (by default it is only flagged).
+    strict_digests: bool = False
+    list_only: bool = False  # `--list`: ask the CDX, fetch no replay
+    max_pages: int | None = None  # `--max-pages`: replays this run at most (resumable)
 
     def __post_init__(self) -> None:
         years = (self.year_from, self.year_to)
@@ -56,27 +71,24 @@ def sha1_base32(body: bytes) -> str:
 
 
 def as_capture(ex: Exchange) -> Exchange:
-    """A Wayback `id_` answer as the site's own response; other answers (CDX pages, 429s)
-    stay under their own URL, marked as coming from the Wayback Machine."""
-    split = urlsplit(ex.url)
-    path = split.path + (f"?{split.query}" if split.query else "")
-    m = REPLAY.search(path)
-    if m is None or ex.status != 200:
+    """A Wayback replay as the site's own response when it is an archived one (it has
+    `Memento-Datetime`; older services' 200s without it count too); the Archive's own
+    answers (redirects to the nearest capture, 404s of unplayable captures, 429s, CDX
+    pages) stay under their own URL, marked as coming from the Wayback Machine."""
+    parts = memento.replay_parts(ex.url)
+    archived = memento.is_memento(ex.response_headers) or ex.status == 200
+    if parts is None or not archived:
         return replace(ex, source="wayback", source_ref=ex.url)
-    timestamp, original = m.group(1), m.group(2)
-    headers = {"WARC-Source-URI": ex.url, "WARC-Wayback-Timestamp": timestamp}
+    timestamp, original = parts
+    served = memento.memento_time(ex.response_headers) or memento.stamp_time(timestamp)
+    provenance = {"WARC-Source-URI": ex.url, "WARC-Wayback-Timestamp": timestamp}
+    if src := memento.header(ex.response_headers, "x-archive-src"):
+        provenance["WARC-Wayback-Source-File"] = src
     return replace(
-        ex, url=original, fetched_at=cdx.timestamp_time(timestamp), source="wayback",
-        source_ref=ex.url, warc_headers={**ex.warc_headers, **headers},
+        ex, url=original, fetched_at=served, source="wayback", source_ref=ex.url,
+        response_headers=memento.site_headers(ex.response_headers, ex.body),
+        warc_headers={**ex.warc_headers, **provenance},
     )  # fmt: skip
-
-
-def with_digest(ex: Exchange, cdx_digest: str | None) -> Exchange:
-    if cdx_digest is None or ex.source != "wayback":
-        return ex
-    return replace(
-        ex, warc_headers={**ex.warc_headers, "WARC-Wayback-CDX-Digest": f"sha1:{cdx_digest}"}
-    )
 
 
 def digest_problem(body: bytes, cdx_digest: str | None) -> str | None:
@@ -95,60 +107,20 @@ def cdx_limiter(fetcher: Fetcher, options: WaybackOptions) -> None:
     fetcher.limiters[f"{host}/cdx"] = HostLimiter(options.cdx_interval)
 
 
-async def _cdx_page(fetcher: Fetcher, index_call: Callable[..., Awaitable[Any]], url: str) -> bytes:
-    cached = await index_call("cdx_get", url)
-    if cached is not None:
-        return bytes(cached)
-    result = await fetcher.get(url)
-    if result.status is None:  # no answer at all: the address, or the network, is wrong
-        raise ConfigError(
-            f"--wayback-url: {url.split('/cdx/')[0]} did not answer ({result.error}); "
-            "check the address and the network, then rerun"
-        )
-    if not result.ok:
-        raise FetchError(url, f"failed: {result.error}; rerun to resume from the cached pages")
-    await index_call("cdx_put", url, result.body)
-    return result.body
+def replay_url(wayback: str, timestamp: str, original: str) -> str:
+    return f"{wayback.rstrip('/')}/web/{timestamp}id_/{original}"
 
 
-async def discover(
-    fetcher: Fetcher,
-    index_call: Callable[..., Awaitable[Any]],
-    options: WaybackOptions,
-    ids: set[int] | None,
-) -> tuple[list[tuple[str, str, int | None, str]], dict[str, Any]]:
-    """Queue items for the captures to fetch, and what the CDX said (for the report)."""
-    rows: list[cdx.CdxRow] = []
-    pages = 0
-    for prefix in cdx.PREFIXES:
-        resume: str | None = None
-        while True:
-            url = cdx.query_url(
-                options.wayback_url, prefix, options.year_from, options.year_to, resume
-            )
-            body = await _cdx_page(fetcher, index_call, url)
-            pages += 1
-            try:
-                found, resume = cdx.parse_page(body)
-            except ValueError as exc:
-                raise FetchError(url, f"did not answer CDX JSON ({exc})") from exc
-            rows.extend(found)
-            if not resume:
-                break
-    chosen = cdx.select(rows, options.captures, ids)
-    items = [
-        (cdx.replay_url(options.wayback_url, row), row.ref.kind, row.ref.number,
-         json.dumps({"original": row.original, "timestamp": row.timestamp, "digest": row.digest}))
-        for row in chosen
-    ]  # fmt: skip
-    summary = {
-        "cdx_pages": pages,
-        "cdx_rows": len(rows),
-        "revisit_rows": sum(1 for r in rows if r.statuscode == "-"),
-        "captures_chosen": len(chosen),
-        "activities": len({r.ref.number for r in chosen if r.ref.kind == "activity"}),
-    }
-    return items, summary
+def unplayable(result: FetchResult) -> str | None:
+    """Why a replay gave no archived 200 of the page (None when it did)."""
+    if result.status == 200 and (
+        memento.is_memento(result.headers)
+        or not any(k.lower().startswith("x-archive-") for k, _ in result.headers)
+    ):
+        return None
+    if result.status is not None and not memento.is_memento(result.headers):
+        return f"the Archive answered {result.status} ({result.error or 'no capture there'})"
+    return result.error or f"an archived {result.status}, not the page"
 
 
 class WaybackSource(Source):
@@ -156,25 +128,57 @@ class WaybackSource(Source):
 
     name = "wayback"
     url_flag = "--wayback-url"
+    default_rate, default_concurrency = REPLAY_RATE, REPLAY_CONCURRENCY
 
     def __init__(self, config: Settings) -> None:
         super().__init__(config)
         self.cdx_digests: dict[str, str] = {}  # replay URL → the CDX's payload digest
         self.found: dict[str, Any] = {}
+        self.fallbacks: list[dict[str, str]] = []  # captures taken instead of the chosen
+        self.mismatches: list[dict[str, str]] = []  # bodies unlike their CDX digest
 
     @classmethod
     def service_url(cls, config: Settings) -> str:
         return config.wayback.wayback_url
 
     def fetch_policy(self, policy: FetchPolicy) -> FetchPolicy:
-        # one connection; give up on 429s after a minute (the Archive blocks those who go on)
-        return replace(policy, concurrency=1, give_up_after=policy.give_up_after or 60.0)
+        # give up on 429s after a minute, and pause a minute on one: the Archive blocks
+        # those who go on (EDGI's wayback client)
+        pause = THROTTLE_PAUSE if policy.throttle_pause is None else policy.throttle_pause
+        return replace(policy, give_up_after=policy.give_up_after or 60.0, throttle_pause=pause)
+
+    def redirect_rule(self) -> Any:
+        window = self.config.wayback.redirect_window
+
+        def rule(url: str, ex: Exchange, target: str) -> str | None:
+            why = memento.nearest_problem(url, ex.response_headers, target, window)
+            if why is None and url in self.cdx_digests:  # the capture served stands for it
+                self.cdx_digests.setdefault(target, self.cdx_digests[url])
+            return why
+
+        return rule
 
     def to_capture(self, ex: Exchange) -> Exchange:
-        return with_digest(as_capture(ex), self.cdx_digests.get(ex.url))
+        capture = as_capture(ex)
+        digest = self.cdx_digests.get(ex.url)
+        if digest is None or capture.url == ex.url:
+            return capture
+        return replace(
+            capture,
+            warc_headers={**capture.warc_headers, "WARC-Wayback-CDX-Digest": f"sha1:{digest}"},
+        )
 
     def summary(self) -> dict[str, Any]:
-        return self.found
+        notes = [f"fallback: {f['page']}: took {f['taken']} instead of {f['wanted']} "
+                 f"({f['why']})" for f in self.fallbacks]  # fmt: skip
+        if self.mismatches:
+            notes.append(
+                f"{len(self.mismatches)} bodies differ from their CDX digest: archived and "
+                "flagged (captures.digest_mismatch), not failed; the CDX digest is of the "
+                "bytes the Archive stored, often compressed or chunked"
+            )
+        return {**self.found, "fallbacks": self.fallbacks, "digest_mismatches": self.mismatches,
+                "notes": notes}  # fmt: skip
 
     async def plan(self, job: Job) -> list[QueueItem]:
         """Queue the captures the CDX API lists (the original site's robots.txt does not
@@ -189,18 +193,57 @@ class WaybackSource(Source):
         if self.config.retry_failed:  # no CDX query: only what failed before
             todo: list[QueueItem] = await job.run_io(job.index.take_failed, self.scope)
         else:
-            items, self.found = await discover(job.fetcher, index_call, options, ids)
+            rows, counts = await cdxclient.list_rows(job.fetcher, index_call, options)
+            items = cdxclient.queue_items(rows, options, ids)
+            self.found = cdxclient.summary(rows, items, counts)
+            if options.list_only:
+                return []  # `--list`: what the CDX holds, and no replay
             await job.run_io(job.index.enqueue, items)
             await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries failures
             todo = await job.run_io(job.index.pending)
-        self.cdx_digests = {i.url: json.loads(i.meta)["digest"] for i in todo if i.meta}
-        return todo
+        for item in todo:
+            meta = json.loads(item.meta) if item.meta else {}
+            self.cdx_digests[item.url] = meta.get("digest", "")
+            for stamp, original, digest in meta.get("fallbacks", []):
+                self.cdx_digests[replay_url(options.wayback_url, stamp, original)] = digest
+        return todo[: options.max_pages] if options.max_pages else todo
 
     async def take(self, job: Job, item: QueueItem) -> bool:
-        def check(result: FetchResult) -> str | None:
-            # the bytes must be the capture the CDX listed; if not, say so (they are archived)
-            if result.final_url != item.url or item.url not in self.cdx_digests:
-                return None
-            return digest_problem(result.body, self.cdx_digests[item.url])
+        """Replay the chosen capture; if it will not play, the next most recent one."""
+        meta = json.loads(item.meta) if item.meta else {}
+        wayback = self.config.wayback.wayback_url
+        candidates = [item.url] + [replay_url(wayback, stamp, original)
+                                   for stamp, original, _ in meta.get("fallbacks", [])]  # fmt: skip
+        tried: list[str] = []
+        attempts = 0
+        for url in candidates:
+            result = await job.fetcher.get(url)
+            attempts += result.attempts
+            why = unplayable(result)
+            if why is None:
+                return await self._played(job, item, url, result, tried, attempts)
+            stamp = (memento.replay_parts(url) or ("?", ""))[0]
+            tried.append(f"{stamp}: {why}")
+        error = "no capture could be replayed: " + "; ".join(tried)
+        await job.queue_io(job.index.finish, item.url, FAILED, result.status, error, attempts)
+        return False
 
-        return (await fetch_and_finish(job, item, check)).ok
+    async def _played(
+        self, job: Job, item: QueueItem, url: str, result: FetchResult, tried: list[str],
+        attempts: int,
+    ) -> bool:  # fmt: skip
+        wanted, page = memento.replay_parts(item.url) or ("", item.url)
+        served = memento.replay_parts(result.final_url) or (wanted, page)
+        if url != item.url:
+            self.fallbacks.append(
+                {"page": page, "wanted": wanted, "taken": served[0], "why": "; ".join(tried)}
+            )
+        error = None
+        problem = digest_problem(result.body, self.cdx_digests.get(url))
+        if problem:
+            self.mismatches.append({"page": page, "timestamp": served[0], "problem": problem})
+            if self.config.wayback.strict_digests:
+                error = f"{problem} (--strict-digests)"
+        state = FAILED if error else DONE
+        await job.queue_io(job.index.finish, item.url, state, result.status, error, attempts)
+        return error is None

@@ -1,0 +1,58 @@
+"""A WARC written from the (real-habited) fake Wayback replays in pywb, a replay tool
+written by others: `wb-manager add`, then the original URL at its timestamp gives the
+page, with the site's own Server header (pywb shows it as X-Archive-Orig-Server)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.servers import FakeWayback
+from tests.test_wayback import harvest
+from tests.test_wayback_real import URL, two_pages
+
+PYWB = Path(__file__).resolve().parents[1] / ".venv-pywb" / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_pywb_replays_a_page_with_the_sites_headers(tmp_path: Path) -> None:
+    assert (PYWB / "wayback").exists(), "pywb is missing: `make test` installs it in .venv-pywb"
+    with FakeWayback(captures=two_pages(), real_headers=True, page_size=10) as server:
+        code, out = harvest(server, tmp_path / "data")
+    assert code == 0, out
+    warcs = [str(p) for p in sorted((tmp_path / "data" / "raw").glob("*.warc.gz"))]
+    subprocess.run([PYWB / "wb-manager", "init", "jp"], cwd=tmp_path, check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run([PYWB / "wb-manager", "add", "jp", *warcs], cwd=tmp_path, check=True,
+                   capture_output=True)  # fmt: skip
+    port = free_port()
+    replay = subprocess.Popen([PYWB / "wayback", "-b", "127.0.0.1", "-p", str(port)],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/jp/20090101000000id_/{URL}"
+        for _ in range(100):
+            try:
+                answer = httpx.get(url, timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("pywb did not start")
+    finally:
+        replay.terminate()
+        replay.wait(10)
+    assert answer.status_code == 200
+    assert "Regional Conference on Cybercrime" in answer.text
+    assert answer.headers["x-archive-orig-server"] == "Microsoft-IIS/6.0"  # the site's
+    assert answer.headers["memento-datetime"] == "Thu, 01 Jan 2009 00:00:00 GMT"
+    assert answer.headers["set-cookie"] == "ASPSESSIONIDQQ=ABC; path=/"
