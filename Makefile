@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py --write
 	$(BIN)/python benchmarks/harvest_bench.py --write
 	$(BIN)/python benchmarks/hostile_bench.py --write
+	$(BIN)/python benchmarks/wayback_bench.py --write
 
 clean:
 	rm -rf $(VENV) $(PYWB) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache

@@ -259,6 +259,7 @@ class Capture:
     body: bytes
     status: str = "200"  # "-" for a revisit row
     digest: str | None = None  # None: the body's own SHA-1; set it to lie
+    served_status: int = 200  # what the replay answers, with Memento-Datetime (an archived 404)
 
     @property
     def cdx_digest(self) -> str:
@@ -302,6 +303,11 @@ class FakeWayback(FaultServer):
             return 429, headers, b"Too Many Requests"
         if kind == "cdx":
             return self._cdx(target)
+        behaviour = self.behaviours.get(aid) if aid is not None else None
+        if kind == "replay" and behaviour is not None:  # a slow 5xx, say, by activity
+            answer = await behaviour.answer(self, n, aid or 0)
+            if answer is not None:
+                return answer
         if kind == "replay":
             return self._replay(target)
         return 404, {"Content-Type": "text/plain"}, b"not here"
@@ -382,7 +388,7 @@ class FakeWayback(FaultServer):
                     "Content-Type": "text/plain",
                 }, b""  # fmt: skip
             if stamp == self.served_stamp(c):
-                return 200, self._replay_headers(c, stamp), c.body
+                return c.served_status, self._replay_headers(c, stamp), c.body
         return 404, {"Content-Type": "text/plain"}, b"not in the archive"
 
     def _replay_headers(self, c: Capture, stamp: str) -> dict[str, str]:

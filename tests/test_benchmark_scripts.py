@@ -57,3 +57,13 @@ def test_hostile_bench_prints_every_shape_at_two_sizes() -> None:
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
     assert len(rows) == 4 + 2 * 7
     assert all(" ms | " in row for row in rows)
+
+
+def test_wayback_bench_reports_against_the_ideal() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/wayback_bench.py", "--activities", "12", "--latency",
+         "0.01", "--rate", "200"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert "| requests per archived activity, besides CDX | 1.000 | ≤ 1.02 |" in result.stdout
+    assert "| wall ÷ ideal |" in result.stdout

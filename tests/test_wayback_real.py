@@ -211,3 +211,28 @@ def test_max_pages_caps_a_run_and_the_rerun_takes_the_rest(tmp_path: Path) -> No
         "harvest: 1 done" in out1 and "crawl state: 1 done, 0 failed, 0 skipped, 1 pending" in out1
     )
     assert second == 0 and "crawl state: 2 done, 0 failed, 0 skipped, 0 pending" in out2
+
+
+def test_an_archived_404_is_kept_as_what_it_is_and_an_older_capture_taken(
+    tmp_path: Path,
+) -> None:
+    pages = two_pages()
+    pages[1] = Capture("20090101000000", URL, b"<html>Not found</html>", served_status=404)
+    with FakeWayback(captures=pages, page_size=10) as server:
+        code, out = harvest(server, tmp_path)
+    assert code == 0, out
+    archived = [r for r in read_all(tmp_path / "raw") if r.type == "response" and r.uri == URL]
+    assert sorted(r.http_status for r in archived) == [200, 404]  # the site's 404, as it was
+    assert "took 20070405101010 instead of 20090101000000 (20090101000000: an archived 404" in out
+
+
+def test_slow_5xx_answers_succeed_on_a_later_pass(tmp_path: Path) -> None:
+    from tests.servers import Behaviour, Fail
+
+    slow: dict[int, Behaviour] = {18356: Fail(status=503, times=2)}
+    with FakeWayback(slow, captures=two_pages(), page_size=10) as server:
+        code, out = harvest(server, tmp_path)
+        asked = [r.status for r in server.log if r.activity_id == 18356]
+    assert code == 0, out
+    assert asked == [503, 503, 200]  # the same capture, retried with backoff
+    assert b"<!-- 2007 -->" not in responses_of(tmp_path)[URL].payload  # no fallback needed

@@ -1,8 +1,9 @@
 """Where pages come from: one module per source, each a `Source` (see `base`).
 
     site      the site itself or a mirror (robots.txt, --ids, --discover via `listings`)
-    wayback   the Internet Archive: the CDX API (`cdx`) lists captures, `id_` replays them
-    warcfile  existing WARC or ARC files, imported record by record
+    wayback   the Internet Archive: the CDX API (`cdx` pure, `cdxclient` paging and
+              windows) lists captures, `id_` replays them (`memento`: how to read them)
+    warcfile  existing WARC or ARC files, imported record by record (`warcimport`)
 
 A fourth source is one module with a `Source` subclass, named in `SOURCES` below.
 May import `pipeline.archive`, `pipeline.fetch` and `pipeline.urls`; never the harvest

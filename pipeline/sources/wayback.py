@@ -118,9 +118,11 @@ def unplayable(result: FetchResult) -> str | None:
         or not any(k.lower().startswith("x-archive-") for k, _ in result.headers)
     ):
         return None
-    if result.status is not None and not memento.is_memento(result.headers):
+    if result.status is not None and memento.is_memento(result.headers):
+        return f"an archived {result.status} of the site, kept, but not the page"
+    if result.status is not None:
         return f"the Archive answered {result.status} ({result.error or 'no capture there'})"
-    return result.error or f"an archived {result.status}, not the page"
+    return result.error or "no answer"
 
 
 class WaybackSource(Source):
