@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: captures.cdx_digest and captures.digest_mismatch
 
 CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
 COUNTRY_CODE = "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
