@@ -63,3 +63,16 @@ def test_redirect_hops_are_not_counted_as_tries(tmp_path: Path) -> None:
     [failure] = report.failures
     assert failure["error"] == "HTTP 500 after 2 attempts"  # the hop to ID 9 is no try
     assert failure["attempts"] == 3  # three requests made, all archived
+
+
+def test_a_harvest_runs_off_the_main_thread_too(tmp_path: Path) -> None:
+    import threading
+
+    results: list[int] = []
+    with FaultServer() as server:
+        config = HarvestConfig(base_url=server.url, data=tmp_path, ids=(1,), progress=False,
+                               policy=FetchPolicy(rate=0, contact="tests@localhost"))  # fmt: skip
+        worker = threading.Thread(target=lambda: results.append(harvest(config).exit_code))
+        worker.start()
+        worker.join(60)
+    assert results == [0]

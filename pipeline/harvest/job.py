@@ -105,8 +105,13 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
             caught.append(signum)
             main.cancel()
 
+    handled = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, on_signal, signum)
+        try:
+            loop.add_signal_handler(signum, on_signal, signum)
+            handled.append(signum)
+        except (ValueError, RuntimeError):  # not the main thread: signals are not ours
+            pass
     try:
         await _run(config, index, report)
     except asyncio.CancelledError:
@@ -114,7 +119,7 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
             raise Interrupted(caught[0]) from None
         raise
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in handled:
             loop.remove_signal_handler(signum)
 
 
