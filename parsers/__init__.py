@@ -26,7 +26,9 @@ from parsers.issues import ParseIssue
 #    table in a value cell; what a script writes as literal text (a hidden address);
 #    relative links made whole with the page's address; more forms of dates, counts,
 #    codes, places and names.
-PARSER_VERSION = "4"
+# 5: numbered rows with no label ("1 | http://...") go on with an empty label above them;
+#    pages past `parsers.limits` are refused unread; scripts left open hide the rest.
+PARSER_VERSION = "5"
 
 __all__ = [
     "FIELD_NAMES",

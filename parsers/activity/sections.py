@@ -263,6 +263,9 @@ def _header_index(rows: list[Row]) -> int:
     return 0
 
 
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)]?")  # a row's number in a list: no label
+
+
 def walk(rows: list[Row]) -> Sections:
     """File every row of the page; rows before the "Activity Details" header are chrome."""
     found = Sections()
@@ -272,6 +275,10 @@ def walk(rows: list[Row]) -> Sections:
     for i in range(_header_index(rows), len(rows)):
         row = rows[i]
         key = LABELS.get(row.key) if row.label else None
+        if key is None and (pending or last) and _LIST_NUMBER.fullmatch(row.label):
+            # "1 | http://..." under "Web Pages": a numbered row has no label of its own,
+            # it goes on with the label above whose value is empty (or a list)
+            row = Row("", row.value, row.nodes, continued=bool(last))
         if key is None:  # headings, the synopsis switch and page ends have no known label
             kind = _unlabelled(row, found)
             if kind == _PAGE_END_ROW:
