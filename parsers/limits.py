@@ -27,14 +27,14 @@ def bytes_problem(html: bytes) -> str | None:
     return None
 
 
-def tags_problem(text: str) -> str | None:
-    tags = text.count("<")
+def tags_problem(tags: int) -> str | None:
+    """`tags`: the page's `<` count, an upper bound of its elements."""
     if tags > MAX_TAGS:
         return f"page of {tags:,} tags: over the parser's limit of {MAX_TAGS:,}"
     return None
 
 
-def depth_problem(tree: LexborHTMLParser, text: str) -> str | None:
-    if text.count("<") < DEPTH_CHECK_FROM or tree.css_first(_TOO_DEEP) is None:
+def depth_problem(tree: LexborHTMLParser, tags: int) -> str | None:
+    if tags < DEPTH_CHECK_FROM or tree.css_first(_TOO_DEEP) is None:
         return None
     return f"page nested over {MAX_DEPTH} elements deep: over the parser's limit"

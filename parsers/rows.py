@@ -324,7 +324,7 @@ def _block_rows(tree: LexborHTMLParser, labels: frozenset[str]) -> list[Row]:
     outer = holding(tree, _BLOCK_ROW_TAGS)  # divs around other blocks: read the inner ones
     # Nested blocks read their inner blocks' text again; a page nesting deep would make
     # that grow with the square of its depth, so the text read is bounded by the page's.
-    budget = BLOCK_TEXT_FACTOR * len(tree.html or "") + 65536
+    budget = BLOCK_TEXT_FACTOR * len(tree.raw_html) + 65536
     for node in tree.css(_BLOCK_ROW_SELECTOR):
         if node.tag == "div" and node.mem_id in outer:
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pipeline.fixtures.render import render_activity
 from pipeline.fixtures.synth import synthetic_specs
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (for a server a test starts, or none)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def activity_page(activity_id: int) -> bytes:

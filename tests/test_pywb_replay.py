@@ -4,24 +4,17 @@ page, with the site's own Server header (pywb shows it as X-Archive-Orig-Server)
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.servers import FakeWayback
+from tests.servers import FakeWayback, free_port
 from tests.test_wayback import harvest
 from tests.test_wayback_real import URL, two_pages
 
 PYWB = Path(__file__).resolve().parents[1] / ".venv-pywb" / "bin"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_pywb_replays_a_page_with_the_sites_headers(tmp_path: Path) -> None:

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from pipeline.fetch import FetchPolicy
 from pipeline.harvest import HarvestConfig, harvest
 from tests.conftest import run_cli
-from tests.servers import Behaviour, Fail, FaultServer, Redirect
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import Behaviour, Fail, FaultServer, Redirect, free_port
 
 
 def test_an_unreachable_wayback_url_is_a_configuration_error(tmp_path: Path) -> None:

@@ -143,10 +143,11 @@ def parse_activity(
     if plaintext.is_text_rendering(decoded.text):  # a page kept as text, no markup left
         rows = plaintext.text_rows(decoded.text)
         return record_from_rows(rows, url, decoded, lambda: decoded.text)
-    if problem := limits.tags_problem(decoded.text):
+    tags = decoded.text.count("<")
+    if problem := limits.tags_problem(tags):
         return NotAnActivity(problem, url, over_limits=True)
     tree = dom.parse_tree(decoded.text)
-    if problem := limits.depth_problem(tree, decoded.text):
+    if problem := limits.depth_problem(tree, tags):
         return NotAnActivity(problem, url, over_limits=True)
     rows = page_rows(tree, LABEL_KEYS, plaintext.text_rows)
     return record_from_rows(rows, url, decoded, lambda: dom.page_text(tree))

@@ -94,7 +94,9 @@ def _fetch_policy(config: HarvestConfig, source: Source) -> FetchPolicy:
     return source.fetch_policy(replace(policy, allowed_hosts=hosts))
 
 
-async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -> None:
+async def _harvest(
+    config: HarvestConfig, index: Index, report: HarvestReport, source: Source
+) -> None:
     """The run, with Ctrl-C and SIGTERM turned into a clean stop (`Interrupted`): the
     workers are cancelled, their items stay queued, what was fetched reaches the disk."""
     loop, main = asyncio.get_running_loop(), asyncio.current_task()
@@ -113,7 +115,7 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
         except (ValueError, RuntimeError):  # not the main thread: signals are not ours
             pass
     try:
-        await _run(config, index, report)
+        await _run(config, index, report, source)
     except asyncio.CancelledError:
         if caught:
             raise Interrupted(caught[0]) from None
@@ -123,8 +125,7 @@ async def _harvest(config: HarvestConfig, index: Index, report: HarvestReport) -
             loop.remove_signal_handler(signum)
 
 
-async def _run(config: HarvestConfig, index: Index, report: HarvestReport) -> None:
-    source = source_class(config.source)(config)
+async def _run(config: HarvestConfig, index: Index, report: HarvestReport, source: Source) -> None:
     store = WarcStore(config.raw, index, source.warcinfo(warcinfo(config)))
     report.recovered_warcs = store.recovered
     job = Job(config, index, store, source)
@@ -188,8 +189,9 @@ def harvest(config: HarvestConfig) -> HarvestReport:
     command = config.command_line or shlex.join(sys.argv)
     with WriterLock(config.data, command), Index(config.raw / "index.sqlite3") as index:
         index.start_run(command)
+        source = source_class(config.source)(config)
         try:
-            asyncio.run(_harvest(config, index, report))
+            asyncio.run(_harvest(config, index, report, source))
         except RateLimited as exc:
             report.stopped, report.exit_code = str(exc), EXIT_RATE_LIMITED
         except Interrupted as exc:
@@ -200,7 +202,7 @@ def harvest(config: HarvestConfig) -> HarvestReport:
             report.exit_code = exc.exit_code
         except StoreError as exc:  # a full disk, a read-only folder: what is on disk stays
             report.stopped, report.exit_code = str(exc), EXIT_FAILURES
-        finish_report(index, report, source_class(config.source)(config).scope)
+        finish_report(index, report, source.scope)
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.duration_s = round(time.monotonic() - started, 3)
     try:

@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from pipeline.sources.cdx import timestamp_time
+
 ORIG = "x-archive-orig-"
 REPLAY = re.compile(r"/web/(\d{8,14})id_/(.+)$")
 # Framing of the original answer that the stored body may no longer have.
@@ -88,11 +90,6 @@ def replay_parts(url: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
-def stamp_time(stamp: str) -> datetime:
-    """A Wayback timestamp (YYYYMMDDhhmmss, shorter forms padded) as a UTC datetime."""
-    return datetime.strptime(stamp.ljust(14, "0")[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-
-
 def nearest_problem(
     url: str, headers: list[tuple[str, str]], target: str, window: timedelta
 ) -> str | None:
@@ -105,7 +102,7 @@ def nearest_problem(
     here, there = replay_parts(url), replay_parts(target)
     if here is None or there is None or _bare(here[1]) != _bare(there[1]):
         return f"the Archive redirects to {target}, not to a capture of the same page"
-    gap = abs(stamp_time(there[0]) - stamp_time(here[0]))
+    gap = abs(timestamp_time(there[0]) - timestamp_time(here[0]))
     if gap > window:
         return f"the nearest capture, {there[0]}, is {gap} from {here[0]}: over the window"
     return None

@@ -32,9 +32,7 @@ def file_kind_problem(path: Path) -> str | None:
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
-    except IsADirectoryError:
-        raise ConfigError(f"--source warc: {path} is not a file") from None
-    except FileNotFoundError:
+    except (IsADirectoryError, FileNotFoundError):
         raise ConfigError(f"--source warc: {path} is not a file") from None
     except OSError as exc:
         raise ConfigError(f"--source warc: cannot read {path}: {exc.strerror}") from exc

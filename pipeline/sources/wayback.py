@@ -23,18 +23,16 @@ go on for a minute.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.archive import DONE, FAILED, Exchange, QueueItem
+from pipeline.archive import DONE, FAILED, Exchange, QueueItem, payload_digest
 from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
-from pipeline.sources import cdxclient, memento
+from pipeline.sources import cdx, cdxclient, memento
 from pipeline.sources.base import Job, Settings, Source
 
 DEFAULT_WAYBACK = "https://web.archive.org"
@@ -66,10 +64,6 @@ class WaybackOptions:
                 raise ConfigError(f"{flag} {year}: give a year from 1996 on")
 
 
-def sha1_base32(body: bytes) -> str:
-    return base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-
-
 def as_capture(ex: Exchange) -> Exchange:
     """A Wayback replay as the site's own response when it is an archived one (it has
     `Memento-Datetime`; older services' 200s without it count too); the Archive's own
@@ -80,7 +74,7 @@ def as_capture(ex: Exchange) -> Exchange:
     if parts is None or not archived:
         return replace(ex, source="wayback", source_ref=ex.url)
     timestamp, original = parts
-    served = memento.memento_time(ex.response_headers) or memento.stamp_time(timestamp)
+    served = memento.memento_time(ex.response_headers) or cdx.timestamp_time(timestamp)
     provenance = {"WARC-Source-URI": ex.url, "WARC-Wayback-Timestamp": timestamp}
     if src := memento.header(ex.response_headers, "x-archive-src"):
         provenance["WARC-Wayback-Source-File"] = src
@@ -95,7 +89,7 @@ def digest_problem(body: bytes, cdx_digest: str | None) -> str | None:
     """Why the body is not the capture the CDX described, or None when it is."""
     if not cdx_digest:
         return None
-    actual = sha1_base32(body)
+    actual = payload_digest(body).removeprefix("sha1:")
     if actual == cdx_digest:
         return None
     return f"payload SHA-1 {actual} does not match the CDX digest {cdx_digest}"
