@@ -26,9 +26,11 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
     Sources:
       site     the site itself, or a mirror at --base-url (needs --ids or --discover)
       wayback  the Internet Archive: the CDX API lists captures, `id_` replays them
-               (one connection; --cdx-rate and --rate pace it; 429s for a minute stop it)
+               (4 a second, 4 in flight; a 429 pauses it 60 s; 429s for a minute stop
+               it; --list first says what there is and how long it will take)
       warc     existing WARC or ARC files, gzipped or not, given as FILE arguments
-               (responses, revisits, and the text renderings of WET files)
+               (checked, then copied as written: responses, revisits, their requests
+               and metadata, and the text renderings of WET files)
 
     \b
     Examples:
