@@ -1,8 +1,9 @@
 """Pure parsers for pages of the Joint Programmes site: bytes in, typed records out.
 
-One subpackage per page kind (`activity/`), over shared helpers: `dom` (the tree and its
-text), `rows` (a page as label/value rows), `encoding` (bytes to text as browsers do),
-`dates`, `countries`, `people` (the site's free-text forms), `issues` (ParseIssue).
+One subpackage per page kind (`activity/`, `logframe/`), over shared helpers: `dom`
+(the tree and its text), `rows` (a page as label/value rows), `encoding` (bytes to text
+as browsers do), `dates`, `countries`, `people` (the site's free-text forms), `issues`
+(ParseIssue).
 Nothing here does I/O or imports `pipeline`.
 
 >>> from parsers import parse_activity
@@ -15,6 +16,8 @@ Nothing here does I/O or imports `pipeline`.
 from parsers.activity import parse_activity
 from parsers.activity.record import FIELD_NAMES, ActivityRecord, CountryEntry, NotAnActivity
 from parsers.issues import ParseIssue
+from parsers.logframe import parse_logframe
+from parsers.logframe.record import ExpectedResult, LogframeRecord, NotALogframe, ProjectPurpose
 
 # Raised whenever records change for the same bytes, so a build can tell what to re-parse.
 # 2: list items as lines, stacked labels, headings between tables, more date/place forms.
@@ -35,7 +38,12 @@ __all__ = [
     "PARSER_VERSION",
     "ActivityRecord",
     "CountryEntry",
+    "ExpectedResult",
+    "LogframeRecord",
+    "NotALogframe",
     "NotAnActivity",
     "ParseIssue",
+    "ProjectPurpose",
     "parse_activity",
+    "parse_logframe",
 ]

@@ -1,4 +1,7 @@
-"""`jparchive parse`: read pages from files or URLs and give their records as dicts."""
+"""`jparchive parse`: read pages from files or URLs and give their records as dicts.
+
+A logframe URL (any view) is read as a logframe; anything else as an activity page first
+and, when it is none, as a logframe."""
 
 from __future__ import annotations
 
@@ -8,10 +11,11 @@ from typing import Any
 
 import httpx
 
-from parsers import ActivityRecord, parse_activity
+from parsers import ActivityRecord, LogframeRecord, parse_activity, parse_logframe
 from parsers.limits import MAX_PAGE_BYTES as LIMIT
 from pipeline import __version__
 from pipeline.errors import ConfigError, FetchError
+from pipeline.urls import LOGFRAME_KINDS, classify
 
 
 def _read(source: str) -> tuple[bytes, str | None, str | None]:
@@ -46,12 +50,20 @@ def _at_most(chunks: Iterator[bytes], limit: int) -> bytes:
 
 
 def parse_sources(sources: tuple[str, ...] | list[str]) -> Iterator[dict[str, Any]]:
-    """One dict per source: the record's JSON form, or {"source", "not_an_activity"}."""
+    """One dict per source: the record's JSON form (its `page_kind` says which), or
+    {"source", "not_an_activity"} for a page that is neither."""
     for source in sources:
         body, url, content_type = _read(source)
+        if url and classify(url).kind in LOGFRAME_KINDS:
+            logframe = parse_logframe(body, url, content_type)
+            if isinstance(logframe, LogframeRecord):
+                yield logframe.to_dict()
+                continue
         parsed = parse_activity(body, url, content_type)
         if isinstance(parsed, ActivityRecord):
             yield parsed.to_dict()
+        elif isinstance(logframe := parse_logframe(body, url, content_type), LogframeRecord):
+            yield logframe.to_dict()
         else:
             yield {
                 "source": source,

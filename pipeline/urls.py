@@ -15,8 +15,19 @@ from urllib.parse import parse_qsl, urlsplit
 class PageRef:
     """What a site URL points at: an activity, a logframe, or another page."""
 
-    kind: str  # "activity", "logframe", "listing", "other"
+    kind: str  # "activity", one of LOGFRAME_KINDS, "listing", "other"
     number: int | None = None
+
+
+# A logframe's three views, by the query key that names them: the programme (TransID),
+# one project purpose (ProjectObjectiveID, the code's numeric tail), one expected result.
+LOGFRAME_VIEWS = {
+    "logframe": "TransID",
+    "logframe_purpose": "ProjectObjectiveID",
+    "logframe_result": "SpecificObjectiveID",
+}
+LOGFRAME_KINDS = tuple(LOGFRAME_VIEWS)
+PAGE_KINDS = ("activity", *LOGFRAME_KINDS)  # the pages a harvest keeps and a build reads
 
 
 def classify(url: str) -> PageRef:
@@ -33,8 +44,10 @@ def classify(url: str) -> PageRef:
         and query.get("id", "").isdigit()
     ):
         return PageRef("activity", int(query["id"]))
-    if path.endswith("/cead/jp/default.asp") and query.get("transid", "").isdigit():
-        return PageRef("logframe", int(query["transid"]))
+    if path.endswith("/cead/jp/default.asp"):
+        for kind, name in LOGFRAME_VIEWS.items():
+            if query.get(name.lower(), "").isdigit():
+                return PageRef(kind, int(query[name.lower()]))
     if path.endswith(("/cead/countries.asp", "/cead/programmes.asp", "/cead/default.asp")):
         return PageRef("listing")
     return PageRef("other")
@@ -45,8 +58,9 @@ def activity_url(base_url: str, activity_id: int) -> str:
     return f"{base_url.rstrip('/')}/CEAD/Countries.asp?ID={activity_id}&ActSyn=True"
 
 
-def logframe_url(base_url: str, trans_id: int) -> str:
-    return f"{base_url.rstrip('/')}/CEAD/JP/Default.asp?TransID={trans_id}"
+def logframe_url(base_url: str, number: int, kind: str = "logframe") -> str:
+    """The canonical URL of a logframe view: `kind` one of LOGFRAME_KINDS."""
+    return f"{base_url.rstrip('/')}/CEAD/JP/Default.asp?{LOGFRAME_VIEWS[kind]}={number}"
 
 
 def canonical_url(base_url: str, url: str) -> str | None:
@@ -54,6 +68,6 @@ def canonical_url(base_url: str, url: str) -> str | None:
     ref = classify(url)
     if ref.kind == "activity" and ref.number is not None:
         return activity_url(base_url, ref.number)
-    if ref.kind == "logframe" and ref.number is not None:
-        return logframe_url(base_url, ref.number)
+    if ref.kind in LOGFRAME_VIEWS and ref.number is not None:
+        return logframe_url(base_url, ref.number, ref.kind)
     return None

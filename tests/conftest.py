@@ -43,13 +43,17 @@ def fixture_server() -> Iterator[FixtureServer]:
 
 @pytest.fixture(scope="session")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A harvest of the fixture site, built once; tests copy it when they change it."""
+    """A harvest of the fixture site (its ID list, and `--discover` for the listings and
+    logframes), built once; tests copy it when they change it."""
     data = tmp_path_factory.mktemp("archive") / "data"
     with FixtureServer() as server:
         policy = FetchPolicy(rate=0, concurrency=4, contact="tests@localhost")
         ids = tuple(parse_id_spec(f"@{SITE / 'ids.txt'}"))
         harvest(
-            HarvestConfig(base_url=server.url, data=data, policy=policy, ids=ids, progress=False)
+            HarvestConfig(
+                base_url=server.url, data=data, policy=policy, ids=ids, discover=True,
+                progress=False,
+            )  # fmt: skip
         )
     build(BuildConfig(data=data, progress=False))
     yield data

@@ -14,6 +14,8 @@ from pipeline import load
 from pipeline.build import BuildConfig, build
 from pipeline.build import job as build_module
 from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
+from pipeline.fixtures.logframes import LOGFRAME_TITLES, logframe_specs
+from pipeline.fixtures.render import listings
 from pipeline.fixtures.spec import ACTIVITIES
 
 N = len(ACTIVITIES)
@@ -75,12 +77,13 @@ def test_tables_say_what_the_pages_say(archive: Path) -> None:
         "SELECT programme_title, programme_trans_id, first_activity_date, activity_count "
         "FROM programmes WHERE programme_code = 'PACO-Serbia'"
     ).fetchone()
-    assert row is not None and row[:2] == ("Project against economic crime", 112) and row[3] == 9
+    # the logframe's title wins over the activity pages' "Project against economic crime"
+    assert row is not None and row[:2] == (LOGFRAME_TITLES["PACO-Serbia"], 112) and row[3] == 9
     assert str(row[2]) == "2006-02-16"
     # the purpose is keyed by the numeric tail, whatever DG spelling a page used
     assert con.execute(
-        "SELECT project_purpose_codes FROM project_purposes WHERE project_purpose_key = 1624"
-    ).fetchone() == ("2005/DG1/JP/1624",)
+        "SELECT project_purpose_codes FROM project_purposes WHERE project_purpose_key = 2467"
+    ).fetchone() == ("2010/DG I/JP/2467; 2010/DGHL/JP/2467",)
     assert con.execute(
         "SELECT country_name, names_seen FROM countries WHERE country_code = 'MK'"
     ).fetchone() == ("North Macedonia", "''the former Yugoslav Republic of Macedonia''")
@@ -113,7 +116,9 @@ def test_frictionless_validates_the_data_package(archive: Path) -> None:
     package = json.loads((archive / "parquet" / "datapackage.json").read_text())
     assert [r["name"] for r in package["resources"]] == list(TABLES)
     assert all(len(r["sha256"]) == 64 for r in package["resources"])
-    assert package["provenance"]["captures_by_source"] == {"site": N + 2}  # robots.txt, missing ID
+    views = sum(1 for spec in logframe_specs() if not spec.print_view)
+    # robots.txt, the missing ID, and what --discover fetched: listings and logframe views
+    assert package["provenance"]["captures_by_source"] == {"site": N + 2 + len(listings()) + views}
 
 
 def test_frictionless_catches_a_broken_foreign_key(archive: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.fetch.policy import FetchPolicy
+from pipeline.fixtures.logframes import logframe_specs
 from pipeline.fixtures.server import FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES
 from pipeline.harvest import HarvestConfig, harvest
@@ -40,19 +41,21 @@ def test_discover_finds_every_activity_and_logframe_once(
     per_activity = Counter(
         a for (a,) in db.execute("SELECT activity_id FROM captures WHERE kind = 'activity'")
     )
-    logframes = {u for (u,) in db.execute("SELECT url FROM captures WHERE kind = 'logframe'")}
+    logframes = {u for (u,) in db.execute("SELECT url FROM captures WHERE kind LIKE 'logframe%'")}
     db.close()
     # listings link activities as Countries.asp?ID=n and ...&ActSyn=True: one fetch each
     assert per_activity == Counter({a.record.activity_id: 1 for a in ACTIVITIES})
-    assert len(logframes) == 7 and all(
-        u.endswith(tuple(f"TransID={t}" for t in (112, 148, 203, 245, 270, 322, 391)))
-        for u in logframes
-    )
+    # every view: the programmes, their purposes and their results, each once
+    views = {s.record.url for s in logframe_specs() if not s.print_view}
+    assert {u.split("/CEAD/", 1)[1] for u in logframes} == {
+        u.split("/CEAD/", 1)[1] for u in views if u
+    }
+    assert sum(u.endswith("TransID=112") for u in logframes) == 1
     assert kinds["listing"] >= 20
     assert len(read_all(tmp_path / "raw")) == 2 * sum(kinds.values()) + 1  # warcinfo, then pairs
     report = json.loads(next((tmp_path / "reports").glob("harvest-*.json")).read_text())
     assert report["discovered"]["activities"] == len(ACTIVITIES)
-    assert report["discovered"]["logframes"] == 7
+    assert report["discovered"]["logframes"] == len(views)
 
 
 def test_failures_exit_1_are_listed_and_reported(tmp_path: Path) -> None:

@@ -56,4 +56,14 @@ def test_logframes_and_listings() -> None:
         == f"{BASE}/CEAD/JP/Default.asp?TransID=112"
     )
     assert classify(f"{BASE}/CEAD/Programmes.asp?TransID=112").kind == "listing"
-    assert classify(f"{BASE}/CEAD/JP/Default.asp?ProjectObjectiveID=1624").kind == "other"
+    assert classify(f"{BASE}/CEAD/JP/Default.asp?ProjectObjectiveID=1624") == PageRef(
+        "logframe_purpose", 1624
+    )
+    assert classify(f"{BASE}/CEAD/JP/Default.asp?PrintVersion=True&SpecificObjectiveID=9") == (
+        PageRef("logframe_result", 9)
+    )
+    assert (
+        canonical_url(BASE, f"{BASE}/CEAD/JP/Default.asp?PrintVersion=True&ProjectObjectiveID=7")
+        == f"{BASE}/CEAD/JP/Default.asp?ProjectObjectiveID=7"
+    )
+    assert classify(f"{BASE}/CEAD/JP/Default.asp?Foo=1").kind == "other"

@@ -901,7 +901,7 @@ def test_logframes_and_listings_of_the_fixture_site_are_no_activity_pages() -> N
 def test_activity_under_its_logframe_header_parses_as_the_activity_alone() -> None:
     # JP/Default.asp?ID=n shows the programme's logframe above the activity's details
     site = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "CEAD"
-    logframe = decode_html((site / "logframes" / "112.html").read_bytes()).text
+    logframe = decode_html((site / "logframes" / "programme-112.html").read_bytes()).text
     activity = decode_html((site / "activities" / "18356.html").read_bytes()).text
     header = logframe.split("<body", 1)[1].split(">", 1)[1].split("</body>", 1)[0]
     head, body = activity.split("<body", 1)

@@ -84,8 +84,11 @@ class ActivityRecord:
     issues: tuple[ParseIssue, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: field names as above, dates as ISO strings, lists as lists."""
-        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        """The JSON form: `page_kind` ("activity") first, then the field names as above,
+        dates as ISO strings, lists as lists."""
+        return {"page_kind": "activity"} | {
+            f.name: _jsonable(getattr(self, f.name)) for f in fields(self)
+        }
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ActivityRecord))

@@ -30,6 +30,8 @@ from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
+from pipeline.build.logframes import read_logframes
+from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
 from pipeline.build.writer import TableWriter
 from pipeline.errors import BuildError, ConfigError
@@ -64,6 +66,12 @@ class BuildReport:
     # pages refused unread: larger or deeper than parsers.limits allow
     over_limits: list[dict[str, Any]] = field(default_factory=list)
     parse_issues: int = 0
+    logframe_pages: int = 0  # logframe captures read
+    logframes: int = 0  # of which read as logframes
+    # where a logframe and activity pages say different things (the logframe wins)
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+    # per programme and purpose: counted by the logframe, archived, share, missing IDs
+    coverage: list[dict[str, Any]] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     fill_rates: dict[str, float] = field(default_factory=dict)
     issues_by_field: dict[str, int] = field(default_factory=dict)
@@ -81,8 +89,8 @@ class BuildReport:
         return (
             f"build: {self.pages_parsed} pages parsed, {self.activities} activities, "
             f"{self.not_activities} non-activity page{'' if self.not_activities == 1 else 's'}, "
-            f"{self.parse_issues} parse issues; "
-            f"tables in {self.output}"
+            f"{self.logframes} logframe views, {self.parse_issues} parse issues, "
+            f"{len(self.disagreements)} logframe disagreements; tables in {self.output}"
         )
 
 
@@ -119,6 +127,8 @@ class _Build:
         self.catalogue = Catalogue()
         self.filled: Counter[str] = Counter()
         self.issues: Counter[str] = Counter()
+        self.archived: dict[str, set[int]] = {}  # programme code → activity IDs
+        self.archived_by_purpose: dict[int, set[int]] = {}
 
     def parse_latest(
         self, aid: int, captures: list[Capture]
@@ -156,6 +166,10 @@ class _Build:
         countries = R.country_rows(record, aid)
         w["activity_countries"].add(countries)
         self.catalogue.add(record, countries)
+        if record.programme_code:
+            self.archived.setdefault(record.programme_code, set()).add(aid)
+        if (key := R.purpose_key(record.project_purpose_code)) is not None:
+            self.archived_by_purpose.setdefault(key, set()).add(aid)
         w["activity_groups"].add(R.group_rows(record, aid))
         w["activity_people"].add(R.people_rows(record, aid))
         w["activity_links"].add(R.link_rows(record, aid))
@@ -174,11 +188,25 @@ class _Build:
         for capture in self.index.captures():
             self.writers["captures"].add([R.capture_row(capture)])
             self.report.captures += 1
-        c, w = self.catalogue, self.writers
-        w["programmes"].add(c.programme_rows())
-        w["project_purposes"].add(c.purpose_rows())
-        w["expected_results"].add(c.result_rows())
+        self.parents()
+
+    def parents(self) -> None:
+        """The parent tables: what activity pages say, completed by the logframes."""
+        limit = self.config.max_body
+        logframes = read_logframes(self.index, lambda c: self.payloads.read(c, limit)[:limit])
+        c, w, report = self.catalogue, self.writers, self.report
+        w["logframe_pages"].add(logframes.page_rows)
+        report.logframe_pages = len(logframes.page_rows)
+        report.logframes = sum(1 for row in logframes.page_rows if row["kept"])
+        merged = merge(c.programme_rows(), c.purpose_rows(), c.result_rows(), logframes)
+        w["programmes"].add(merged.programmes)
+        w["project_purposes"].add(merged.purposes)
+        w["expected_results"].add(merged.results)
         w["countries"].add(c.country_rows())
+        coverage = coverage_rows(merged, logframes, self.archived, self.archived_by_purpose)
+        w["coverage"].add(coverage)
+        report.disagreements = merged.disagreements
+        report.coverage = [row for row in coverage if row["level"] == "programme"]
 
     def close(self) -> None:
         self.payloads.close()

@@ -7,67 +7,13 @@ Descriptions go into the schema metadata, the Data Package and the data dictiona
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"  # 2: captures.cdx_digest and captures.digest_mismatch
-
-CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
-COUNTRY_CODE = "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
-UTC_TIME = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit: ms is what is stored
-
-
-def _pandas_column(name: str, dtype: pa.DataType) -> dict[str, object]:
-    """pandas metadata for a column: nullable ints and booleans come back as Int32/Int64 and
-    boolean, not float64 with NaN, in `pd.read_parquet` and every tool built on it."""
-    if pa.types.is_integer(dtype):
-        kinds = (f"int{dtype.bit_width}", f"Int{dtype.bit_width}")
-    elif pa.types.is_boolean(dtype):
-        kinds = ("bool", "boolean")
-    elif pa.types.is_date(dtype):
-        kinds = ("date", "object")
-    elif pa.types.is_timestamp(dtype):
-        return {
-            "name": name,
-            "field_name": name,
-            "pandas_type": "datetimetz",
-            "numpy_type": "datetime64[ms]",
-            "metadata": {"timezone": "UTC"},
-        }
-    elif pa.types.is_dictionary(dtype):
-        kinds = ("categorical", "int32")
-    else:
-        kinds = ("unicode", "object")
-    return {
-        "name": name,
-        "field_name": name,
-        "pandas_type": kinds[0],
-        "numpy_type": kinds[1],
-        "metadata": None,
-    }
-
-
-def _table(columns: list[tuple[str, pa.DataType, bool, str]], description: str) -> pa.Schema:
-    fields = [
-        pa.field(name, dtype, nullable=nullable, metadata={"description": text})
-        for name, dtype, nullable, text in columns
-    ]
-    pandas = {
-        "index_columns": [],
-        "column_indexes": [],
-        "columns": [_pandas_column(name, dtype) for name, dtype, _, _ in columns],
-        "creator": {"library": "jparchive", "version": SCHEMA_VERSION},
-        "pandas_version": "2.2.0",
-    }
-    metadata = {
-        "description": description,
-        "schema_version": SCHEMA_VERSION,
-        "pandas": json.dumps(pandas),
-    }
-    return pa.schema(fields, metadata=metadata)
-
+from pipeline.build.columns import CODE, COUNTRY_CODE, UTC_TIME
+from pipeline.build.columns import SCHEMA_VERSION as SCHEMA_VERSION
+from pipeline.build.columns import table as _table
 
 ACTIVITIES = _table(
     [
@@ -226,21 +172,47 @@ CAPTURES = _table(
     "Every capture in the archive",
 )
 
+SOURCE = "Where the row's values come from: logframe, or activity pages (no logframe read)"
+LOGFRAME_TEXT = {
+    "indicators": "Performance indicators (the logframe's second column)",
+    "sources_of_verification": "Sources of verification (third column)",
+    "assumptions": "Assumptions (fourth column)",
+}
+
 PROGRAMMES = _table(
     [
-        ("programme_code", CODE, False, "Joint programme code, e.g. PACO-Serbia"),
+        (
+            "programme_code",
+            CODE,
+            False,
+            "Joint programme code, e.g. PACO-Serbia (as activity pages write it)",
+        ),
         (
             "programme_title",
             pa.string(),
             True,
-            "Title as activity pages give it (the most frequent)",
+            "Title: the logframe's, else the most frequent on activity pages",
         ),
         ("programme_trans_id", pa.int32(), True, "TransID of its logframe page"),
         ("first_activity_date", pa.date32(), True, "Earliest start date of its activities"),
         ("last_activity_date", pa.date32(), True, "Latest end date of its activities"),
-        ("activity_count", pa.int32(), False, "Activities that name it"),
+        ("activity_count", pa.int32(), False, "Archived activities that name it"),
+        ("period_start", pa.date32(), True, "Logframe: first day of the programme"),
+        ("period_end", pa.date32(), True, "Logframe: last day of the programme"),
+        ("status", CODE, True, "Logframe: Completed, Active (from 'JP Completed')"),
+        ("coordinating_dg", pa.string(), True, "Logframe: the coordinating directorate general"),
+        ("budget_eur", pa.int64(), True, "Logframe: budget in euros; null when it shows none"),
+        (
+            "overall_objectives",
+            pa.string(),
+            True,
+            "Logframe: overall objectives (placeholders null)",
+        ),
+        ("logframe_activity_count", pa.int32(), True, "Logframe: the activities it counts"),
+        ("source", CODE, False, SOURCE),
+        ("logframe_url", pa.string(), True, "The logframe page the values come from"),
     ],
-    "Joint programmes, as their activity pages describe them",
+    "Joint programmes: their logframes, and what their activity pages say",
 )
 
 PROJECT_PURPOSES = _table(
@@ -253,9 +225,26 @@ PROJECT_PURPOSES = _table(
         ),
         ("programme_code", CODE, True, "Programme the purpose belongs to"),
         ("project_purpose_number", CODE, True, "Number within the programme, e.g. 3"),
-        ("project_purpose_codes", pa.string(), False, "Every code written for it, '; '-separated"),
-        ("project_purpose_title", pa.string(), True, "Title (the most frequent)"),
-        ("activity_count", pa.int32(), False, "Activities under it"),
+        (
+            "project_purpose_codes",
+            pa.string(),
+            False,
+            "Every code written for it (logframe and activity pages), '; '-separated",
+        ),
+        (
+            "project_purpose_title",
+            pa.string(),
+            True,
+            "Title: the logframe's, else the most frequent",
+        ),
+        ("activity_count", pa.int32(), False, "Archived activities under it"),
+        ("budget_eur", pa.int64(), True, "Logframe: budget in euros (0 is a real 0)"),
+        ("narrative", pa.string(), True, "Logframe: the purpose's intervention logic"),
+        ("indicators", pa.string(), True, LOGFRAME_TEXT["indicators"]),
+        ("sources_of_verification", pa.string(), True, LOGFRAME_TEXT["sources_of_verification"]),
+        ("assumptions", pa.string(), True, LOGFRAME_TEXT["assumptions"]),
+        ("logframe_activity_count", pa.int32(), True, "Logframe: the activities it counts"),
+        ("source", CODE, False, SOURCE),
     ],
     "Project purposes of the joint programmes",
 )
@@ -264,10 +253,60 @@ EXPECTED_RESULTS = _table(
     [
         ("project_purpose_key", pa.int32(), False, "Purpose the result belongs to"),
         ("expected_result_number", CODE, False, "e.g. 3.1"),
-        ("expected_result_text", pa.string(), True, "Text (the most frequent)"),
-        ("activity_count", pa.int32(), False, "Activities aimed at it"),
+        ("expected_result_text", pa.string(), True, "Text: the logframe's, else the most frequent"),
+        ("activity_count", pa.int32(), False, "Archived activities aimed at it"),
+        ("indicators", pa.string(), True, LOGFRAME_TEXT["indicators"]),
+        ("sources_of_verification", pa.string(), True, LOGFRAME_TEXT["sources_of_verification"]),
+        ("assumptions", pa.string(), True, LOGFRAME_TEXT["assumptions"]),
+        ("logframe_activity_count", pa.int32(), True, "Logframe: the activities it counts"),
+        ("source", CODE, False, SOURCE),
     ],
     "Expected results of the joint programmes' purposes",
+)
+
+LOGFRAME_PAGES = _table(
+    [
+        ("capture_id", pa.int64(), False, "The capture read"),
+        ("url", pa.string(), False, "Its URL (the original's, for Wayback captures)"),
+        ("captured_at", UTC_TIME, False, "When (UTC)"),
+        ("view", CODE, False, "logframe (a programme), logframe_purpose or logframe_result"),
+        ("scope", CODE, True, "programme, project_purpose or expected_result, as the page says"),
+        ("trans_id", pa.int32(), True, "TransID of the programme"),
+        (
+            "project_purpose_key",
+            pa.int32(),
+            True,
+            "The purpose shown (one-purpose and one-result views)",
+        ),
+        ("expected_result_id", pa.int32(), True, "SpecificObjectiveID of the result shown"),
+        ("programme_code", CODE, True, "Programme code as the logframe writes it"),
+        ("programme_title", pa.string(), True, "Programme title as the logframe writes it"),
+        ("purposes", pa.int32(), False, "Project purposes read"),
+        ("results", pa.int32(), False, "Expected results read"),
+        ("issue_count", pa.int32(), False, "Values seen but not read"),
+        ("kept", pa.bool_(), False, "Read as a logframe (the view's values come from it)"),
+        ("error", pa.string(), True, "Why it was not read as a logframe"),
+    ],
+    "Every logframe capture read by the build: where the logframe values come from",
+)
+
+COVERAGE = _table(
+    [
+        ("level", CODE, False, "programme or project_purpose"),
+        ("programme_code", CODE, True, "The programme"),
+        ("project_purpose_key", pa.int32(), True, "The purpose (null on programme rows)"),
+        ("counted", pa.int32(), True, "Activities its logframe counts (null: no logframe)"),
+        ("archived", pa.int32(), False, "Activities the archive holds for it"),
+        ("share", pa.float64(), True, "archived / counted"),
+        (
+            "missing_count",
+            pa.int32(),
+            False,
+            "Activities the site's listings name that the archive lacks",
+        ),
+        ("missing_ids", pa.string(), False, "Their IDs, '; '-separated: where to look next"),
+    ],
+    "How complete the archive is, against what the logframes count",
 )
 
 COUNTRIES = _table(
@@ -292,6 +331,8 @@ TABLES: dict[str, pa.Schema] = {
     "activity_links": ACTIVITY_LINKS,
     "parse_issues": PARSE_ISSUES,
     "captures": CAPTURES,
+    "logframe_pages": LOGFRAME_PAGES,
+    "coverage": COVERAGE,
 }
 
 
@@ -316,6 +357,8 @@ PRIMARY_KEYS: dict[str, tuple[str, ...] | None] = {
     "activity_links": ("activity_id", "url"),
     "captures": ("capture_id",),
     "parse_issues": None,
+    "logframe_pages": ("capture_id",),
+    "coverage": None,
 }
 _ACTIVITY = ForeignKey(("activity_id",), "activities", ("activity_id",))
 FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
@@ -323,6 +366,11 @@ FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
         ForeignKey(("programme_code",), "programmes", ("programme_code",)),
         ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),
         ForeignKey(("location_country_code",), "countries", ("country_code",)),
+        ForeignKey(
+            ("project_purpose_key", "expected_result_number"),
+            "expected_results",
+            ("project_purpose_key", "expected_result_number"),
+        ),
     ),
     "project_purposes": (ForeignKey(("programme_code",), "programmes", ("programme_code",)),),
     "expected_results": (
@@ -336,4 +384,9 @@ FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
     "activity_people": (_ACTIVITY,),
     "activity_links": (_ACTIVITY,),
     "parse_issues": (_ACTIVITY,),
+    "logframe_pages": (ForeignKey(("capture_id",), "captures", ("capture_id",)),),
+    "coverage": (
+        ForeignKey(("programme_code",), "programmes", ("programme_code",)),
+        ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),
+    ),
 }

@@ -79,15 +79,19 @@ def build(data: Path, progress: bool | None, max_body: int) -> None:
 )
 @expected_errors
 def parse(sources: tuple[str, ...], fmt: str) -> None:
-    """Parse activity pages (files, or http(s) URLs) and print their records as JSON.
+    """Parse activity or logframe pages (files, or http(s) URLs) and print their records
+    as JSON; each record's `page_kind` says which ("activity" or "logframe").
 
-    A page is HTML as saved or served, or a text rendering of one (one table row a line);
-    a file or URL that is no activity page prints its reason and makes the exit code 1.
+    A page is HTML as saved or served, or a text rendering of one (one table row a line).
+    Logframes are read in all three views (a programme, one project purpose, one expected
+    result) and their print views. A file or URL that is neither prints its reason and
+    makes the exit code 1.
 
     \b
     Examples:
       jparchive parse fixtures/site/CEAD/activities/18356.html --format jsonl
       jparchive parse fixtures/text/activity-18356.txt
+      jparchive parse fixtures/site/CEAD/logframes/programme-112.html
     """
     from pipeline.pages import parse_sources
 
@@ -139,7 +143,7 @@ def sql(query: str | None, query_file: Path | None, fmt: str, data: Path) -> Non
 
     Tables: activities, programmes, project_purposes, expected_results, countries,
     activity_countries, activity_groups, activity_people, activity_links, captures,
-    parse_issues (see docs/data-dictionary.md).
+    parse_issues, logframe_pages, coverage (see docs/data-dictionary.md).
     """
     from pipeline.query import render, run_sql
 
@@ -204,3 +208,24 @@ def search(
         limit=limit,
     )
     click.echo(render(result, fmt))
+
+
+@main.command()
+@click.option("--programme", metavar="CODE", help="Only this programme, e.g. PACO-Serbia.")
+@format_option
+@data_option
+@expected_errors
+def coverage(programme: str | None, fmt: str, data: Path) -> None:
+    """How complete the archive is: per programme, then per project purpose, the activities
+    its logframe counts, those the archive holds, the share, and the IDs the site's
+    listings name that the archive lacks (where to look next: another Wayback window,
+    another institution's WARC). Counts are empty where no logframe was harvested.
+
+    \b
+    Example:
+      jparchive coverage --programme PACO-Serbia
+    """
+    from pipeline.query import coverage as run
+    from pipeline.query import render
+
+    click.echo(render(run(data, programme), fmt))

@@ -19,6 +19,12 @@ def parquet_dir(data: str | Path) -> Path:
     path = Path(data) / "parquet"
     if not (path / "activities.parquet").exists():
         raise ConfigError(f"no tables in {path}: run `jparchive build --data {data}` first")
+    missing = [name for name in TABLES if not (path / f"{name}.parquet").exists()]
+    if missing:
+        raise ConfigError(
+            f"the tables in {path} were built by an older jparchive (no {missing[0]}.parquet): "
+            f"run `jparchive build --data {data}` again"
+        )
     return path
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from pipeline.urls import PageRef, classify
+from pipeline.urls import PAGE_KINDS, PageRef, classify
 
 FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 PREFIXES = ("www.jp.coe.int/CEAD/Countries.asp", "www.jp.coe.int/CEAD/JP/Default.asp")
@@ -96,11 +96,7 @@ def select(rows: list[CdxRow], mode: str = "latest", ids: set[int] | None = None
     pages: dict[tuple[str, int], list[CdxRow]] = {}
     for row in rows:
         ref = row.ref
-        if (
-            row.statuscode != "200"
-            or ref.kind not in ("activity", "logframe")
-            or ref.number is None
-        ):
+        if row.statuscode != "200" or ref.kind not in PAGE_KINDS or ref.number is None:
             continue
         if ids is not None and (ref.kind != "activity" or ref.number not in ids):
             continue  # --ids: only these activities

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import ConfigError, FetchError
 from pipeline.fetch import Fetcher
 from pipeline.sources import cdx
+from pipeline.urls import LOGFRAME_KINDS, PAGE_KINDS
 
 if TYPE_CHECKING:
     from pipeline.sources.wayback import WaybackOptions
@@ -146,7 +147,7 @@ def summary(rows: list[cdx.CdxRow], items: list[Any], counts: dict[str, int]) ->
     """What the CDX held, for the report and for `--list`."""
     pages: dict[str, int] = {}
     for row in rows:
-        if row.statuscode == "200" and row.ref.kind in ("activity", "logframe"):
+        if row.statuscode == "200" and row.ref.kind in PAGE_KINDS:
             pages[_page_key(row)] = pages.get(_page_key(row), 0) + 1
     years = sorted({r.timestamp[:4] for r in rows})
     return {
@@ -154,7 +155,7 @@ def summary(rows: list[cdx.CdxRow], items: list[Any], counts: dict[str, int]) ->
         "revisit_rows": sum(1 for r in rows if r.statuscode == "-"),
         "captures_chosen": len(items),
         "activities": len({i[2] for i in items if i[1] == "activity"}),
-        "logframes": len({i[2] for i in items if i[1] == "logframe"}),
+        "logframes": len({(i[1], i[2]) for i in items if i[1] in LOGFRAME_KINDS}),
         "pages_with_captures": len(pages),
         "captures_per_page_max": max(pages.values(), default=0),
         "captures_per_page_mean": round(sum(pages.values()) / len(pages), 2) if pages else 0,

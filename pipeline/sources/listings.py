@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.fetch import Fetcher
-from pipeline.urls import canonical_url, classify
+from pipeline.urls import LOGFRAME_KINDS, canonical_url, classify
 
 MAX_PAGES = 20_000  # a safety net far above the real site's few hundred listing pages
 
@@ -34,7 +34,7 @@ class Discovery:
 
     def items(self) -> list[QueueEntry]:
         return sorted(self.activities.values(), key=lambda e: e[2] or 0) + sorted(
-            self.logframes.values(), key=lambda e: e[2] or 0
+            self.logframes.values(), key=lambda e: (e[1], e[2] or 0)
         )
 
 
@@ -67,7 +67,7 @@ async def discover(
             found.failures.append((url, result.error or "failed"))
             continue
         ref = classify(url)
-        if ref.kind == "logframe":
+        if ref.kind in LOGFRAME_KINDS:
             found.fetched_logframes.add(url)
         for link in page_links(result.body, result.final_url):
             if urlsplit(link).netloc.lower() != host:
@@ -76,8 +76,8 @@ async def discover(
             canonical = canonical_url(base_url, link)
             if target.kind == "activity" and canonical:
                 found.activities.setdefault(canonical, (canonical, "activity", target.number))
-            elif target.kind == "logframe" and canonical:
-                found.logframes.setdefault(canonical, (canonical, "logframe", target.number))
+            elif target.kind in LOGFRAME_KINDS and canonical:
+                found.logframes.setdefault(canonical, (canonical, target.kind, target.number))
                 if canonical not in seen:
                     seen.add(canonical)
                     todo.append(canonical)

@@ -25,9 +25,8 @@ from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, 
 from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
-from pipeline.urls import classify
+from pipeline.urls import PAGE_KINDS, classify
 
-PAGE_KINDS = ("activity", "logframe")
 # Responses and revisits, and conversions: text renderings of pages (WET files).
 PAGE_TYPES = ("response", "revisit", "conversion")
 KEPT_WITH_PAGES = ("request", "metadata")
