@@ -31,11 +31,12 @@ from selectolax.lexbor import LexborHTMLParser
 
 from benchmarks.bs4_baseline import parse_activity_bs4
 from benchmarks.common import machine, write_section
-from parsers import dom, parse_activity
+from parsers import dom, parse_activity, parse_logframe
 from parsers.activity import record_from_rows
 from parsers.activity.sections import LABEL_KEYS
 from parsers.encoding import decode_html
 from parsers.rows import page_rows
+from pipeline.fixtures.logframes import render_logframe, synthetic_logframes
 from pipeline.fixtures.render import content_type, render_activity
 from pipeline.fixtures.synth import synthetic_specs
 
@@ -128,6 +129,9 @@ def main() -> int:
         lambda b, c: parse_activity_bs4(b, None, c), pages[: args.baseline_pages], args.repeat
     )
     stages = stage_times(pages, args.repeat)
+    logframes = [(render_logframe(s), "text/html") for s in synthetic_logframes(300, seed=1)]
+    lf_size = sum(len(b) for b, _ in logframes) / len(logframes)
+    lf_rate = pages_per_second(lambda b, c: parse_logframe(b, None, c), logframes, args.repeat)
 
     def line(what: str, rate: float) -> str:
         return f"| {what} | {rate:,.0f} | {1000 / rate:.3f} | {rate / ours:.2f}× |"
@@ -147,6 +151,9 @@ baseline on the first {args.baseline_pages}. Machine: {machine()}.
 {line("each row's label → text, no field logic (Python's least)", least)}
 {line("`parse_activity` (selectolax/lexbor)", ours)}
 {line("BeautifulSoup + lxml baseline", base)}
+
+Logframe pages (`parse_logframe`, 300 synthetic logframes of the fixture site's three
+markups, mean {lf_size / 1024:.1f} KiB): {lf_rate:,.0f} pages/s, {1000 / lf_rate:.3f} ms a page.
 
 Targets: ≥ 15× the baseline (measured {ours / base:.1f}×); ≥ 1/3 of the floor's pages/s
 (measured {ours / steady:.2f} of the steady-state floor, {ours / dropped:.2f} of the

@@ -26,6 +26,7 @@ def main() -> int:
             base_url=server.url,
             data=args.data,
             ids=ids,
+            discover=True,  # the listings and logframes too: programmes, budgets, coverage
             progress=False,
             policy=FetchPolicy(rate=50, concurrency=4, contact="make-demo@localhost"),
             command_line=shlex.join(["python", "-m", "pipeline.demo", "--data", str(args.data)]),

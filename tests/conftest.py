@@ -22,6 +22,16 @@ CONTENT_TYPES: dict[str, str] = json.loads((SITE / "site.json").read_text())["co
 JPARCHIVE = Path(sys.executable).parent / "jparchive"
 
 
+def archive_captures() -> int:
+    """Captures in the `archive` fixture: robots.txt, the IDs (one missing), and what
+    `--discover` fetched (listings and every logframe view)."""
+    from pipeline.fixtures.logframes import logframe_specs
+    from pipeline.fixtures.render import listings
+
+    views = sum(1 for spec in logframe_specs() if not spec.print_view)
+    return 1 + len(parse_id_spec(f"@{SITE / 'ids.txt'}")) + len(listings()) + views
+
+
 def golden_pages() -> list[Path]:
     return sorted(p for p in ACTIVITY_DIR.glob("*.html") if p.stem.isdigit())
 
@@ -51,9 +61,13 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         ids = tuple(parse_id_spec(f"@{SITE / 'ids.txt'}"))
         harvest(
             HarvestConfig(
-                base_url=server.url, data=data, policy=policy, ids=ids, discover=True,
+                base_url=server.url,
+                data=data,
+                policy=policy,
+                ids=ids,
+                discover=True,
                 progress=False,
-            )  # fmt: skip
+            )
         )
     build(BuildConfig(data=data, progress=False))
     yield data

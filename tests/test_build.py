@@ -14,9 +14,9 @@ from pipeline import load
 from pipeline.build import BuildConfig, build
 from pipeline.build import job as build_module
 from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
-from pipeline.fixtures.logframes import LOGFRAME_TITLES, logframe_specs
-from pipeline.fixtures.render import listings
+from pipeline.fixtures.logframes import LOGFRAME_TITLES
 from pipeline.fixtures.spec import ACTIVITIES
+from tests.conftest import archive_captures
 
 N = len(ACTIVITIES)
 
@@ -116,9 +116,7 @@ def test_frictionless_validates_the_data_package(archive: Path) -> None:
     package = json.loads((archive / "parquet" / "datapackage.json").read_text())
     assert [r["name"] for r in package["resources"]] == list(TABLES)
     assert all(len(r["sha256"]) == 64 for r in package["resources"])
-    views = sum(1 for spec in logframe_specs() if not spec.print_view)
-    # robots.txt, the missing ID, and what --discover fetched: listings and logframe views
-    assert package["provenance"]["captures_by_source"] == {"site": N + 2 + len(listings()) + views}
+    assert package["provenance"]["captures_by_source"] == {"site": archive_captures()}
 
 
 def test_frictionless_catches_a_broken_foreign_key(archive: Path, tmp_path: Path) -> None:

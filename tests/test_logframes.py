@@ -358,3 +358,90 @@ def test_synthetic_logframes_read_back(spec: Any) -> None:
     record = parse_logframe(render_logframe(spec), spec.record.url)
     assert isinstance(record, LogframeRecord)
     assert record.to_dict() == spec.record.to_dict()
+
+
+# --- markup the fixture site does not have ------------------------------------------------
+
+WAYBACK_TOOLBAR = (
+    '<div id="wm-ipp"><table><tr><td>INTERNET ARCHIVE <a href="/web/20080101000000*/x">'
+    "Wayback Machine</a></td><td>34 captures</td><td>2007 2008 2009</td></tr></table></div>"
+)
+
+
+def test_paragraphs_a_definition_list_and_a_wayback_toolbar() -> None:
+    body = f"""<html><body>{WAYBACK_TOOLBAR}
+    <h2>Joint Programmes - Logframes and Activities</h2>
+    <p>(Joint Programmes)</p>
+    <p><strong>CyberCrime@IPA</strong>&nbsp;&nbsp;<em>Regional Cooperation in Criminal Justice</em></p>
+    <p>Showing only one &quot;Expected Result&quot;</p>
+    <dl><dt>Period</dt><dd>01/11/2010 &ndash; 30/04/2013</dd>
+        <dt>Status:</dt><dd>JP Completed</dd>
+        <dt>Coordinating DG:</dt><dd>DG I - Human Rights and Rule of Law</dd>
+        <dt>Budget</dt><dd>2 777 778 &euro;</dd></dl>
+    <table class="lf"><thead><tr><th>Intervention logic</th><th>Indicators</th>
+      <th>Sources of verification</th><th>Assumptions</th></tr></thead>
+    <tbody><tr><td colspan="4"><span class="pp">Project Purpose 1</span>
+      <span class="code">2010/DG I/JP/2467</span>
+      <a href="/web/2012/http://www.jp.coe.int/CEAD/JP/Default.asp?ProjectObjectiveID=2467">Cooperation against cybercrime</a>
+      <span class="budget">2 777 778</span></td></tr>
+    <tr><td><p>Expected Result 1.2: Judicial training on cybercrime</p>
+      <p><a href="/web/2012/http://www.jp.coe.int/CEAD/Programmes.asp?TransID=245">(4 Activities)</a></p></td>
+      <td><ul><li>Judges trained</li><li>Training manual</li></ul></td>
+      <td>Reports</td><td>Funds available</td></tr></tbody></table>
+    </body></html>"""
+    url = "http://web.archive.org/web/2012id_/http://www.jp.coe.int/CEAD/JP/Default.asp?SpecificObjectiveID=24672"
+    r = parse_logframe(body.encode("utf-8"), url, "text/html; charset=utf-8")
+    assert isinstance(r, LogframeRecord), r
+    d = r.to_dict()
+    assert (d["scope"], d["expected_result_id"], d["trans_id"]) == ("expected_result", 24672, 245)
+    assert (d["programme_code"], d["programme_title"]) == (
+        "CyberCrime@IPA", "Regional Cooperation in Criminal Justice",
+    )  # fmt: skip
+    assert (d["period_start"], d["status"], d["budget_eur"]) == (
+        "2010-11-01",
+        "Completed",
+        2_777_778,
+    )
+    assert d["coordinating_dg"] == "DG I - Human Rights and Rule of Law"
+    [pp] = d["project_purposes"]
+    assert (pp["key"], pp["title"], pp["budget_eur"]) == (
+        2467,
+        "Cooperation against cybercrime",
+        2_777_778,
+    )
+    assert d["project_purpose_key"] == 2467
+    [er] = pp["expected_results"]
+    assert (er["number"], er["text"], er["activity_count"]) == (
+        "1.2",
+        "Judicial training on cybercrime",
+        4,
+    )
+    assert er["indicators"] == "Judges trained\nTraining manual"
+    assert (er["sources_of_verification"], er["assumptions"]) == ("Reports", "Funds available")
+
+
+def test_columns_found_by_their_headings_whatever_their_order_and_spacers() -> None:
+    """A header row with a spacer column and the headings in another order: each cell is
+    read into the column its heading names."""
+    body = """<html><body><table><tr><td>(Joint Programmes)</td></tr>
+    <tr><td>PACO-Serbia&nbsp; Project</td></tr><tr><td>Coordinating DG: DG I</td></tr></table>
+    <table><tr><td>Intervention Logic</td><td>&nbsp;</td><td>Assumptions</td>
+      <td>Sources of Verification</td><td>Performance Indicators</td></tr>
+    <tr><td>Overall Objectives (9 Activities) To fight crime.</td><td></td><td>Stability</td>
+      <td>Reports</td><td>Laws passed</td></tr></table></body></html>"""
+    r = parse_logframe(body.encode(), URL + "TransID=112")
+    assert isinstance(r, LogframeRecord)
+    assert (r.overall_objectives, r.activity_count) == ("To fight crime.", 9)
+
+
+def test_a_text_rendering_inside_pre() -> None:
+    text = text_rendering("logframe-94.txt").decode()
+    body = f"<html><body><pre>{text}</pre></body></html>".encode()
+    r = parse_logframe(body, URL + "TransID=94")
+    assert isinstance(r, LogframeRecord)
+    assert (r.programme_code, r.budget_eur, r.activity_count) == (
+        "MOLICO-Moldova II",
+        3_500_000,
+        143,
+    )
+    assert r.project_purposes[0].key == 1670

@@ -33,6 +33,12 @@ _LINK = re.compile(rf"<a(\s{_ATTRS})>", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _LINK_TEXT = re.compile(f"{LINK_OPEN}([^{LINK_CLOSE}]*){LINK_CLOSE}")
 _SPLIT = re.compile(f"([{dom.CELL}{END}])")
+# Block elements dom does not mark (it marks <p>, <div>, <br> and <li>): each starts a line.
+_BLOCKS = re.compile(
+    r"<(?=(?:d[tdl]|h[1-6]|ul|ol|center|hr|blockquote|section|article|header|footer|nav|"
+    r"address|caption|fieldset|form|pre|main|aside|figure)[\s>/])",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -70,7 +76,7 @@ def mark(html: str) -> str:
     html = html.translate(_OURS)
     html = _CELL_TAG.sub(_cell_tag, html)
     html = _TABLE_END.sub(lambda m: m.group(0) + END, html)
-    return dom.mark(_LINK.sub(_link_tag, html))
+    return _BLOCKS.sub(dom.BLOCK + "<", dom.mark(_LINK.sub(_link_tag, html)))
 
 
 def _lines(text: str) -> tuple[list[str], list[str], list[str]]:
@@ -115,11 +121,22 @@ def text_cells(text: str) -> list[Cell]:
     return out
 
 
-def page_cells(html: str) -> list[Cell]:
-    """The cells of one decoded page (markup or a text rendering)."""
-    if dom.LINE not in html and not re.search(r"<[A-Za-z!/?]", html):
-        return text_cells(html)
-    tree = LexborHTMLParser(mark(html))
+def is_text(html: str) -> bool:
+    """A page kept as text: not one tag."""
+    return dom.LINE not in html and not re.search(r"<[A-Za-z!/?]", html)
+
+
+def tree_of(html: str) -> LexborHTMLParser:
+    """The page's tree with every mark in place."""
+    return LexborHTMLParser(mark(html))
+
+
+def tree_cells(tree: LexborHTMLParser) -> list[Cell]:
     root = tree.body or tree.root
     text = root.text(deep=True, separator="", strip=False) if root is not None else ""
     return html_cells(text)
+
+
+def page_cells(html: str) -> list[Cell]:
+    """The cells of one decoded page (markup or a text rendering)."""
+    return text_cells(html) if is_text(html) else tree_cells(tree_of(html))

@@ -74,6 +74,8 @@ def lines_of(cells: list[Cell]) -> list[Line]:
 
 
 def marker(text: str) -> tuple[str, re.Match[str]] | None:
+    if text[:1] not in "OoPpEe" or not text:  # the three labels' first letters: most lines go
+        return None
     for kind, pattern in (("overall", OVERALL), ("purpose", PURPOSE), ("result", RESULT)):
         if m := pattern.match(text):
             return kind, m

@@ -18,8 +18,8 @@ from parsers.dates import parse_day
 from parsers.dom import original_url
 from parsers.encoding import decode_html
 from parsers.issues import ParseIssue
+from parsers.logframe import cells as C
 from parsers.logframe import text as T
-from parsers.logframe.cells import page_cells
 from parsers.logframe.logic import (
     Block,
     Line,
@@ -113,26 +113,27 @@ def _head_fields(head: list[Line], issues: list[ParseIssue]) -> dict[str, object
     return out
 
 
+_DOCUMENTS = re.compile(r"^documents?\s*(?:/|&|and)?\s*links?\b", re.I)
+
+
 def _documents(lines: list[Line], base: str | None) -> tuple[str, ...]:
-    """Links after a "Documents/Links:" label: on its line and the numbered rows below."""
+    """Links after a "Documents/Links:" label: on its line and the numbered rows below
+    (rows with no label of their own go on with the label above them). One pass."""
     found: list[str] = []
-    for i, line in enumerate(lines):
-        if not re.match(r"^documents?\s*(?:/|&|and)?\s*links?\b", line.text, re.I):
-            continue
-        found += line.links + _URL_TEXT.findall(line.text)
-        for nxt in lines[i + 1 :]:
-            if not nxt.text and not nxt.links:
-                continue
-            numbered = _NUMBERED.match(nxt.text)
-            urls = _URL_TEXT.findall(nxt.text)
-            if not (nxt.links or urls or numbered) or marker(nxt.text):
-                break
-            found += nxt.links or urls
-    out = []
+    inside = False
+    for line in lines:
+        if _DOCUMENTS.match(line.text):
+            inside = True
+            found += line.links + _URL_TEXT.findall(line.text)
+        elif inside and (line.text or line.links):
+            urls = _URL_TEXT.findall(line.text)
+            if marker(line.text) or not (line.links or urls or _NUMBERED.match(line.text)):
+                inside = False
+            else:
+                found += line.links or urls
+    out: dict[str, None] = {}
     for href in found:
-        url = original_url(urljoin(base, href) if base else href)
-        if url not in out:
-            out.append(url)
+        out.setdefault(original_url(urljoin(base, href) if base else href))
     return tuple(out)
 
 
@@ -163,9 +164,9 @@ def _purpose(block: Block) -> ProjectPurpose:
     m = re.search(T.PURPOSE_CODE, heading, re.I)
     code = " ".join(m.group(0).split()) if m else None
     title = heading[m.end() :] if m else heading
-    budget = None
-    if b := re.search(rf"(?:^|\s){T.AMOUNT}\s*$", title, re.I):
-        budget, title = T.amount(b.group(0)), title[: b.start()]
+    budget, tail = None, max(0, len(title) - 40)  # an amount is short: look at the end only
+    if b := re.search(rf"(?:^|\s){T.AMOUNT}\s*$", title[tail:], re.I):
+        budget, title = T.amount(b.group(0)), title[: tail + b.start()]
     narrative, inner = _cell_text(block.columns["logic"])
     key = T.purpose_key(code) or _link_number(block.links, "projectobjectiveid")
     return ProjectPurpose(
@@ -214,15 +215,23 @@ def _scope(url: str | None, lines: list[Line]) -> str:
 
 
 def _is_logframe(lines: list[Line]) -> bool:
-    texts = [line.text for line in lines if line.text]
-    if any(re.match(r"^activity\s+details\b", t, re.I) for t in texts[:200]):
-        return False
-    clues = sum(
-        1
-        for t in texts
-        if _JP.match(t) or _DG.match(t) or _SHOWING.search(t) or _TABLE_HEAD.match(t)
-        or ((m := marker(t)) is not None and m[0] != "result")
-    )  # fmt: skip
+    """A logframe's head or table shows at least twice; an activity page's header never."""
+    clues = 0
+    for n, line in enumerate(lines):
+        t = line.text
+        if n < 200 and re.match(r"^activity\s+details\b", t, re.I):
+            return False
+        hit = marker(t)
+        if (
+            _JP.match(t)
+            or _DG.match(t)
+            or _SHOWING.search(t)
+            or _TABLE_HEAD.match(t)
+            or (hit is not None and hit[0] != "result")
+        ):
+            clues += 1
+            if clues >= 2 and n >= 200:
+                return True
     return clues >= 2
 
 
@@ -238,8 +247,18 @@ def parse_logframe(
     tags = decoded.text.count("<")
     if problem := limits.tags_problem(tags):
         return NotALogframe(problem, url, over_limits=True)
-    cells = page_cells(decoded.text)
-    text_mode = all(not c.in_table for c in cells)
+    text_mode = C.is_text(decoded.text)
+    if text_mode:
+        cells = C.text_cells(decoded.text)
+    else:
+        tree = C.tree_of(decoded.text)
+        if problem := limits.depth_problem(tree, tags):
+            return NotALogframe(problem, url, over_limits=True)
+        cells = C.tree_cells(tree)
+        pre = tree.css("pre")
+        if pre and not _is_logframe(lines_of(cells)):  # a text rendering kept in <pre>
+            text_mode = True
+            cells = C.text_cells("\n".join(p.text(deep=True, separator="") for p in pre))
     lines = lines_of(cells)
     if not _is_logframe(lines):
         return NotALogframe(
