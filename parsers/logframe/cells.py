@@ -73,7 +73,8 @@ def _link_tag(m: re.Match[str]) -> str:
 
 def mark(html: str) -> str:
     """The page with row, span, table-end and link marks, then dom's line and cell marks."""
-    html = html.translate(_OURS)
+    if any(mark in html for mark in (ROW, END, LINK_OPEN, LINK_CLOSE)):  # they would fake structure
+        html = html.translate(_OURS)
     html = _CELL_TAG.sub(_cell_tag, html)
     html = _TABLE_END.sub(lambda m: m.group(0) + END, html)
     return _BLOCKS.sub(dom.BLOCK + "<", dom.mark(_LINK.sub(_link_tag, html)))

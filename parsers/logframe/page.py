@@ -45,6 +45,10 @@ _CHROME = re.compile(
 )
 _NUMBERED = re.compile(r"^\d{1,3}[.)]?(?:\s+(?P<rest>.*))?$")
 _URL_TEXT = re.compile(r"\bhttps?://[^\s<>\"']+", re.I)
+_WORK_PLAN = re.compile(r"^narrative\s*\(work\s*plan\)", re.I)
+_NARRATIVE = re.compile(r"narrative\s*:?", re.I)
+_TRAILING_AMOUNT = re.compile(rf"(?:^|\s){T.AMOUNT}\s*$", re.I)
+_ACTIVITY_HEADER = re.compile(r"^activity\s+details\b", re.I)
 _SCOPES = {"projectobjectiveid": "project_purpose", "specificobjectiveid": "expected_result"}
 
 
@@ -83,7 +87,7 @@ def _code_title(head: list[Line], issues: list[ParseIssue]) -> tuple[str | None,
 def _is_head_field(text: str) -> bool:
     return bool(
         _SHOWING.search(text) or _PERIOD.search(text) or _STATUS.match(text) or _DG.match(text)
-        or re.match(r"^narrative\s*\(work\s*plan\)", text, re.I)
+        or _WORK_PLAN.match(text)
     )  # fmt: skip
 
 
@@ -147,12 +151,12 @@ def _cell_text(lines: list[str], lead: str = "") -> tuple[str | None, int | None
         if n is not None and count is None:
             count = n
         rest = T.without_count(line) if n is not None else line
-        if n is not None and re.fullmatch(r"narrative\s*:?", rest, re.I):
+        if n is not None and _NARRATIVE.fullmatch(rest):
             continue
         if n is not None and not rest:
             continue
         kept.append(rest)
-    if kept and re.fullmatch(r"narrative\s*:?", kept[0], re.I):
+    if kept and _NARRATIVE.fullmatch(kept[0]):
         kept = kept[1:]
     return T.prose(kept), count
 
@@ -161,11 +165,11 @@ def _purpose(block: Block) -> ProjectPurpose:
     heading = block.heading
     count = T.activity_count(heading)
     heading = T.without_count(heading)
-    m = re.search(T.PURPOSE_CODE, heading, re.I)
+    m = T.CODE.search(heading)
     code = " ".join(m.group(0).split()) if m else None
     title = heading[m.end() :] if m else heading
     budget, tail = None, max(0, len(title) - 40)  # an amount is short: look at the end only
-    if b := re.search(rf"(?:^|\s){T.AMOUNT}\s*$", title[tail:], re.I):
+    if b := _TRAILING_AMOUNT.search(title[tail:]):
         budget, title = T.amount(b.group(0)), title[: tail + b.start()]
     narrative, inner = _cell_text(block.columns["logic"])
     key = T.purpose_key(code) or _link_number(block.links, "projectobjectiveid")
@@ -219,7 +223,7 @@ def _is_logframe(lines: list[Line]) -> bool:
     clues = 0
     for n, line in enumerate(lines):
         t = line.text
-        if n < 200 and re.match(r"^activity\s+details\b", t, re.I):
+        if n < 200 and _ACTIVITY_HEADER.match(t):
             return False
         hit = marker(t)
         if (

@@ -17,7 +17,7 @@ COUNT = r"\(\s*(?P<count>\d{1,7})\s+activit(?:y|ies)\s*\)"
 _COUNT = re.compile(COUNT, re.I)
 # 2006/DG1/JP/1670, 2010/DG I/JP/2467, 2016/DG I/JP/3729, 2011/DG PROG/JP/2649
 PURPOSE_CODE = r"\d{4}\s*/\s*[A-Za-z][A-Za-z0-9 .\-]{0,20}?\s*/\s*JP\s*/\s*(?P<key>\d{1,7})"
-_CODE = re.compile(PURPOSE_CODE, re.I)
+CODE = re.compile(PURPOSE_CODE, re.I)
 _GAP = re.compile(r"[ \t]*(?:\t|\xa0|  )[\s\xa0]*")  # two spaces, a tab or a &nbsp;
 _PLACEHOLDERS = frozenset({"", ".", "..", "...", "-", "--", "tbc", "tbd", "n/a", "na", "none", "x"})
 
@@ -44,7 +44,7 @@ def without_count(text: str) -> str:
 
 
 def purpose_key(code: str | None) -> int | None:
-    m = _CODE.search(code or "")
+    m = CODE.search(code or "")
     return int(m.group("key")) if m else None
 
 
