@@ -445,3 +445,13 @@ def test_a_text_rendering_inside_pre() -> None:
         143,
     )
     assert r.project_purposes[0].key == 1670
+
+
+def test_what_cannot_be_read_is_an_issue_not_a_guess() -> None:
+    d = page(
+        "<tr><td>MOLICO Programme against corruption</td></tr><tr><td>32/13/2006 - 31/07/2009</td></tr>"
+    )
+    assert d["programme_code"] is None  # no gap to split at: not guessed
+    assert d["programme_title"] == "MOLICO Programme against corruption"
+    assert d["period_start"] is None and d["period_end"] == "2009-07-31"
+    assert {i["field"] for i in d["issues"]} == {"programme_code", "period_start"}

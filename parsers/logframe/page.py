@@ -277,6 +277,7 @@ def parse_logframe(
     if decoded.note:
         issues.append(ParseIssue("encoding", f"decoded as {decoded.encoding}; {decoded.note}", ""))
     code, title = _code_title(head, issues)
+    head_fields = _head_fields(head, issues)
     found = blocks(lines[start:], None if text_mode else header_columns(cells), text_mode)
     overall = next((b for b in found if b.kind == "overall"), None)
     objectives, count = (
@@ -296,5 +297,5 @@ def parse_logframe(
         expected_result_id=result_id, programme_code=code, programme_title=title,
         overall_objectives=objectives, activity_count=count,
         documents=_documents(lines, url), project_purposes=purposes, issues=tuple(issues),
-        **_head_fields(head, issues),  # type: ignore[arg-type]
+        **head_fields,  # type: ignore[arg-type]
     )  # fmt: skip

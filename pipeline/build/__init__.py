@@ -3,13 +3,15 @@
     job.py          build(config): captures → records → rows → tables, swapped in atomically
     flatten.py      one parsed record (and its capture) → rows of each table
     catalogue.py    the parent tables (programmes, purposes, results, countries) gathered
-    schemas.py      one pyarrow schema per table, keys, descriptions
+    logframes.py    every logframe view read; the best reading of each; the listings' links
+    merge.py        the parent tables completed by their logframes; coverage
+    schemas.py      one pyarrow schema per table, keys, descriptions (columns.py: types)
     writer.py       a Parquet file written in batches
     datapackage.py  datapackage.json (Frictionless): fields, keys, sha256, provenance
     dictionary.py   docs/data-dictionary.md from the schemas (`make docs`)
 
-Reads the archive (`pipeline.archive`) and parses with `parsers`; never imports the
-harvest, the sources, queries or the CLI.
+Reads the archive (`pipeline.archive`), parses with `parsers`, classifies URLs with
+`pipeline.urls`; never imports the harvest, the sources, queries or the CLI.
 """
 
 from pipeline.build.job import BuildConfig, BuildReport, build, swap_in
