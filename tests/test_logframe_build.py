@@ -183,3 +183,41 @@ def test_parse_prints_a_logframe_record(archive: Path) -> None:
     record = json.loads(out.stdout)
     assert (record["page_kind"], record["programme_code"]) == ("logframe", "PACO-Serbia")
     assert record["budget_eur"] == 3_500_000
+
+
+def test_logframes_from_another_tools_warc(tmp_path: Path) -> None:
+    """Logframe views imported from a WARC written by warcio (each view its own capture,
+    the print view too) fill the programme like a harvest does."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from pipeline.fixtures.server import Site
+
+    site, origin = Site(), "http://www.jp.coe.int/CEAD"
+    targets = ["/JP/Default.asp?TransID=112", "/JP/Default.asp?PrintVersion=True&ProjectObjectiveID=1624",
+               "/JP/Default.asp?SpecificObjectiveID=16241", "/Countries.asp?ID=18356&ActSyn=True"]  # fmt: skip
+    warc = tmp_path / "other.warc.gz"
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for target in targets:
+            body = site.route("/CEAD" + target).body
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                origin + target, "response", payload=io.BytesIO(body), length=len(body),
+                http_headers=http,
+            ))  # fmt: skip
+    data = tmp_path / "data"
+    out = run_cli("harvest", "--source", "warc", str(warc), "--data", str(data), "--no-progress")
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = build(BuildConfig(data=data, progress=False))
+    assert report.logframes == report.logframe_pages == 3
+    [prog] = rows(data, "SELECT * FROM programmes WHERE programme_code = 'PACO-Serbia'")
+    assert (prog["source"], prog["budget_eur"], prog["logframe_activity_count"]) == (
+        "logframe", 3_500_000, 11,
+    )  # fmt: skip
+    views = {r["view"]: r for r in rows(data, "SELECT * FROM logframe_pages")}
+    assert set(views) == {"logframe", "logframe_purpose", "logframe_result"}
+    assert views["logframe_purpose"]["project_purpose_key"] == 1624
+    assert views["logframe_result"]["expected_result_id"] == 16241

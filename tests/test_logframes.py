@@ -455,3 +455,33 @@ def test_what_cannot_be_read_is_an_issue_not_a_guess() -> None:
     assert d["programme_title"] == "MOLICO Programme against corruption"
     assert d["period_start"] is None and d["period_end"] == "2009-07-31"
     assert {i["field"] for i in d["issues"]} == {"programme_code", "period_start"}
+
+
+def test_a_label_column_before_the_four_columns() -> None:
+    """Row labels in a column of their own, the heading's code and title in the next cell."""
+    body = """<html><body><table><tr><td>(Joint Programmes)</td></tr>
+    <tr><td>UKR-TEJSU&nbsp;&nbsp;Transparency of the judiciary</td></tr>
+    <tr><td>Coordinating DG:</td><td>DG HL</td></tr></table>
+    <table><tr><td></td><td>Intervention Logic</td><td>Performance Indicators</td>
+      <td>Sources of Verification</td><td>Assumptions</td></tr>
+    <tr><td>Project Purpose 1</td><td>2008/DGHL/JP/1798 Judicial System 650 000<br>
+      (5 Activities) Narrative<br>To make courts efficient.</td><td>Backlog halved</td>
+      <td>Court statistics</td><td>Reform goes on</td></tr>
+    <tr><td>Expected Result 1.1</td><td>Laws reviewed (2 Activities)</td><td>Laws adopted</td>
+      <td>Official journal</td><td></td></tr></table></body></html>"""
+    r = parse_logframe(body.encode(), URL + "TransID=203")
+    assert isinstance(r, LogframeRecord)
+    [pp] = r.project_purposes
+    assert (pp.key, pp.title, pp.budget_eur, pp.activity_count) == (
+        1798,
+        "Judicial System",
+        650_000,
+        5,
+    )
+    assert (pp.narrative, pp.indicators, pp.sources_of_verification, pp.assumptions) == (
+        "To make courts efficient.", "Backlog halved", "Court statistics", "Reform goes on",
+    )  # fmt: skip
+    [er] = pp.expected_results
+    assert (er.text, er.activity_count, er.indicators, er.assumptions) == (
+        "Laws reviewed", 2, "Laws adopted", None,
+    )  # fmt: skip

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from parsers.dom import norm_label
 from parsers.logframe.cells import Cell
-from parsers.logframe.text import PURPOSE_CODE
+from parsers.logframe.text import AMOUNT, PURPOSE_CODE
 
 COLUMNS = ("logic", "indicators", "sources", "assumptions")
 _HEADINGS = {
@@ -32,6 +32,7 @@ RESULT = re.compile(
     r"^expected\s+results?\s*(?P<n>\d{1,3}(?:\.\d{1,3}){0,3})\b\s*[:.\-–]?\s*(?P<rest>.*)$", re.I
 )
 _CODE = re.compile(PURPOSE_CODE, re.I)
+AMOUNT_ONLY = re.compile(rf"^{AMOUNT}$", re.I)
 # What closes the table in any rendering: the page's own labels after it, its footer.
 END_OF_TABLE = re.compile(
     r"^(?:documents?\s*(?:/|&|and)?\s*links?\b|return to the top|©|\(c\) council of europe|"
@@ -156,17 +157,31 @@ def blocks(
     return found
 
 
+def _heading_done(heading: str) -> bool:
+    """A purpose heading has its code and something after it (the title)."""
+    m = _CODE.search(heading)
+    return m is not None and bool(heading[m.end() :].strip())
+
+
 def _fill(block: Block, lines: list[Line], header: dict[int, str] | None) -> None:
-    first, rest = lines[0], lines[1:]
-    same_cell_has_code = bool(_CODE.search(first.text))
-    for line in rest:
-        in_heading_row = line.row == first.row and line.cell != first.cell
-        if in_heading_row and block.kind == "purpose" and not same_cell_has_code:
-            block.heading = f"{block.heading} {line.text}".strip()  # the heading, in cells
-            block.links.extend(line.links)
-            continue
-        col = line.col if line.row != first.row or line.cell != first.cell else first.col
-        block.columns[_column(col, header) if line.cell != first.cell else "logic"].append(
-            line.text
-        )
+    """File a row's lines under its columns. A purpose heading split over cells of its
+    own row ("Project Purpose 1 | code | title | budget") is gathered first: cells join
+    it until it has its code and title, and a lone amount after them is its budget."""
+    first = lines[0]
+    joining = block.kind == "purpose" and not _heading_done(first.text)
+    cell = first.cell
+    for line in lines[1:]:
+        starts_cell = line.cell != cell
+        cell = line.cell
         block.links.extend(line.links)
+        if line.cell == first.cell:
+            block.columns["logic"].append(line.text)  # under the label, in its own cell
+            continue
+        if joining and line.row == first.row and starts_cell:
+            is_budget = _heading_done(block.heading) and AMOUNT_ONLY.match(line.text)
+            if not _heading_done(block.heading) or is_budget:
+                block.heading = f"{block.heading} {line.text}".strip()
+                joining = not is_budget
+                continue
+            joining = False
+        block.columns[_column(line.col, header)].append(line.text)

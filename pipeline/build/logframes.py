@@ -66,7 +66,9 @@ class Logframes:
 
 
 def _groups(index: Index) -> Iterator[list[Capture]]:
-    """The logframe captures of each view (kind, number), markup first, newest first."""
+    """The logframe captures of each view (kind, number), markup first, newest first.
+    A capture's `url` is the site's address whatever the source (a Wayback replay's or
+    an import's provenance is in `source_ref`)."""
     marks = ", ".join("?" * len(LOGFRAME_KINDS))
     cur = index.db.execute(
         f"SELECT * FROM captures WHERE kind IN ({marks}) AND status = 200 "
@@ -76,18 +78,18 @@ def _groups(index: Index) -> Iterator[list[Capture]]:
     groups: dict[tuple[str, int | None], list[Capture]] = {}
     for row in cur:
         capture = Index.row_to_capture(row)
-        ref = classify(capture.source_ref or capture.url)
+        ref = classify(capture.url)
         groups.setdefault((ref.kind, ref.number), []).append(capture)
     for _, group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         yield group
 
 
 def _page_row(capture: Capture, record: LogframeRecord | None, error: str | None) -> Row:
-    ref = classify(capture.source_ref or capture.url)
+    ref = classify(capture.url)
     purposes = record.project_purposes if record else ()
     return {
         "capture_id": capture.capture_id,
-        "url": capture.source_ref or capture.url,
+        "url": capture.url,
         "captured_at": captured_at(capture),
         "view": ref.kind,
         "scope": record.scope if record else None,
@@ -109,7 +111,7 @@ def read_logframes(index: Index, read: Callable[[Capture], bytes]) -> Logframes:
     found = Logframes()
     for group in _groups(index):
         for capture in group:
-            url = capture.source_ref or capture.url
+            url = capture.url
             parsed = parse_logframe(read(capture), url, capture.content_type)
             if isinstance(parsed, LogframeRecord):
                 found.page_rows.append(_page_row(capture, parsed, None))

@@ -51,7 +51,7 @@ def _programme_row(row: Row, reading: Reading | None) -> Row:
         "overall_objectives": r.overall_objectives if r else None,
         "logframe_activity_count": r.activity_count if r else None,
         "source": LOGFRAME if r else ACTIVITY_PAGES,
-        "logframe_url": (reading.capture.source_ref or reading.capture.url) if reading else None,
+        "logframe_url": reading.capture.url if reading else None,
     }
 
 
