@@ -25,9 +25,10 @@ $(PYWB)/.installed:
 	$(PYWB)/bin/python -m pip install --quiet --disable-pip-version-check 'pywb>=2.8,<3'
 	touch $(PYWB)/.installed
 
-# Debian packages the tests run as other tools (GNU wget writes WARCs of its own); installed
-# with apt when missing, as root (CI runs as root on a fresh machine).
-SYSTEM_TOOLS := wget
+# Debian packages the tests run as other tools (GNU wget writes WARCs of its own; Chromium is
+# the browser the web app's tests drive through Playwright); installed with apt when
+# missing, as root (CI runs as root on a fresh machine).
+SYSTEM_TOOLS := wget chromium
 system-tools:
 	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \

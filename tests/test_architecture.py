@@ -35,9 +35,12 @@ FORBIDDEN = {
     "pipeline.harvest": ("pipeline.build", "pipeline.query"),
     "pipeline.build": ("pipeline.fetch", "pipeline.sources", "pipeline.harvest", "pipeline.query"),
     "pipeline.query": ("pipeline.archive", "pipeline.fetch", "pipeline.sources", "pipeline.harvest"),
+    "pipeline.web": ("pipeline.fetch", "pipeline.sources", "pipeline.harvest", "pipeline.query"),
 }  # fmt: skip
-# query reads the built tables: of the build, only their schemas
+# query reads the built tables: of the build, only their schemas (the web app also the
+# SQLite copy's names)
 QUERY_MAY_USE_OF_BUILD = {"pipeline.build.schemas"}
+WEB_MAY_USE_OF_BUILD = {"pipeline.build.schemas", "pipeline.build.sqlite"}
 
 
 def module_name(path: Path) -> str:
@@ -73,6 +76,9 @@ def test_imports_follow_the_allowed_directions(path: Path) -> None:
                 wrong.add(target)
         query_to_build = within(name, "pipeline.query") and within(target, "pipeline.build")
         if query_to_build and not any(within(target, m) for m in QUERY_MAY_USE_OF_BUILD):
+            wrong.add(target)
+        web_to_build = within(name, "pipeline.web") and within(target, "pipeline.build")
+        if web_to_build and not any(within(target, m) for m in WEB_MAY_USE_OF_BUILD):
             wrong.add(target)
     assert not wrong, f"{name} imports {sorted(wrong)} against docs/architecture.md"
 

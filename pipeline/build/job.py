@@ -33,6 +33,7 @@ from pipeline.build.datapackage import write_datapackage
 from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
+from pipeline.build.sqlite import link_database, write_sqlite
 from pipeline.build.writer import TableWriter
 from pipeline.errors import BuildError, ConfigError
 from pipeline.progress import Progress
@@ -282,5 +283,7 @@ def _build(config: BuildConfig, index_path: Path) -> BuildReport:
             raise
         job.close()
         write_datapackage(out, index)
+        write_sqlite(out)  # the web app's copy, swapped in with the Parquet files
     job.report.output = str(swap_in(config.data, out))
+    link_database(config.data)
     return job.report

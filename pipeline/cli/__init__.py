@@ -3,12 +3,13 @@
     common.py   the group, the shared options, expected errors → one line and an exit code
     harvest.py  `harvest` and its flags
     archive.py  `verify` and `status`: the archive itself
-    tables.py   `build`, `parse`, `sql`, `search`, `serve-fixtures`
+    tables.py   `build`, `parse`, `sql`, `search`, `coverage`, `serve-fixtures`
+    web.py      `serve`: the web app
 
 Nothing imports the CLI; everything it does can be done from Python.
 """
 
-from pipeline.cli import archive, harvest, tables
+from pipeline.cli import archive, harvest, tables, web
 from pipeline.cli.common import main
 
-__all__ = ["archive", "harvest", "main", "tables"]
+__all__ = ["archive", "harvest", "main", "tables", "web"]

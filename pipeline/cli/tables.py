@@ -1,4 +1,5 @@
-"""The commands over pages and tables: `build`, `parse`, `sql`, `search`, `serve-fixtures`."""
+"""The commands over pages and tables: `build`, `parse`, `sql`, `search`, `coverage`,
+`serve-fixtures`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,111 @@
+"""Charts drawn on the server as SVG: nothing fetched, no script, readable without CSS.
+
+Colours are presentation attributes (not `style`), so the pages' Content-Security-Policy
+needs no inline styles.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import date
+
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def colours(series: list[str]) -> dict[str, str]:
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
+
+
+def stacked_bars(counts: Mapping[str, Mapping[str, int]], title: str) -> str:
+    """Bars per year (the outer keys), stacked by series (the inner keys), with a legend.
+
+    >>> "<rect" in stacked_bars({"2007": {"PACO-Serbia": 3}}, "Activities per year")
+    True
+    """
+    years = sorted(counts)
+    series = sorted({s for by in counts.values() for s in by})
+    if not years:
+        return f'<svg role="img" aria-label="{_e(title)}" width="10" height="10"></svg>'
+    fill = colours(series)
+    top = max(sum(by.values()) for by in counts.values()) or 1
+    bar, gap, height, left, bottom = 28, 8, 180, 36, 24
+    width = left + len(years) * (bar + gap) + 10
+    legend_y = height + bottom + 16
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_e(title)}" '
+        f'width="{max(width, 320)}" height="{legend_y + 18 * len(series)}" class="chart">',
+        f"<title>{_e(title)}</title>",
+        f'<line x1="{left}" y1="{height}" x2="{width}" y2="{height}" stroke="#555"/>',
+        f'<text x="{left - 6}" y="12" text-anchor="end" font-size="11">{top}</text>',
+        f'<text x="{left - 6}" y="{height}" text-anchor="end" font-size="11">0</text>',
+    ]
+    for i, year in enumerate(years):
+        x, y = left + i * (bar + gap) + gap, float(height)
+        for name in series:
+            n = counts[year].get(name, 0)
+            if not n:
+                continue
+            h = n / top * (height - 14)
+            y -= h
+            out.append(
+                f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" '
+                f'fill="{fill[name]}"><title>{_e(year)}, {_e(name)}: {n}</title></rect>'
+            )
+        out.append(
+            f'<text x="{x + bar / 2}" y="{height + 16}" text-anchor="middle" '
+            f'font-size="11">{_e(year)}</text>'
+        )
+    for j, name in enumerate(series):
+        y = legend_y + 18 * j
+        out.append(
+            f'<rect x="{left}" y="{y - 10}" width="12" height="12" fill="{fill[name]}"/>'
+            f'<text x="{left + 18}" y="{y}" font-size="12">{_e(name)}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def timeline(spans: list[tuple[str, date, date | None]], title: str) -> str:
+    """One bar per activity, from its start to its end, on a shared time axis."""
+    bars = [(label, start, end or start) for label, start, end in spans if start]
+    if not bars:
+        return ""
+    first = min(s for _, s, _ in bars)
+    last = max(e for _, _, e in bars)
+    days = max((last - first).days, 1)
+    left, width, row = 8, 720, 10
+    height = row * len(bars) + 30
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_e(title)}" '
+        f'width="{left * 2 + width}" height="{height}" class="chart"><title>{_e(title)}</title>'
+    ]
+    for i, (label, start, end) in enumerate(bars):
+        x = left + (start - first).days / days * width
+        w = max((end - start).days / days * width, 3)
+        out.append(
+            f'<rect x="{x:.1f}" y="{i * row}" width="{w:.1f}" height="{row - 2}" '
+            f'fill="{PALETTE[0]}"><title>{_e(label)}: {start} to {end}</title></rect>'
+        )
+    axis = height - 8
+    out.append(f'<text x="{left}" y="{axis}" font-size="11">{first}</text>')
+    out.append(
+        f'<text x="{left + width}" y="{axis}" font-size="11" text-anchor="end">{last}</text>'
+    )
+    out.append("</svg>")
+    return "\n".join(out)

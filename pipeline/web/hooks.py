@@ -1,0 +1,44 @@
+"""The Datasette plugin: the hooks Datasette calls (a module, as Datasette expects one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasette import Response, hookimpl
+from datasette.utils.asgi import Base400
+from datasette.views.base import DatasetteError
+
+from pipeline.web import pages
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/$", pages.home),
+        (r"^/search$", pages.search),
+        (r"^/activity/(?P<activity_id>[^/]+)$", pages.activity),
+        (r"^/capture/(?P<capture_id>[^/]+)$", pages.capture),
+        (r"^/programme/(?P<code>[^/]+)$", pages.programme),
+        (r"^/country/(?P<code>[^/]+)$", pages.country),
+    ]
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
+    """A 4xx (an unknown table, a bad parameter) answered with its one-line reason, as our
+    own pages answer, instead of a traceback printed per request; anything else goes to
+    Datasette's own handler."""
+    if isinstance(exception, Base400):
+        status = exception.status
+        reason = str(exception.args[0]) if exception.args else exception.__class__.__name__
+    elif isinstance(exception, DatasetteError) and exception.status < 500:
+        status, reason = exception.status, str(exception.message)
+    else:
+        return None
+
+    async def inner() -> Response:
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json({"ok": False, "error": reason, "status": status}, status=status)
+        return await pages.error_page(datasette, request, status, reason)
+
+    return inner

@@ -1,0 +1,193 @@
+"""The pages researchers land on: home, search, activity, capture, programme, country.
+
+Each view reads `jparchive.db` through Datasette (read-only, with its SQL time limit) and
+renders one of `templates/`. Parameters are checked first (`queries`): a bad one is a 400
+with a one-line reason, an unknown record a 404.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from datasette import Response
+from datasette.app import Datasette
+from datasette.utils.asgi import Request
+
+from pipeline.web import charts
+from pipeline.web import queries as Q
+from pipeline.web.capture import CaptureStore
+from pipeline.web.metadata import DATABASE
+
+# Our pages: no script at all, styles and images from here, frames of our own captures.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)
+_OPEN, _CLOSE = "\x02", "\x03"
+Row = dict[str, Any]
+
+
+async def _rows(ds: Datasette, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
+    result = await ds.get_database(DATABASE).execute(sql, params or {})
+    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+
+async def _render(
+    ds: Datasette, request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> Response:
+    context = {"base": ds.setting("base_url"), **context}
+    response = Response.html(await ds.render_template(template, context, request=request))
+    response.status = status
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    return response
+
+
+async def error_page(ds: Datasette, request: Request, status: int, reason: str) -> Response:
+    return await _render(ds, request, "jp_error.html", {"status": status, "reason": reason}, status)
+
+
+def _highlight(snippet: str | None) -> str:
+    """The snippet, escaped, with its matching words in <mark>."""
+    text = html.escape(snippet or "")
+    return text.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def _per_year(rows: list[Row]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        out[str(r["start_year"])][r["p"]] = r["n"]
+    return out
+
+
+async def home(datasette: Datasette, request: Request) -> Response:
+    base = datasette.setting("base_url")
+    if base != "/" and request.scope.get("path", "").startswith(base):
+        return Response.redirect(f"{base}{DATABASE}")  # Datasette's own pages live there
+    per_year = _per_year(await _rows(datasette, Q.PER_YEAR_SQL))
+    context = {
+        "counts": (await _rows(datasette, Q.HOLDINGS_SQL))[0],
+        "sources": await _rows(datasette, Q.SOURCES_SQL),
+        "programmes": await _rows(datasette, Q.PROGRAMMES_SQL),
+        "chart": charts.stacked_bars(per_year, "Activities per year, by programme"),
+    }
+    return await _render(datasette, request, "jp_home.html", context)
+
+
+def _export_links(base: str, params: Q.SearchParams) -> dict[str, str]:
+    """The same results from Datasette's canned `search` query, as CSV and JSON."""
+    from urllib.parse import urlencode
+
+    query = urlencode({**params.sql_params(), "_size": "max"})
+    return {
+        "csv": f"{base}{DATABASE}/search.csv?{query}",
+        "json": f"{base}{DATABASE}/search.json?{query}&_shape=array",
+    }
+
+
+async def search(datasette: Datasette, request: Request) -> Response:
+    countries = {r["country_code"] for r in await _rows(datasette, Q.COUNTRY_CODES_SQL)}
+    programmes = {r["programme_code"] for r in await _rows(datasette, Q.PROGRAMME_CODES_SQL)}
+    try:
+        params = Q.search_params(request.args, countries, programmes)
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
+    context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}
+    if params.fts:
+        bound = params.sql_params()
+        page = f" LIMIT {Q.PAGE_SIZE} OFFSET {(params.page - 1) * Q.PAGE_SIZE}"
+        results = await _rows(datasette, Q.search_sql(_OPEN, _CLOSE) + page, bound)
+        for r in results:
+            r["snippet_html"] = _highlight(r["snippet"])
+        total = (await datasette.get_database(DATABASE).execute(Q.COUNT_SQL, bound)).first()[0]
+        facets = {name: await _rows(datasette, sql, bound) for name, sql in Q.FACET_SQL.items()}
+        context.update(results=results, total=total, facets=facets,
+                       pages=math.ceil(total / Q.PAGE_SIZE),
+                       **_export_links(datasette.setting("base_url"), params))  # fmt: skip
+    return await _render(datasette, request, "jp_search.html", context)
+
+
+async def activity(datasette: Datasette, request: Request) -> Response:
+    try:
+        aid = Q.positive_int(request.url_vars["activity_id"], "activity")
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
+    found = await _rows(datasette, "SELECT * FROM activities WHERE activity_id = :id", {"id": aid})
+    if not found:
+        return await error_page(datasette, request, 404, f"no activity {aid} in the archive")
+    a = found[0]
+    params = {"id": aid, "programme": a["programme_code"]}
+    context: dict[str, Any] = {"a": a}
+    for name, sql in Q.ACTIVITY_SQL.items():
+        context[name] = await _rows(datasette, sql, params)
+    context["programme"] = context["programme"][0] if context["programme"] else None
+    captures: list[Row] = context["captures"]
+    # the capture the record was read from, framed below it
+    digest = a["payload_digest"]
+    read_from = [c for c in captures if c["payload_digest"] == digest and c["status"] == 200]
+    ok = [c for c in captures if c["status"] == 200]
+    context["shown"] = next(iter(read_from or ok), None)
+    return await _render(datasette, request, "jp_activity.html", context)
+
+
+async def capture(datasette: Datasette, request: Request) -> Response:
+    """The archived bytes of one capture the index names, sandboxed."""
+    try:
+        capture_id = Q.positive_int(request.url_vars["capture_id"], "capture")
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
+    store: CaptureStore = datasette._jparchive_captures
+    found = store.read(capture_id)
+    if found is None:
+        reason = f"no capture {capture_id} in the archive's index"
+        return await error_page(datasette, request, 404, reason)
+    body, content_type = found
+    response = Response(body, status=200, content_type=content_type)
+    response.headers.update(CaptureStore.headers())
+    return response
+
+
+def _spans(acts: list[Row]) -> list[tuple[str, date, date | None]]:
+    return [
+        (f"{a['activity_id']} {a['title'] or ''}", date.fromisoformat(a["start_date"]),
+         date.fromisoformat(a["end_date"]) if a["end_date"] else None)
+        for a in acts if a["start_date"]
+    ]  # fmt: skip
+
+
+async def programme(datasette: Datasette, request: Request) -> Response:
+    code = request.url_vars["code"]
+    found = await _rows(
+        datasette, "SELECT * FROM programmes WHERE programme_code = :c", {"c": code}
+    )
+    if not found:
+        return await error_page(datasette, request, 404, f"no programme {code!r} in the archive")
+    context: dict[str, Any] = {"prog": found[0]}
+    for name, sql in Q.PROGRAMME_SQL.items():
+        context[name] = await _rows(datasette, sql, {"c": code})
+    context["timeline"] = charts.timeline(_spans(context["activities"]), f"Activities of {code}")
+    return await _render(datasette, request, "jp_programme.html", context)
+
+
+async def country(datasette: Datasette, request: Request) -> Response:
+    code = request.url_vars["code"].upper()
+    found = await _rows(datasette, "SELECT * FROM countries WHERE country_code = :c", {"c": code})
+    if not found:
+        return await error_page(datasette, request, 404, f"no country {code!r} in the archive")
+    acts = await _rows(datasette, Q.COUNTRY_ACTIVITIES_SQL, {"c": code})
+    per_year: dict[str, dict[str, int]] = defaultdict(dict)
+    for a in acts:
+        if a["start_date"]:
+            year, prog = a["start_date"][:4], a["programme_code"] or "(none)"
+            per_year[year][prog] = per_year[year].get(prog, 0) + 1
+    name = found[0]["country_name"]
+    context = {
+        "country": found[0],
+        "activities": acts,
+        "by_year": sorted((y, p, n) for y, by in per_year.items() for p, n in by.items()),
+        "chart": charts.stacked_bars(per_year, f"Activities for or in {name}, by year"),
+    }
+    return await _render(datasette, request, "jp_country.html", context)

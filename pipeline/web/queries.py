@@ -1,0 +1,203 @@
+"""The web app's questions to `jparchive.db`: the search (full text, with facets), and the
+checks every parameter passes before it reaches SQL (a bad one is a 400 with a reason).
+
+Every value is bound as a parameter. The user's words become an FTS5 query of quoted
+terms, so no input is read as FTS syntax: `cyber* OR "x` searches for those words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+MAX_QUERY = 200
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
+_YEAR = re.compile(r"^\d{4}$")
+_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+class BadRequest(ValueError):
+    """A parameter the app cannot take: answered with HTTP 400 and this one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    q: str = ""
+    country: str = ""
+    programme: str = ""
+    year_from: str = ""
+    year_to: str = ""
+    page: int = 1
+
+    @property
+    def fts(self) -> str:
+        """The words as an FTS5 query: each a quoted term, all required."""
+        return " ".join('"' + w.replace('"', '""') + '"' for w in _WORD.findall(self.q))
+
+    def sql_params(self) -> dict[str, Any]:
+        return {
+            "q": self.fts,
+            "country": self.country,
+            "programme": self.programme,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+        }
+
+    def query_string(self, **changes: Any) -> str:
+        """This search's URL query, with `changes` (a value of None drops the key)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "q": self.q,
+            "country": self.country,
+            "programme": self.programme,
+            "from": self.year_from,
+            "to": self.year_to,
+            "page": self.page if self.page > 1 else "",
+        }
+        values.update(
+            {
+                ("from" if k == "year_from" else "to" if k == "year_to" else k): v
+                for k, v in changes.items()
+            }
+        )
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def _one(args: Any, name: str) -> str:
+    values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
+    values = [v for v in values if v is not None]
+    if len(values) > 1:
+        raise BadRequest(f"{name}: give it once, not {len(values)} times")
+    return (values[0] if values else "").strip()
+
+
+def _year(args: Any, name: str) -> str:
+    value = _one(args, name)
+    if value and (not _YEAR.match(value) or not 1990 <= int(value) <= 2030):
+        raise BadRequest(f"{name}: {value!r} is no year between 1990 and 2030")
+    return value
+
+
+def search_params(args: Any, countries: set[str], programmes: set[str]) -> SearchParams:
+    """The search's parameters from a request's query, checked; raises BadRequest."""
+    q = _one(args, "q")
+    if len(q) > MAX_QUERY:
+        raise BadRequest(f"q: {len(q)} characters; at most {MAX_QUERY}")
+    country = _one(args, "country").upper()
+    if country and (not _CODE.match(country) or country not in countries):
+        raise BadRequest(
+            f"country: {country!r} is no country of the archive (an ISO code, e.g. RS)"
+        )
+    programme = _one(args, "programme")
+    if programme and programme not in programmes:
+        raise BadRequest(f"programme: {programme!r} is no programme of the archive")
+    year_from, year_to = _year(args, "from"), _year(args, "to")
+    if year_from and year_to and int(year_from) > int(year_to):
+        raise BadRequest(f"from {year_from} is after to {year_to}")
+    page_text = _one(args, "page") or "1"
+    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+        raise BadRequest(f"page: {page_text!r} is no page number (1 to {MAX_PAGE})")
+    if q and not _WORD.search(q):
+        raise BadRequest(f"q: {q!r} holds no word to search for")
+    return SearchParams(q, country, programme, year_from, year_to, int(page_text))
+
+
+def positive_int(text: str, name: str) -> int:
+    if not text.isdigit() or len(text) > 12:
+        raise BadRequest(f"{name}: {text!r} is no number")
+    return int(text)
+
+
+# The matches and the filters every search applies.
+_MATCHES = """
+FROM activities_fts JOIN activities a ON a.rowid = activities_fts.rowid
+WHERE activities_fts MATCH :q
+  AND (:country = '' OR a.activity_id IN
+       (SELECT activity_id FROM activity_countries WHERE country_code = :country))
+  AND (:programme = '' OR a.programme_code = :programme)
+  AND (:year_from = '' OR a.end_date >= :year_from || '-01-01')
+  AND (:year_to = '' OR a.start_date <= :year_to || '-12-31')
+"""
+_HITS = f"WITH hits AS (SELECT a.activity_id {_MATCHES})\n"
+
+
+def search_sql(mark_open: str, mark_close: str) -> str:
+    """The ranked results with a snippet whose matching words sit between the marks."""
+    return f"""SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
+       a.location, snippet(activities_fts, -1, '{mark_open}', '{mark_close}', '…', 24) AS snippet
+{_MATCHES}ORDER BY activities_fts.rank, a.activity_id"""
+
+
+COUNT_SQL = _HITS + "SELECT COUNT(*) FROM hits"
+FACET_SQL = {
+    "country": _HITS
+    + """
+SELECT ac.country_code AS value, c.country_name AS label, COUNT(*) AS n
+FROM hits JOIN activity_countries ac USING (activity_id) JOIN countries c USING (country_code)
+WHERE ac.role = 'beneficiary' GROUP BY 1, 2 ORDER BY n DESC, label LIMIT 12""",
+    "programme": _HITS
+    + """
+SELECT a.programme_code AS value, a.programme_code AS label, COUNT(*) AS n
+FROM hits JOIN activities a USING (activity_id) WHERE a.programme_code IS NOT NULL
+GROUP BY 1 ORDER BY n DESC, label LIMIT 12""",
+    "year": _HITS
+    + """
+SELECT substr(a.start_date, 1, 4) AS value, substr(a.start_date, 1, 4) AS label, COUNT(*) AS n
+FROM hits JOIN activities a USING (activity_id) WHERE a.start_date IS NOT NULL
+GROUP BY 1 ORDER BY value""",
+}
+
+
+HOLDINGS_SQL = """SELECT
+  (SELECT COUNT(*) FROM activities) AS activities,
+  (SELECT COUNT(*) FROM programmes) AS programmes,
+  (SELECT COUNT(*) FROM countries) AS countries,
+  (SELECT MIN(start_year) FROM activities) AS first_year,
+  (SELECT MAX(start_year) FROM activities) AS last_year,
+  (SELECT COUNT(*) FROM captures) AS captures,
+  (SELECT MIN(captured_at) FROM captures) AS first_capture,
+  (SELECT MAX(captured_at) FROM captures) AS last_capture"""
+SOURCES_SQL = "SELECT source, COUNT(*) AS n FROM captures GROUP BY 1 ORDER BY 2 DESC"
+PER_YEAR_SQL = """SELECT start_year, COALESCE(programme_code, '(none)') AS p, COUNT(*) AS n
+FROM activities WHERE start_year IS NOT NULL GROUP BY 1, 2"""
+PROGRAMMES_SQL = """SELECT programme_code, programme_title, activity_count
+FROM programmes ORDER BY programme_code"""
+COUNTRY_CODES_SQL = "SELECT country_code FROM countries"
+PROGRAMME_CODES_SQL = "SELECT programme_code FROM programmes"
+
+ACTIVITY_SQL = {
+    "programme": "SELECT * FROM programmes WHERE programme_code = :programme",
+    "countries": """SELECT ac.role, ac.country_code, c.country_name, ac.name
+FROM activity_countries ac LEFT JOIN countries c USING (country_code)
+WHERE activity_id = :id ORDER BY ac.role, ac.name""",
+    "groups": "SELECT * FROM activity_groups WHERE activity_id = :id",
+    "people": "SELECT * FROM activity_people WHERE activity_id = :id ORDER BY role, name",
+    "links": "SELECT * FROM activity_links WHERE activity_id = :id",
+    "issues": "SELECT * FROM parse_issues WHERE activity_id = :id",
+    "captures": """SELECT * FROM captures WHERE activity_id = :id
+ORDER BY captured_at DESC, capture_id DESC""",
+}
+
+PROGRAMME_SQL = {
+    "activities": """SELECT activity_id, title, start_date, end_date, location, status
+FROM activities WHERE programme_code = :c ORDER BY start_date, activity_id""",
+    "purposes": """SELECT * FROM project_purposes WHERE programme_code = :c
+ORDER BY project_purpose_number, project_purpose_key""",
+    "results": """SELECT r.* FROM expected_results r JOIN project_purposes p
+USING (project_purpose_key) WHERE p.programme_code = :c
+ORDER BY r.project_purpose_key, r.expected_result_number""",
+    "countries": """SELECT ac.country_code, c.country_name, COUNT(*) AS n
+FROM activity_countries ac JOIN activities a USING (activity_id)
+JOIN countries c USING (country_code)
+WHERE a.programme_code = :c AND ac.role = 'beneficiary'
+GROUP BY 1, 2 ORDER BY n DESC, 2""",
+    "coverage": "SELECT * FROM coverage WHERE programme_code = :c AND level = 'programme'",
+}
+
+COUNTRY_ACTIVITIES_SQL = """SELECT DISTINCT a.activity_id, a.title, a.start_date, a.programme_code
+FROM activity_countries ac JOIN activities a USING (activity_id)
+WHERE ac.country_code = :c ORDER BY a.start_date, a.activity_id"""

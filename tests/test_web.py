@@ -1,0 +1,189 @@
+"""The web app's routes over real HTTP (no browser): pages, parameters, CSP, captures."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pipeline.archive import Index, Payloads
+from pipeline.web.capture import CAPTURE_CSP
+from pipeline.web.pages import PAGE_CSP
+from tests.conftest import run_cli
+from tests.webapp import web_app
+
+
+@pytest.fixture(scope="module")
+def site(archive: Path) -> Iterator[str]:
+    with web_app(archive) as url:
+        yield url
+
+
+def get(url: str, **params: str) -> httpx.Response:
+    return httpx.get(url, params=params, timeout=30)
+
+
+def test_home_says_what_the_archive_holds(site: str) -> None:
+    r = get(site + "/")
+    assert r.status_code == 200 and r.headers["content-security-policy"] == PAGE_CSP
+    assert "<strong>41</strong> activities" in r.text and "<strong>7</strong> programmes" in r.text
+    assert "<svg" in r.text and "Activities per year, by programme" in r.text
+    assert 'href="/programme/PACO-Serbia"' in r.text
+    assert "site (" in r.text  # captures by source
+
+
+def test_search_ranks_highlights_facets_and_exports(site: str) -> None:
+    r = get(site + "/search", q="cybercrime")
+    assert r.status_code == 200
+    ids = [int(i) for i in re.findall(r'href="/activity/(\d+)"', r.text)]
+    assert 18356 in ids and len(ids) == len(set(ids))
+    assert "<mark>" in r.text
+    assert 'id="facet-country"' in r.text and "Serbia" in r.text
+    narrowed = get(site + "/search", q="cybercrime", country="RS")
+    serbian = [int(i) for i in re.findall(r'href="/activity/(\d+)"', narrowed.text)]
+    assert 18356 in serbian and set(serbian) < set(ids)
+    export = re.search(r'id="csv" href="([^"]+)"', narrowed.text)
+    assert export is not None
+    table = httpx.get(site + export.group(1).replace("&amp;", "&"), timeout=30)
+    assert table.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert sorted(int(r["activity_id"]) for r in rows) == sorted(serbian)
+
+
+def test_search_years_and_programme(site: str) -> None:
+    r = get(site + "/search", q="cybercrime", **{"from": "2007", "to": "2007"})
+    ids = set(re.findall(r'href="/activity/(\d+)"', r.text))
+    assert ids == {"18356", "18420"}
+    r = get(site + "/search", q="training", programme="UKR-TEJSU")
+    assert r.status_code == 200 and "UKR-TEJSU" in r.text
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"q": "x", "country": "ZZ"}, "country: 'ZZ' is no country of the archive"),
+        ({"q": "x", "country": "Serbia"}, "is no country"),
+        ({"q": "x", "programme": "NOPE"}, "programme: 'NOPE' is no programme"),
+        ({"q": "x", "from": "20x7"}, "from: '20x7' is no year"),
+        ({"q": "x", "from": "2009", "to": "2007"}, "from 2009 is after to 2007"),
+        ({"q": "x", "page": "0"}, "page: '0' is no page number"),
+        ({"q": "x" * 201}, "q: 201 characters"),
+        ({"q": "!!!"}, "holds no word"),
+    ],
+)
+def test_bad_search_parameters_are_a_400_with_a_reason(
+    site: str, params: dict[str, str], reason: str
+) -> None:
+    r = get(site + "/search", **params)
+    assert r.status_code == 400
+    assert reason in html.unescape(r.text)
+
+
+def test_a_parameter_given_twice_is_refused(site: str) -> None:
+    r = httpx.get(site + "/search?q=a&q=b")
+    assert r.status_code == 400 and "give it once" in r.text
+
+
+def test_fts_syntax_in_the_words_is_searched_for_not_run(site: str) -> None:
+    r = get(site + "/search", q='cyber* OR "NEAR(')
+    assert r.status_code == 200
+
+
+def test_activity_page_is_the_record_with_its_provenance(site: str, archive: Path) -> None:
+    r = get(site + "/activity/18356")
+    assert r.status_code == 200 and r.headers["content-security-policy"] == PAGE_CSP
+    text = r.text
+    assert "Regional Conference on Cybercrime" in text
+    assert "19/03/2007 - 21/03/2007" in text and "2007-03-19" in text
+    for expert in ("M. Gercke", "C. Schulman"):
+        assert expert in text
+    assert 'href="/programme/PACO-Serbia"' in text and 'href="/country/RS"' in text
+    with Index(archive / "raw" / "index.sqlite3", readonly=True) as index:
+        captures = [c for c in index.captures() if c.activity_id == 18356]
+    assert captures and all(f'href="/capture/{c.capture_id}"' in text for c in captures)
+    assert captures[0].warc_file in text and captures[0].payload_digest in text
+    assert 'id="cite"' in text and "Joint Programmes activity 18356" in text
+    assert f'<iframe title="The archived page, capture {captures[0].capture_id}"' in text
+    assert 'sandbox=""' in text
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/activity/abc", 400), ("/activity/1", 404), ("/programme/NOPE", 404),
+    ("/country/ZZ", 404), ("/capture/999999", 404), ("/capture/-1", 400),
+    ("/capture/..%2F..%2Fetc%2Fpasswd", 400), ("/data/jparchive/nope", 404),
+])  # fmt: skip
+def test_unknown_records_and_bad_ids(site: str, path: str, status: int) -> None:
+    r = httpx.get(site + path)
+    assert r.status_code == status
+    assert "Traceback" not in r.text
+
+
+def test_a_capture_is_its_archived_bytes_under_a_sandboxing_csp(site: str, archive: Path) -> None:
+    with Index(archive / "raw" / "index.sqlite3", readonly=True) as index:
+        capture = next(c for c in index.captures() if c.activity_id == 18356)
+        with Payloads(archive / "raw", index) as payloads:
+            body = payloads.read(capture)
+    r = httpx.get(f"{site}/capture/{capture.capture_id}")
+    assert r.status_code == 200 and r.content == body
+    assert r.headers["content-security-policy"] == CAPTURE_CSP
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_capture_csp_forbids_scripts_and_every_outside_request() -> None:
+    directives = {}
+    for part in CAPTURE_CSP.split(";"):
+        name, _, value = part.strip().partition(" ")
+        directives[name] = value
+    assert directives["default-src"] == "'none'" and directives["script-src"] == "'none'"
+    assert "sandbox" in directives and "allow-scripts" not in directives["sandbox"]
+    for name, value in directives.items():
+        if name != "frame-ancestors":  # who may frame it: ours, which is no request
+            assert not any(s in value for s in ("http", "*", "'self'")), name
+    assert directives["img-src"] == "data:" and directives["connect-src"] == "'none'"
+    assert "'unsafe-eval'" not in CAPTURE_CSP
+
+
+def test_programme_and_country_pages(site: str) -> None:
+    r = get(site + "/programme/PACO-Serbia")
+    assert r.status_code == 200
+    assert "3 500 000" in r.text and "2006-08-01" in r.text and "DG I - Legal Affairs" in r.text
+    assert 'href="/activity/18356"' in r.text and "<svg" in r.text
+    r = get(site + "/country/rs")
+    assert r.status_code == 200 and "Serbia" in r.text and 'href="/activity/18356"' in r.text
+
+
+def test_datasette_pages_stay_under_data(site: str) -> None:
+    assert httpx.get(site + "/data/").status_code == 302
+    r = httpx.get(site + "/data/jparchive/activities.json?_shape=array&_size=2")
+    assert r.status_code == 200 and len(r.json()) == 2
+    r = httpx.get(site + "/data/jparchive/activities?_facet=programme_code")
+    assert r.status_code == 200 and "PACO-Serbia" in r.text
+
+
+@pytest.mark.parametrize("sql", [
+    "ATTACH DATABASE '/tmp/x.db' AS x", "SELECT load_extension('x')",
+    "DELETE FROM activities", "SELECT * FROM activities; DROP TABLE activities",
+])  # fmt: skip
+def test_sql_is_read_only_and_reaches_no_file(site: str, sql: str) -> None:
+    r = httpx.get(site + "/data/jparchive.json", params={"sql": sql})
+    assert r.status_code in (400, 403), r.text
+    assert httpx.get(site + "/data/jparchive/activities.json?_size=1").status_code == 200
+
+
+def test_a_slow_query_is_stopped(site: str) -> None:
+    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+            "SELECT COUNT(*) FROM n")  # fmt: skip
+    r = httpx.get(site + "/data/jparchive.json", params={"sql": slow}, timeout=30)
+    assert r.status_code == 400 and "time limit" in r.text.lower()
+
+
+def test_serve_says_what_is_missing(tmp_path: Path) -> None:
+    out = run_cli("serve", "--data", str(tmp_path), "--port", "1")
+    assert out.returncode == 2
+    assert "run `jparchive build" in out.stderr and "Traceback" not in out.stderr

@@ -1,0 +1,35 @@
+"""The web app on 127.0.0.1 for the tests: `jparchive serve`'s app in a thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+
+from pipeline.web.app import make_datasette
+from tests.servers import free_port
+
+
+@contextmanager
+def web_app(data: Path) -> Iterator[str]:
+    """Serve the web app over `data` on a free port; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(make_datasette(data).app(), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="off")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
