@@ -140,7 +140,7 @@ def test_build_is_deterministic(archive: Path, tmp_path: Path) -> None:
     build(BuildConfig(data=data, progress=False))
     second = {p.name: p.read_bytes() for p in (data / "parquet").iterdir()}
     assert first == second
-    assert set(first) == {f"{t}.parquet" for t in TABLES} | {"datapackage.json"}
+    assert set(first) == {f"{t}.parquet" for t in TABLES} | {"datapackage.json", "jparchive.db"}
     assert len(list((data / ".parquet").iterdir())) == 1  # the older build is gone
 
 

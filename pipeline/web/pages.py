@@ -83,7 +83,7 @@ def _export_links(base: str, params: Q.SearchParams) -> dict[str, str]:
 
     query = urlencode({**params.sql_params(), "_size": "max"})
     return {
-        "csv": f"{base}{DATABASE}/search.csv?{query}",
+        "csv": f"{base}{DATABASE}/search.csv?{query}&_dl=1",  # a download, as text/csv
         "json": f"{base}{DATABASE}/search.json?{query}&_shape=array",
     }
 

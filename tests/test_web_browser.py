@@ -1,0 +1,169 @@
+"""The web app in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+A researcher's path: the home page, a search for "cybercrime" narrowed to Serbia,
+activity 18356 with its dates, experts and provenance, the archived page, the programme,
+and the search's CSV downloaded and read back; and an archived page that tries to reach
+other hosts (scripts, images, styles, frames) reaching none. Screenshots of the home,
+search and activity pages go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.build import BuildConfig, build
+from pipeline.fixtures.server import SITE
+from tests.conftest import run_cli
+from tests.webapp import web_app
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; `make test` installs it
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+HOSTILE_ID, HOSTILE_TITLE = 99001, "A page that reaches out"
+OUTSIDE = "http://outside.example"
+HOSTILE_HTML = (
+    f'<link rel="stylesheet" href="{OUTSIDE}/s.css"><script src="{OUTSIDE}/x.js"></script>'
+    f'<script>fetch("{OUTSIDE}/fetch"); new Image().src = "{OUTSIDE}/beacon";</script>'
+    f'<img src="{OUTSIDE}/a.png"><iframe src="{OUTSIDE}/frame"></iframe>'
+    f'<style>body {{ background: url("{OUTSIDE}/bg.png") }}</style>'
+    f'<object data="{OUTSIDE}/o.swf"></object>'
+)
+
+
+@pytest.fixture(scope="module")
+def data(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture archive, plus one imported page that tries to reach outside."""
+    root = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(archive / "raw", root / "raw")
+    page = (SITE / "CEAD" / "activities" / "18356.html").read_bytes()
+    page = page.replace(b"ID# 18356", f"ID# {HOSTILE_ID}".encode())
+    page = page.replace(b"Regional Conference on Cybercrime", HOSTILE_TITLE.encode())
+    page = page.replace(b"</head>", HOSTILE_HTML.encode() + b"</head>", 1)
+    page = page.replace(b"<body", HOSTILE_HTML.encode() + b"<body", 1)
+    warc = root.parent / "hostile.warc.gz"
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        url = f"http://www.jp.coe.int/CEAD/Countries.asp?ID={HOSTILE_ID}&ActSyn=True"
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=io.BytesIO(page), length=len(page), http_headers=http))  # fmt: skip
+    out = run_cli("harvest", "--source", "warc", str(warc), "--data", str(root), "--no-progress")
+    assert out.returncode == 0, out.stdout + out.stderr
+    build(BuildConfig(data=root, progress=False))
+    return root
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs it (apt)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+class Requests:
+    """What the browser asked for: `sent` went out on the network (answered, or failed
+    there); `blocked` the Content-Security-Policy stopped before they were sent."""
+
+    def __init__(self, page: Page) -> None:
+        self.sent: list[str] = []
+        self.blocked: list[str] = []
+        page.on("requestfinished", lambda r: self.sent.append(r.url))
+        page.on("requestfailed", lambda r: (self.blocked if r.failure == "csp" else self.sent)
+                .append(r.url))  # fmt: skip
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[tuple[Page, Requests]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    requests = Requests(page)
+    yield page, requests
+    context.close()
+
+
+def hosts(urls: list[str]) -> set[str]:
+    return {urlsplit(u).hostname or u for u in urls if not u.startswith(("data:", "about:"))}
+
+
+def test_a_researchers_path_through_the_archive(
+    archive: Path, page: tuple[Page, Requests], tmp_path: Path
+) -> None:
+    tab, requests = page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with web_app(archive) as site:
+        tab.goto(site + "/")
+        assert tab.locator("h1").inner_text() == "The Joint Programmes archive"
+        assert "activities" in tab.locator(".stats").inner_text()
+        assert tab.locator("svg.chart rect").count() > 5
+        tab.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+        tab.fill("#q", "cybercrime")
+        tab.locator(".bigsearch button").click()
+        tab.wait_for_url("**/search?q=cybercrime")
+        total = int(tab.locator("#total").inner_text())
+        assert total >= 5 and tab.locator("ol.results mark").count() >= 1
+        tab.locator("#facet-country a", has_text="Serbia").click()
+        tab.wait_for_url("**country=RS**")
+        assert int(tab.locator("#total").inner_text()) < total
+        tab.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
+        search_url = tab.url
+
+        tab.locator("ol.results a.title", has_text="Regional Conference on Cybercrime").click()
+        tab.wait_for_url("**/activity/18356")
+        assert tab.locator("#title").inner_text() == "Regional Conference on Cybercrime"
+        assert "19/03/2007 - 21/03/2007" in tab.locator("#date").inner_text()
+        experts = tab.locator("table.people tr.expert").all_inner_texts()
+        assert any("M. Gercke" in e for e in experts) and len(experts) == 5
+        provenance = tab.locator("#provenance").inner_text()
+        assert "jparchive-" in provenance and "sha1:" in provenance and "site" in provenance
+        frame = tab.frame_locator("iframe")
+        assert "Regional Conference on Cybercrime" in frame.locator("body").inner_text()
+        tab.screenshot(path=str(SCREENSHOTS / "activity.png"), full_page=False)
+
+        with tab.expect_navigation() as shown:
+            tab.locator("#archived").click()
+        # the capture is served sandboxed: no script runs in it, Playwright's neither
+        assert shown.value is not None and "/capture/" in tab.url
+        assert "Activity Details (ID# 18356)" in shown.value.text()
+        tab.go_back()
+        tab.locator("#programme").click()
+        tab.wait_for_url("**/programme/PACO-Serbia")
+        assert tab.locator("#title").inner_text().startswith("PACO-Serbia")
+
+        tab.goto(search_url)
+        with tab.expect_download() as download:
+            tab.locator("#csv").click()
+        saved = tmp_path / "search.csv"
+        download.value.save_as(saved)
+        rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
+        assert "18356" in {r["activity_id"] for r in rows}
+        assert len(rows) == int(tab.locator("#total").inner_text())
+    assert requests.sent and hosts(requests.sent) == {"127.0.0.1"}, hosts(requests.sent)
+
+
+def test_an_archived_page_reaches_no_other_host(data: Path, page: tuple[Page, Requests]) -> None:
+    tab, requests = page
+    with web_app(data) as site:
+        tab.goto(f"{site}/activity/{HOSTILE_ID}")
+        assert tab.locator("#title").inner_text() == HOSTILE_TITLE
+        frame = tab.frame_locator("iframe")
+        assert "Activity Details" in frame.locator("body").inner_text()
+        with tab.expect_navigation() as shown:
+            tab.locator("#archived").click()
+        assert shown.value is not None and OUTSIDE in shown.value.text()  # it does try
+        tab.wait_for_timeout(500)  # time for anything the page would still fetch
+    assert hosts(requests.sent) == {"127.0.0.1"}, sorted(requests.sent)
+    # it did try: the stylesheet, the images; its scripts never ran (no fetch, no beacon)
+    tried = {urlsplit(u).path for u in requests.blocked}
+    assert {"/s.css", "/a.png", "/bg.png"} <= tried and not tried & {"/fetch", "/beacon"}
