@@ -37,6 +37,7 @@ def main() -> int:
     print(built.summary())
     rows = pq.read_metadata(Path(built.output) / "activities.parquet").num_rows
     print(f"wrote {rows} activities to {args.data / 'parquet' / 'activities.parquet'}")
+    print(f"browse them: jparchive serve --data {args.data}   (then open http://127.0.0.1:8001/)")
     return 0
 
 

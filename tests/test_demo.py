@@ -1,0 +1,24 @@
+"""`make demo`'s job (`python -m pipeline.demo`): the fixture site harvested with its
+listings and logframes, built, and the way to browse the result printed last."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+
+def test_demo_builds_the_fixture_site_and_says_how_to_browse_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    out = subprocess.run([sys.executable, "-m", "pipeline.demo", "--data", str(data)],
+                         capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[-1] == (
+        f"browse them: jparchive serve --data {data}   (then open http://127.0.0.1:8001/)"
+    )
+    assert "35 logframe views" in out.stdout
+    assert pq.read_metadata(data / "parquet" / "activities.parquet").num_rows == 41
+    assert (data / "jparchive.db").exists()
