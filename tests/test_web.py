@@ -187,3 +187,24 @@ def test_serve_says_what_is_missing(tmp_path: Path) -> None:
     out = run_cli("serve", "--data", str(tmp_path), "--port", "1")
     assert out.returncode == 2
     assert "run `jparchive build" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_activity_links_its_expected_result_and_purpose_rows(site: str) -> None:
+    text = get(site + "/activity/18356").text
+    result = re.search(r'id="result" href="([^"]+)"', text)
+    assert result is not None
+    r = httpx.get(site + html.unescape(result.group(1)))
+    assert r.status_code == 200 and "Networking for the implementation" in r.text
+    purpose = re.search(r'href="(/data/jparchive/project_purposes/\d+)"', text)
+    assert purpose is not None and httpx.get(site + purpose.group(1)).status_code == 200
+
+
+def test_a_wayback_address_is_cited_as_the_archive_shows_it() -> None:
+    from pipeline.web.pages import citable
+
+    raw = "http://web.archive.org/web/20070404120000id_/http://www.jp.coe.int/CEAD/x.asp?ID=1"
+    assert (
+        citable(raw)
+        == "http://web.archive.org/web/20070404120000/http://www.jp.coe.int/CEAD/x.asp?ID=1"
+    )
+    assert citable("crawl.warc.gz:1234") is None and citable(None) is None

@@ -18,7 +18,8 @@ from tests.servers import free_port
 def web_app(data: Path) -> Iterator[str]:
     """Serve the web app over `data` on a free port; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(make_datasette(data).app(), host="127.0.0.1", port=port,
+    ds = make_datasette(data)
+    config = uvicorn.Config(ds.app(), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="off")  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -33,3 +34,4 @@ def web_app(data: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+        ds._jparchive_captures.close()  # the WARC files it opened

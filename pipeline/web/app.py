@@ -23,6 +23,7 @@ from pipeline.errors import ConfigError
 from pipeline.web import hooks
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import metadata
+from pipeline.web.searching import Facts
 
 HERE = Path(__file__).resolve().parent
 BASE_URL = "/data/"
@@ -57,6 +58,7 @@ def make_datasette(data: Path) -> Datasette:
         static_mounts=[("jparchive-static", str(HERE / "static"))],
     )
     ds._jparchive_captures = CaptureStore(data)
+    ds._jparchive_facts = Facts()  # what the search filters and counts by, read once
     return ds
 
 
@@ -70,4 +72,7 @@ def serve_app(ds: Datasette, data: Path, host: str, port: int) -> None:
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    finally:
+        ds._jparchive_captures.close()

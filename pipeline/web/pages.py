@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from datasette import Response
 from datasette.app import Datasette
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Request
 
 from pipeline.web import charts
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE
+from pipeline.web.searching import run_search
 
 # Our pages: no script at all, styles and images from here, frames of our own captures.
 PAGE_CSP = (
@@ -81,11 +84,22 @@ def _export_links(base: str, params: Q.SearchParams) -> dict[str, str]:
     """The same results from Datasette's canned `search` query, as CSV and JSON."""
     from urllib.parse import urlencode
 
-    query = urlencode({**params.sql_params(), "_size": "max"})
-    return {
-        "csv": f"{base}{DATABASE}/search.csv?{query}&_dl=1",  # a download, as text/csv
-        "json": f"{base}{DATABASE}/search.json?{query}&_shape=array",
+    query = urlencode(params.sql_params())
+    return {  # CSV streams every row, as a download; JSON gives up to max_returned_rows
+        "csv": f"{base}{DATABASE}/search.csv?{query}&_stream=1&_dl=1",
+        "json": f"{base}{DATABASE}/search.json?{query}&_shape=array&_size=max",
     }
+
+
+_WAYBACK_FLAGS = re.compile(r"(/web/\d{1,14})[a-z]{2}_/")
+
+
+def citable(source_ref: str | None) -> str | None:
+    """A capture's address to cite: a Wayback replay's without its raw-bytes flag
+    (`/web/2007...id_/` → `/web/2007.../`, the page as the Archive shows it)."""
+    if not source_ref or not source_ref.startswith(("http://", "https://")):
+        return None
+    return _WAYBACK_FLAGS.sub(r"\1/", source_ref)
 
 
 async def search(datasette: Datasette, request: Request) -> Response:
@@ -97,15 +111,14 @@ async def search(datasette: Datasette, request: Request) -> Response:
         return await error_page(datasette, request, 400, str(exc))
     context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}
     if params.fts:
-        bound = params.sql_params()
-        page = f" LIMIT {Q.PAGE_SIZE} OFFSET {(params.page - 1) * Q.PAGE_SIZE}"
-        results = await _rows(datasette, Q.search_sql(_OPEN, _CLOSE) + page, bound)
-        for r in results:
+        bound, facts = params.sql_params(), datasette._jparchive_facts
+        found = await datasette.get_database(DATABASE).execute_fn(
+            lambda conn: run_search(conn, bound, params.page, facts)
+        )
+        for r in found.results:
             r["snippet_html"] = _highlight(r["snippet"])
-        total = (await datasette.get_database(DATABASE).execute(Q.COUNT_SQL, bound)).first()[0]
-        facets = {name: await _rows(datasette, sql, bound) for name, sql in Q.FACET_SQL.items()}
-        context.update(results=results, total=total, facets=facets,
-                       pages=math.ceil(total / Q.PAGE_SIZE),
+        context.update(results=found.results, total=found.total, facets=found.facets,
+                       pages=math.ceil(found.total / Q.PAGE_SIZE),
                        **_export_links(datasette.setting("base_url"), params))  # fmt: skip
     return await _render(datasette, request, "jp_search.html", context)
 
@@ -125,6 +138,12 @@ async def activity(datasette: Datasette, request: Request) -> Response:
         context[name] = await _rows(datasette, sql, params)
     context["programme"] = context["programme"][0] if context["programme"] else None
     captures: list[Row] = context["captures"]
+    for c in captures:
+        c["citable"] = citable(c["source_ref"])
+    if a["project_purpose_key"] is not None and a["expected_result_number"]:
+        pk = (str(a["project_purpose_key"]), a["expected_result_number"])
+        row = ",".join(tilde_encode(part) for part in pk)  # Datasette's row address
+        context["result_href"] = f"{datasette.setting('base_url')}{DATABASE}/expected_results/{row}"
     # the capture the record was read from, framed below it
     digest = a["payload_digest"]
     read_from = [c for c in captures if c["payload_digest"] == digest and c["status"] == 200]

@@ -113,7 +113,7 @@ def positive_int(text: str, name: str) -> int:
 
 
 # The matches and the filters every search applies.
-_MATCHES = """
+MATCHES = """
 FROM activities_fts JOIN activities a ON a.rowid = activities_fts.rowid
 WHERE activities_fts MATCH :q
   AND (:country = '' OR a.activity_id IN
@@ -122,34 +122,14 @@ WHERE activities_fts MATCH :q
   AND (:year_from = '' OR a.end_date >= :year_from || '-01-01')
   AND (:year_to = '' OR a.start_date <= :year_to || '-12-31')
 """
-_HITS = f"WITH hits AS (SELECT a.activity_id {_MATCHES})\n"
 
 
 def search_sql(mark_open: str, mark_close: str) -> str:
-    """The ranked results with a snippet whose matching words sit between the marks."""
+    """The ranked results with a snippet whose matching words sit between the marks (the
+    canned query behind the search page's CSV and JSON)."""
     return f"""SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
        a.location, snippet(activities_fts, -1, '{mark_open}', '{mark_close}', '…', 24) AS snippet
-{_MATCHES}ORDER BY activities_fts.rank, a.activity_id"""
-
-
-COUNT_SQL = _HITS + "SELECT COUNT(*) FROM hits"
-FACET_SQL = {
-    "country": _HITS
-    + """
-SELECT ac.country_code AS value, c.country_name AS label, COUNT(*) AS n
-FROM hits JOIN activity_countries ac USING (activity_id) JOIN countries c USING (country_code)
-WHERE ac.role = 'beneficiary' GROUP BY 1, 2 ORDER BY n DESC, label LIMIT 12""",
-    "programme": _HITS
-    + """
-SELECT a.programme_code AS value, a.programme_code AS label, COUNT(*) AS n
-FROM hits JOIN activities a USING (activity_id) WHERE a.programme_code IS NOT NULL
-GROUP BY 1 ORDER BY n DESC, label LIMIT 12""",
-    "year": _HITS
-    + """
-SELECT substr(a.start_date, 1, 4) AS value, substr(a.start_date, 1, 4) AS label, COUNT(*) AS n
-FROM hits JOIN activities a USING (activity_id) WHERE a.start_date IS NOT NULL
-GROUP BY 1 ORDER BY value""",
-}
+{MATCHES}ORDER BY activities_fts.rank, a.activity_id"""
 
 
 HOLDINGS_SQL = """SELECT

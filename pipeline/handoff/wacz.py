@@ -1,0 +1,241 @@
+"""`jparchive wacz OUT.wacz`: the archive as one WACZ 1.1.1 file a replay tool opens.
+
+    archive/            the WARC files as they are (stored, not recompressed); with `ids`,
+                        one WARC holding only those activities' records, copied byte for byte
+    indexes/index.cdxj  a CDXJ index of every record (cdxj-indexer, sorted)
+    pages/pages.jsonl   one line per activity and logframe page: URL, capture time, title
+    tables/             with `with_tables`: the Parquet tables and their datapackage.json
+    datapackage.json    every file's sha256 and size, title, software, created
+    datapackage-digest.json  the sha256 of datapackage.json
+
+The pages' titles come from the built tables, so the archive must have been built. The
+file is written beside OUT and renamed into place when whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from cdxj_indexer import CDXJIndexer
+
+from pipeline import __version__
+from pipeline.archive import Index
+from pipeline.errors import ConfigError
+
+WACZ_VERSION = "1.1.1"
+PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All pages"}
+
+
+@dataclass(slots=True)
+class WaczReport:
+    path: str = ""
+    warc_files: int = 0
+    records: int = 0
+    pages: int = 0
+    tables: int = 0
+    bytes: int = 0
+    resources: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"wacz: {self.path}: {self.pages} pages, {self.records} index lines, "
+            f"{self.warc_files} WARC file(s), {self.tables} tables, {self.bytes:,} bytes"
+        )
+
+
+def _ts(captured: Any) -> str:
+    moment = captured if isinstance(captured, datetime) else datetime.fromisoformat(str(captured))
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pages(parquet: Path, ids: set[int] | None) -> list[dict[str, Any]]:
+    """The pages a replay tool lists: every activity and every logframe view read."""
+    out: list[dict[str, Any]] = []
+    columns = ["activity_id", "title", "source_url", "captured_at"]
+    for row in pq.read_table(parquet / "activities.parquet", columns=columns).to_pylist():
+        if ids is None or row["activity_id"] in ids:
+            out.append(
+                {
+                    "id": f"activity-{row['activity_id']}",
+                    "url": row["source_url"],
+                    "ts": _ts(row["captured_at"]),
+                    "title": row["title"] or "",
+                }
+            )
+    if ids is None:
+        columns = [
+            "capture_id",
+            "url",
+            "captured_at",
+            "programme_code",
+            "programme_title",
+            "scope",
+            "kept",
+        ]
+        for row in pq.read_table(parquet / "logframe_pages.parquet", columns=columns).to_pylist():
+            if row["kept"]:
+                title = " - ".join(t for t in (row["programme_code"], row["programme_title"]) if t)
+                out.append(
+                    {
+                        "id": f"logframe-{row['capture_id']}",
+                        "url": row["url"],
+                        "ts": _ts(row["captured_at"]),
+                        "title": f"Logframe: {title}",
+                    }
+                )
+    return out
+
+
+def _selected_records(data: Path, ids: set[int]) -> Iterator[bytes]:
+    """The raw records (gzip members) of the given activities' captures, and of the
+    originals their revisits point at."""
+    with Index(data / "raw" / "index.sqlite3", readonly=True) as index:
+        wanted = [c for c in index.captures() if c.activity_id in ids]
+        originals = {c.refers_to for c in wanted if c.refers_to is not None}
+        wanted += [c for c in (index.capture(i) for i in originals) if c is not None]
+    for capture in sorted(
+        {c.capture_id: c for c in wanted}.values(), key=lambda c: c.capture_id or 0
+    ):
+        with (data / "raw" / capture.warc_file).open("rb") as fh:
+            fh.seek(capture.warc_offset)
+            yield fh.read(capture.warc_length)
+
+
+def _sha256(chunks: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            yield chunk
+
+
+class _Zip:
+    """The WACZ's zip: every member stored, each listed with its hash and size."""
+
+    def __init__(self, path: Path) -> None:
+        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
+        self.resources: list[dict[str, Any]] = []
+
+    def add_file(self, name: str, source: Path) -> None:
+        self.zip.write(source, name)
+        self._list(name, _sha256(_file_chunks(source)), source.stat().st_size)
+
+    def add_bytes(self, name: str, data: bytes, listed: bool = True) -> None:
+        info = zipfile.ZipInfo(name, date_time=datetime.now(UTC).timetuple()[:6])
+        self.zip.writestr(info, data, compress_type=zipfile.ZIP_STORED)
+        if listed:
+            self._list(name, hashlib.sha256(data).hexdigest(), len(data))
+
+    def _list(self, name: str, digest: str, size: int) -> None:
+        self.resources.append(
+            {"name": Path(name).name, "path": name, "hash": f"sha256:{digest}", "bytes": size}
+        )
+
+
+def _cdxj(warcs: list[Path]) -> bytes:
+    out = io.StringIO()
+    indexer = CDXJIndexer(output=out, inputs=[str(p) for p in warcs], sort=True, post_append=True)
+    indexer.process_all()
+    return out.getvalue().encode("utf-8")
+
+
+def write_wacz(
+    data: Path, out: Path, ids: set[int] | None = None, with_tables: bool = False
+) -> WaczReport:
+    """Write the archive under `data` as the WACZ file `out`."""
+    raw, parquet = data / "raw", data / "parquet"
+    if not (raw / "index.sqlite3").exists():
+        raise ConfigError(f"no archive at {raw}: run `jparchive harvest --data {data}` first")
+    if not (parquet / "activities.parquet").exists():
+        raise ConfigError(
+            f"no tables in {parquet}: run `jparchive build --data {data}` first "
+            "(the pages' titles come from them)"
+        )
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    report = WaczReport(path=str(out))
+    try:
+        report = _write(data, tmp, ids, with_tables, report)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(
+            f"wacz: cannot write {out}: {exc.strerror}; the archive is untouched"
+        ) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    report.bytes = out.stat().st_size
+    return report
+
+
+def _write(
+    data: Path, tmp: Path, ids: set[int] | None, with_tables: bool, report: WaczReport
+) -> WaczReport:
+    raw, parquet = data / "raw", data / "parquet"
+    warcs = sorted(raw.glob("*.warc.gz")) + sorted(raw.glob("*.warc"))
+    if ids is not None:
+        part = tmp.with_name(tmp.name + ".warc.gz")
+        with part.open("wb") as fh:
+            for record in _selected_records(data, ids):
+                fh.write(record)
+        warcs = [part]
+    z = _Zip(tmp)
+    try:
+        names = {}
+        for path in warcs:
+            name = "jparchive-selection.warc.gz" if ids is not None else path.name
+            names[path] = name
+            z.add_file(f"archive/{name}", path)
+        index = _cdxj(warcs).decode("utf-8")
+        for path, name in names.items():  # the index names each file as the zip holds it
+            index = index.replace(f'"filename": "{path.name}"', f'"filename": "{name}"')
+        report.records = index.count("\n")
+        z.add_bytes("indexes/index.cdxj", index.encode("utf-8"))
+        listed = pages(parquet, ids)
+        report.pages = len(listed)
+        lines = [json.dumps(PAGES_HEADER)] + [json.dumps(p, ensure_ascii=False) for p in listed]
+        z.add_bytes("pages/pages.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
+        if with_tables:
+            for path in [*sorted(parquet.glob("*.parquet")), parquet / "datapackage.json"]:
+                z.add_file(f"tables/{path.name}", path)
+                report.tables += path.suffix == ".parquet"
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        package = {
+            "profile": "data-package",
+            "wacz_version": WACZ_VERSION,
+            "title": "jparchive: the Joint Programmes site (www.jp.coe.int)",
+            "description": "Activity and logframe pages of the Council of Europe's Joint "
+            "Programmes site, harvested by jparchive",
+            "software": f"jparchive {__version__}",
+            "created": now,
+            "modified": now,
+            "resources": z.resources,
+        }
+        if listed:
+            package["mainPageUrl"], package["mainPageDate"] = listed[0]["url"], listed[0]["ts"]
+        body = json.dumps(package, indent=1).encode("utf-8")
+        z.add_bytes("datapackage.json", body, listed=False)
+        digest = {"path": "datapackage.json", "hash": f"sha256:{hashlib.sha256(body).hexdigest()}"}
+        z.add_bytes("datapackage-digest.json", json.dumps(digest).encode("utf-8"), listed=False)
+        report.resources = z.resources
+    finally:
+        z.zip.close()
+        if ids is not None:
+            warcs[0].unlink(missing_ok=True)
+    report.warc_files = len(warcs)
+    return report

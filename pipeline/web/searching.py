@@ -1,0 +1,159 @@
+"""The search page's work in one pass over the full-text index.
+
+One query finds every match with its rank; the filters, the count, the page of results
+and the facet counts all come from that list, so the index is read once however the
+page is sliced. What the filters and facets need of each activity (programme, year,
+dates, beneficiary countries) is read once per server into arrays (a few MB for 50,000
+activities): looking it up row by row in `activities` (wide rows, long texts) costs more
+than the search itself, and counting 36,000 matches in Python loops more again. The
+page's snippets come from a second query over its 20 activities only. The filters mean
+what the canned `search` query's SQL means (the page's CSV and JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.web.queries import PAGE_SIZE
+
+HITS_SQL = "SELECT rowid, rank FROM activities_fts WHERE activities_fts MATCH :q"
+# the page's rows, with their snippets: the index read for those rowids only
+PAGE_SQL = """SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
+       a.location, s.snippet
+FROM (SELECT rowid AS id, snippet(activities_fts, -1, char(2), char(3), '…', 24) AS snippet
+      FROM activities_fts WHERE activities_fts MATCH :q
+        AND rowid IN (SELECT value FROM json_each(:ids))) AS s
+JOIN activities a ON a.activity_id = s.id"""
+FACTS_SQL = """SELECT activity_id, programme_code, start_year,
+       CAST(REPLACE(start_date, '-', '') AS INTEGER), CAST(REPLACE(end_date, '-', '') AS INTEGER)
+FROM activities ORDER BY activity_id"""
+COUNTRIES_SQL = """SELECT activity_id, country_code FROM activity_countries
+WHERE role = 'beneficiary'"""
+NAMES_SQL = "SELECT country_code, country_name FROM countries"
+FACET_SIZE = 12
+_NONE = -1
+
+
+@dataclass(slots=True)
+class Found:
+    total: int
+    results: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+class Facts:
+    """Per activity (by its place in `ids`): programme, year, dates (YYYYMMDD, 0 when
+    none); and the (activity, country) pairs of the beneficiaries. Read once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.loaded = False
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.programmes: list[str] = []
+        self.countries: list[str] = []
+        self.names: dict[str, str] = {}
+
+    def load(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if not self.loaded:
+                self._load(conn)
+                self.loaded = True
+
+    def _load(self, conn: sqlite3.Connection) -> None:
+        rows = conn.execute(FACTS_SQL).fetchall()
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.programmes = sorted({r[1] for r in rows if r[1] is not None})
+        code = {p: i for i, p in enumerate(self.programmes)}
+        self.programme = np.array([code.get(r[1], _NONE) for r in rows], dtype=np.int32)
+        self.year = np.array([r[2] if r[2] is not None else _NONE for r in rows], dtype=np.int32)
+        self.start = np.array([r[3] or 0 for r in rows], dtype=np.int64)
+        self.end = np.array([r[4] or 0 for r in rows], dtype=np.int64)
+        pairs = conn.execute(COUNTRIES_SQL).fetchall()
+        self.countries = sorted({c for _, c in pairs})
+        index = {c: i for i, c in enumerate(self.countries)}
+        self.pair_activity = self.positions(np.array([a for a, _ in pairs], dtype=np.int64))
+        self.pair_country = np.array([index[c] for _, c in pairs], dtype=np.int32)
+        self.names = dict(conn.execute(NAMES_SQL).fetchall())
+
+    def positions(self, activity_ids: np.ndarray) -> np.ndarray:
+        """Each activity ID's place in `ids` (IDs must be known: they come from the index)."""
+        return np.searchsorted(self.ids, activity_ids)
+
+    def keep(self, pos: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        """Which of the activities at `pos` pass the search's filters."""
+        keep = np.ones(len(pos), dtype=bool)
+        if params["country"]:
+            has = np.zeros(len(self.ids), dtype=bool)
+            if params["country"] in self.countries:
+                wanted = self.countries.index(params["country"])
+                has[self.pair_activity[self.pair_country == wanted]] = True
+            keep &= has[pos]
+        if params["programme"]:
+            wanted = (
+                self.programmes.index(params["programme"])
+                if params["programme"] in self.programmes
+                else -2
+            )
+            keep &= self.programme[pos] == wanted
+        if params["year_from"]:  # ends in or after the year (an unknown end: no)
+            keep &= self.end[pos] >= int(params["year_from"]) * 10000 + 101
+        if params["year_to"]:  # starts in or before it
+            keep &= (self.start[pos] > 0) & (
+                self.start[pos] <= int(params["year_to"]) * 10000 + 1231
+            )
+        return keep
+
+
+def _facet(
+    counts: np.ndarray,
+    labels: list[str],
+    names: dict[str, str] | None = None,
+    by_value: bool = False,
+) -> list[dict[str, Any]]:
+    items = [(labels[i], int(n)) for i, n in enumerate(counts) if n]
+    if by_value:
+        items.sort()
+    else:
+        items = sorted(items, key=lambda kv: (-kv[1], (names or {}).get(kv[0], kv[0])))[:FACET_SIZE]
+    return [{"value": v, "label": (names or {}).get(v, v), "n": n} for v, n in items]
+
+
+def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, facts: Facts) -> Found:
+    """Everything the search page shows, from one read of the index (in Datasette's
+    thread, on its read-only connection)."""
+    facts.load(conn)
+    hits = conn.execute(HITS_SQL, {"q": params["q"]}).fetchall()
+    rowids = np.array([h[0] for h in hits], dtype=np.int64)
+    ranks = np.array([h[1] for h in hits], dtype=np.float64)
+    pos = facts.positions(rowids)
+    keep = facts.keep(pos, params)
+    rowids, ranks, pos = rowids[keep], ranks[keep], pos[keep]
+    order = np.lexsort((rowids, ranks))  # best rank first, then the lower ID
+    ids = [int(i) for i in rowids[order[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]]
+    cursor = conn.execute(PAGE_SQL, {"q": params["q"], "ids": json.dumps(ids)})
+    names = [d[0] for d in cursor.description]
+    by_id = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+    found = Found(len(rowids), [by_id[i] for i in ids if i in by_id])
+    hit = np.zeros(len(facts.ids), dtype=bool)
+    hit[pos] = True
+    country = np.bincount(
+        facts.pair_country[hit[facts.pair_activity]], minlength=len(facts.countries)
+    )
+    programme = facts.programme[pos]
+    year = facts.year[pos]
+    years = sorted({int(y) for y in year if y != _NONE})
+    found.facets = {
+        "country": _facet(country, facts.countries, facts.names),
+        "programme": _facet(
+            np.bincount(programme[programme != _NONE], minlength=len(facts.programmes)),
+            facts.programmes,
+        ),
+        "year": [{"value": str(y), "label": str(y), "n": int((year == y).sum())} for y in years],
+    }
+    return found
