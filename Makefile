@@ -17,12 +17,13 @@ demo: $(STAMP)
 
 test: system-tools lint types unit
 
-# pywb replays our WARCs in the tests, as a replay tool of others; it pins versions of its
-# own (warcio, jinja2, gevent), so it lives in a venv of its own.
+# pywb replays our WARCs and WACZ files in the tests, and py-wacz (`wacz validate`) checks
+# the WACZ, as tools of others; they pin versions of their own (warcio, jinja2, gevent,
+# frictionless), so they live in a venv of their own.
 PYWB := .venv-pywb
-$(PYWB)/.installed:
+$(PYWB)/.installed: Makefile
 	test -x $(PYWB)/bin/python || $(PYTHON) -m venv $(PYWB)
-	$(PYWB)/bin/python -m pip install --quiet --disable-pip-version-check 'pywb>=2.8,<3'
+	$(PYWB)/bin/python -m pip install --quiet --disable-pip-version-check 'pywb>=2.8,<3' 'wacz>=0.5' 'frictionless[parquet]' pandas
 	touch $(PYWB)/.installed
 
 # Debian packages the tests run as other tools (GNU wget writes WARCs of its own; Chromium is

@@ -35,6 +35,10 @@ FORBIDDEN = {
     "pipeline.harvest": ("pipeline.build", "pipeline.query"),
     "pipeline.build": ("pipeline.fetch", "pipeline.sources", "pipeline.harvest", "pipeline.query"),
     "pipeline.query": ("pipeline.archive", "pipeline.fetch", "pipeline.sources", "pipeline.harvest"),
+    "pipeline.handoff": (
+        "pipeline.fetch", "pipeline.sources", "pipeline.harvest", "pipeline.query", "pipeline.web",
+        "pipeline.build", "parsers",
+    ),
     "pipeline.web": ("pipeline.fetch", "pipeline.sources", "pipeline.harvest", "pipeline.query"),
 }  # fmt: skip
 # query reads the built tables: of the build, only their schemas (the web app also the

@@ -2,7 +2,7 @@
 
     common.py   the group, the shared options, expected errors → one line and an exit code
     harvest.py  `harvest` and its flags
-    archive.py  `verify` and `status`: the archive itself
+    archive.py  `verify`, `status` and `wacz`: the archive itself
     tables.py   `build`, `parse`, `sql`, `search`, `coverage`, `serve-fixtures`
     web.py      `serve`: the web app
 

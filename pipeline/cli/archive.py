@@ -1,4 +1,4 @@
-"""The commands an archivist runs on the archive itself: `verify` and `status`."""
+"""The commands an archivist runs on the archive itself: `verify`, `status` and `wacz`."""
 
 from __future__ import annotations
 
@@ -54,3 +54,27 @@ def status(data: Path) -> None:
     from pipeline.archive.status import status as run
 
     click.echo(run(data).render())
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@data_option
+@click.option(
+    "--ids", metavar="SPEC", help="Only these activities, e.g. 18356,19000-19100 or @ids.txt."
+)
+@click.option("--with-tables", is_flag=True, help="Add the Parquet tables and their data package.")
+@expected_errors
+def wacz(out: Path, data: Path, ids: str | None, with_tables: bool) -> None:
+    """Write the archive as one WACZ 1.1.1 file (OUT.wacz) that replay tools open
+    (ReplayWeb.page, pywb): the WARC files as they are, a CDXJ index, the list of pages
+    with their titles, and a data package with every file's sha256.
+
+    \b
+    Example:
+      jparchive wacz jparchive.wacz --data data --with-tables
+    """
+    from pipeline.handoff import write_wacz
+    from pipeline.harvest.ids import parse_id_spec
+
+    selected = set(parse_id_spec(ids)) if ids else None
+    click.echo(write_wacz(data, out, selected, with_tables).summary())

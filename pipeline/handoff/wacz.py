@@ -142,9 +142,16 @@ class _Zip:
             self._list(name, hashlib.sha256(data).hexdigest(), len(data))
 
     def _list(self, name: str, digest: str, size: int) -> None:
-        self.resources.append(
-            {"name": Path(name).name, "path": name, "hash": f"sha256:{digest}", "bytes": size}
-        )
+        resource: dict[str, Any] = {
+            "name": Path(name).name,
+            "path": name,
+            "hash": f"sha256:{digest}",
+            "bytes": size,
+        }
+        if name.endswith(".parquet"):  # a file to hand on: Frictionless cannot count the
+            # bytes of a Parquet table it reads, so it is listed as the bytes it is
+            resource |= {"format": "bin", "mediatype": "application/vnd.apache.parquet"}
+        self.resources.append(resource)
 
 
 def _cdxj(warcs: list[Path]) -> bytes:

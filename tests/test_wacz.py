@@ -1,0 +1,148 @@
+"""`jparchive wacz`: a WACZ 1.1.1 file that py-wacz validates and pywb replays, whose
+CDXJ offsets each lead to their record, and whose data package holds every file's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import run_cli
+from tests.servers import free_port
+
+TOOLS = Path(__file__).resolve().parents[1] / ".venv-pywb" / "bin"
+
+
+@pytest.fixture(scope="module")
+def whole(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wacz") / "jparchive.wacz"
+    result = run_cli("wacz", str(out), "--data", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"wacz: {out}: 76 pages")
+    return out
+
+
+def validate(path: Path) -> subprocess.CompletedProcess[str]:
+    assert (TOOLS / "wacz").exists(), "py-wacz is missing: `make test` installs it in .venv-pywb"
+    return subprocess.run([TOOLS / "wacz", "validate", "-f", str(path)], capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+
+
+def test_py_wacz_validates_it(whole: Path) -> None:
+    result = validate(whole)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Validation succeeded" in result.stdout + result.stderr
+
+
+def test_its_layout_pages_and_data_package(whole: Path, archive: Path) -> None:
+    with zipfile.ZipFile(whole) as z:
+        names = z.namelist()
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+        warcs = sorted(p.name for p in (archive / "raw").glob("*.warc.gz"))
+        assert [n for n in names if n.startswith("archive/")] == [f"archive/{w}" for w in warcs]
+        for w in warcs:  # the WARC files as they are
+            assert z.read(f"archive/{w}") == (archive / "raw" / w).read_bytes()
+        lines = z.read("pages/pages.jsonl").decode().splitlines()
+        assert json.loads(lines[0])["format"] == "json-pages-1.0"
+        pages = {p["id"]: p for p in map(json.loads, lines[1:])}
+        seed = pages["activity-18356"]
+        assert seed["title"] == "Regional Conference on Cybercrime"
+        assert seed["url"].endswith("/CEAD/Countries.asp?ID=18356&ActSyn=True")
+        assert seed["ts"].endswith("Z") and seed["ts"][10] == "T"
+        assert sum(p.startswith("logframe-") for p in pages) == 35
+        package = json.loads(z.read("datapackage.json"))
+        assert package["wacz_version"] == "1.1.1" and package["software"].startswith("jparchive")
+        for resource in package["resources"]:
+            data = z.read(resource["path"])
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+            assert resource["bytes"] == len(data)
+        digest = json.loads(z.read("datapackage-digest.json"))
+        assert digest["hash"] == "sha256:" + hashlib.sha256(z.read("datapackage.json")).hexdigest()
+
+
+def test_every_cdxj_line_leads_to_its_record(whole: Path) -> None:
+    with zipfile.ZipFile(whole) as z:
+        lines = z.read("indexes/index.cdxj").decode().splitlines()
+        assert lines == sorted(lines) and len(lines) >= 104
+        for line in lines:
+            _, _, fields = line.split(" ", 2)
+            entry = json.loads(fields)
+            warc = z.read(f"archive/{entry['filename']}")
+            start = int(entry["offset"])
+            chunk = warc[start : start + int(entry["length"])]
+            record = next(iter(ArchiveIterator(io.BytesIO(chunk))))
+            assert record.rec_headers.get_header("WARC-Target-URI") == entry["url"]
+
+
+def test_part_of_the_archive_with_its_tables(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "part.wacz"
+    result = run_cli(
+        "wacz", str(out), "--data", str(archive), "--ids", "18356,19011", "--with-tables"
+    )
+    assert result.returncode == 0, result.stderr
+    check = validate(out)
+    assert check.returncode == 0, check.stdout + check.stderr
+    with zipfile.ZipFile(out) as z:
+        pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()[1:]]
+        assert sorted(p["id"] for p in pages) == ["activity-18356", "activity-19011"]
+        urls = {json.loads(line.split(" ", 2)[2])["url"] for line in
+                z.read("indexes/index.cdxj").decode().splitlines()}  # fmt: skip
+        assert {u.split("ID=")[1].split("&")[0] for u in urls} == {"18356", "19011"}
+        assert (
+            "tables/activities.parquet" in z.namelist()
+            and "tables/datapackage.json" in z.namelist()
+        )
+
+
+def test_pywb_replays_a_page_from_it_through_its_own_index(whole: Path, tmp_path: Path) -> None:
+    """pywb 2.10's `wb-manager add --unpack-wacz` looks only for `*.cdx(.gz)` indexes, not
+    the spec's `indexes/index.cdxj`; so the collection is laid out from the WACZ by hand:
+    its WARCs in `archive/`, its CDXJ in `indexes/`, and pywb replays through our index."""
+    init = [TOOLS / "wb-manager", "init", "jp"]
+    subprocess.run(init, cwd=tmp_path, check=True, capture_output=True)
+    collection = tmp_path / "collections" / "jp"
+    with zipfile.ZipFile(whole) as z:
+        for name in z.namelist():
+            if name.startswith("archive/"):
+                (collection / "archive" / Path(name).name).write_bytes(z.read(name))
+        (collection / "indexes" / "index.cdxj").write_bytes(z.read("indexes/index.cdxj"))
+        seed = next(json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()
+                    if '"activity-18356"' in line)  # fmt: skip
+    stamp = seed["ts"].replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
+    port = free_port()
+    replay = subprocess.Popen([TOOLS / "wayback", "-b", "127.0.0.1", "-p", str(port)], cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/jp/{stamp}id_/{seed['url']}"
+        for _ in range(100):
+            try:
+                answer = httpx.get(url, timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("pywb did not start")
+    finally:
+        replay.terminate()
+        replay.wait(10)
+    assert answer.status_code == 200
+    assert "Regional Conference on Cybercrime" in answer.text
+
+
+def test_it_needs_the_tables_and_says_so(tmp_path: Path, archive: Path) -> None:
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    (data / "raw" / "index.sqlite3").write_bytes((archive / "raw" / "index.sqlite3").read_bytes())
+    result = run_cli("wacz", str(tmp_path / "x.wacz"), "--data", str(data))
+    assert result.returncode == 2 and "run `jparchive build" in result.stderr
+    assert not (tmp_path / "x.wacz").exists()
+    result = run_cli("wacz", str(tmp_path / "no" / "such" / "dir.wacz"), "--data", str(archive))
+    assert result.returncode == 2 and "cannot write" in result.stderr
