@@ -106,7 +106,7 @@ def test_pywb_replays_a_page_from_it_through_its_own_index(whole: Path, tmp_path
     """pywb 2.10's `wb-manager add --unpack-wacz` looks only for `*.cdx(.gz)` indexes, not
     the spec's `indexes/index.cdxj`; so the collection is laid out from the WACZ by hand:
     its WARCs in `archive/`, its CDXJ in `indexes/`, and pywb replays through our index."""
-    init = [TOOLS / "wb-manager", "init", "jp"]
+    init = [str(TOOLS / "wb-manager"), "init", "jp"]
     subprocess.run(init, cwd=tmp_path, check=True, capture_output=True)
     collection = tmp_path / "collections" / "jp"
     with zipfile.ZipFile(whole) as z:
