@@ -34,4 +34,3 @@ def web_app(data: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
-        ds._jparchive_captures.close()  # the WARC files it opened

@@ -34,6 +34,7 @@ from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
 from pipeline.build.sqlite import link_database, write_sqlite
+from pipeline.build.treaties import treaty_rows, treaty_table
 from pipeline.build.writer import TableWriter
 from pipeline.errors import BuildError, ConfigError
 from pipeline.progress import Progress
@@ -130,6 +131,7 @@ class _Build:
         self.issues: Counter[str] = Counter()
         self.archived: dict[str, set[int]] = {}  # programme code → activity IDs
         self.archived_by_purpose: dict[int, set[int]] = {}
+        self.treaty_activities: Counter[int] = Counter()  # treaty number → activities
 
     def parse_latest(
         self, aid: int, captures: list[Capture]
@@ -175,6 +177,9 @@ class _Build:
         w["activity_people"].add(R.people_rows(record, aid))
         w["activity_links"].add(R.link_rows(record, aid))
         w["parse_issues"].add(R.issue_rows(record, capture.source_ref or capture.url))
+        named = treaty_rows(record, aid)
+        w["activity_treaties"].add(named)
+        self.treaty_activities.update({row["ets_number"] for row in named})
         self.report.activities += 1
         self.report.parse_issues += len(record.issues)
         self.filled.update(name for name in FIELD_NAMES if _filled(getattr(record, name)))
@@ -204,6 +209,7 @@ class _Build:
         w["project_purposes"].add(merged.purposes)
         w["expected_results"].add(merged.results)
         w["countries"].add(c.country_rows())
+        w["treaties"].add(treaty_table(self.treaty_activities))
         coverage = coverage_rows(merged, logframes, self.archived, self.archived_by_purpose)
         w["coverage"].add(coverage)
         report.disagreements = merged.disagreements

@@ -167,8 +167,14 @@ def _query_text(query: str | None, query_file: Path | None) -> str:
 
 
 @main.command()
-@click.argument("terms", nargs=-1, required=True, metavar="TEXT...")
+@click.argument("terms", nargs=-1, metavar="[TEXT...]")
 @click.option("--country", metavar="CODE", help="ISO 3166-1 alpha-2 code, e.g. RS (Kosovo: XK).")
+@click.option(
+    "--treaty",
+    type=click.IntRange(1, 999),
+    metavar="N",
+    help="Activities that name the treaty ETS/CETS No. N, e.g. 185 (the Budapest Convention).",
+)
 @click.option("--programme", metavar="CODE", help="Joint programme code, e.g. PACO-Serbia.")
 @click.option(
     "--from", "year_from", type=int, metavar="YEAR", help="Activities ending in or after YEAR."
@@ -183,6 +189,7 @@ def _query_text(query: str | None, query_file: Path | None) -> str:
 def search(
     terms: tuple[str, ...],
     country: str | None,
+    treaty: int | None,
     programme: str | None,
     year_from: int | None,
     year_to: int | None,
@@ -190,11 +197,13 @@ def search(
     fmt: str,
     data: Path,
 ) -> None:
-    """Find activities whose title, description or synopsis contain every TEXT.
+    """Find activities whose title, description or synopsis contain every TEXT (and, with
+    --treaty, that name that Council of Europe treaty; TEXT may then be left out).
 
     \b
-    Example:
+    Examples:
       jparchive search cybercrime --country RS --from 2007 --to 2007
+      jparchive search --treaty 185 --country RS
     """
     from pipeline.query import render
     from pipeline.query import search as run
@@ -207,6 +216,7 @@ def search(
         year_from=year_from,
         year_to=year_to,
         limit=limit,
+        treaty=treaty,
     )
     click.echo(render(result, fmt))
 

@@ -37,10 +37,11 @@ def search_sql(
     year_from: int | None,
     year_to: int | None,
     limit: int,
+    treaty: int | None = None,
 ) -> tuple[str, list[Any]]:
     """The search's SQL and its bound parameters (the SQL holds no user text)."""
-    if not any(t.strip() for t in terms):
-        raise ConfigError("search: give at least one word to look for")
+    if not any(t.strip() for t in terms) and treaty is None:
+        raise ConfigError("search: give at least one word to look for (or --treaty N)")
     if year_from is not None and year_to is not None and year_from > year_to:
         raise ConfigError(f"search: --from {year_from} is after --to {year_to}; swap them")
     if country and not known_country(country):
@@ -63,6 +64,12 @@ def search_sql(
     if programme:
         where.append("lower(a.programme_code) = lower(?)")
         params.append(programme)
+    if treaty is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM activity_treaties t "
+            "WHERE t.activity_id = a.activity_id AND t.ets_number = ?)"
+        )
+        params.append(treaty)
     if year_from is not None:
         where.append("year(coalesce(a.end_date, a.start_date)) >= ?")
         params.append(year_from)
@@ -71,7 +78,7 @@ def search_sql(
         params.append(year_to)
     sql = (
         "SELECT a.activity_id, a.start_date, a.end_date, a.programme_code, a.location, a.title "
-        f"FROM activities a WHERE {' AND '.join(where)} "
+        f"FROM activities a WHERE {' AND '.join(where) or 'TRUE'} "
         "ORDER BY a.start_date NULLS LAST, a.activity_id LIMIT ?"
     )
     return sql, [*params, limit]
@@ -86,7 +93,9 @@ def search(
     year_from: int | None = None,
     year_to: int | None = None,
     limit: int = 100,
+    treaty: int | None = None,
 ) -> Result:
-    """Activities whose texts contain every term, filtered by country, programme, years."""
-    sql, params = search_sql(terms, country, programme, year_from, year_to, limit)
+    """Activities whose texts contain every term, filtered by country, programme, years
+    and the treaty they name (its ETS/CETS number)."""
+    sql, params = search_sql(terms, country, programme, year_from, year_to, limit, treaty)
     return run_sql(data, sql, params)

@@ -72,7 +72,4 @@ def serve_app(ds: Datasette, data: Path, host: str, port: int) -> None:
         file=sys.stderr,
         flush=True,
     )
-    try:
-        uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
-    finally:
-        ds._jparchive_captures.close()
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")

@@ -7,7 +7,6 @@ original); at most `MAX_BODY` bytes of it are decoded, so a gzip bomb in a WARC 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from pipeline.archive import Index, Payloads
@@ -24,36 +23,30 @@ CAPTURE_CSP = (
 
 
 class CaptureStore:
-    """Reads captures for the web app; one per server, safe across its threads."""
+    """Reads captures for the web app. Each read opens the index and the WARC file and
+    closes them again (a millisecond), so nothing is held across requests or threads."""
 
     def __init__(self, data: Path) -> None:
         self.raw = data / "raw"
-        self._lock = threading.Lock()
-        self._index: Index | None = None
-        self._payloads: Payloads | None = None
-
-    def _open(self) -> Payloads | None:
-        if self._payloads is None:
-            path = self.raw / "index.sqlite3"
-            if not path.exists():
-                return None
-            self._index = Index(path, readonly=True)
-            self._payloads = Payloads(self.raw, self._index)
-        return self._payloads
 
     def read(self, capture_id: int) -> tuple[bytes, str] | None:
         """(body, content type) of a capture the index names; None for any other ID."""
-        with self._lock:
-            payloads = self._open()
-            if payloads is None or self._index is None:
-                return None
-            capture = self._index.capture(capture_id)
-            if capture is None or capture.record_type not in ("response", "revisit", "conversion"):
-                return None
-            try:
-                body = payloads.read(capture, MAX_BODY)[:MAX_BODY]
-            except StoreError:
-                return None
+        path = self.raw / "index.sqlite3"
+        if not path.exists():
+            return None
+        try:
+            with Index(path, readonly=True) as index:
+                capture = index.capture(capture_id)
+                if capture is None or capture.record_type not in (
+                    "response",
+                    "revisit",
+                    "conversion",
+                ):
+                    return None
+                with Payloads(self.raw, index) as payloads:
+                    body = payloads.read(capture, MAX_BODY)[:MAX_BODY]
+        except StoreError:
+            return None
         content_type = capture.content_type or "application/octet-stream"
         if capture.record_type == "conversion":
             content_type = "text/plain; charset=utf-8"
@@ -67,11 +60,3 @@ class CaptureStore:
             "Referrer-Policy": "no-referrer",
             "Cross-Origin-Resource-Policy": "same-origin",
         }
-
-    def close(self) -> None:
-        with self._lock:
-            if self._payloads is not None:
-                self._payloads.close()
-            if self._index is not None:
-                self._index.close()
-            self._payloads = self._index = None

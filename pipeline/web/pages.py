@@ -105,8 +105,9 @@ def citable(source_ref: str | None) -> str | None:
 async def search(datasette: Datasette, request: Request) -> Response:
     countries = {r["country_code"] for r in await _rows(datasette, Q.COUNTRY_CODES_SQL)}
     programmes = {r["programme_code"] for r in await _rows(datasette, Q.PROGRAMME_CODES_SQL)}
+    treaties = {r["ets_number"] for r in await _rows(datasette, Q.TREATY_NUMBERS_SQL)}
     try:
-        params = Q.search_params(request.args, countries, programmes)
+        params = Q.search_params(request.args, countries, programmes, treaties)
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}

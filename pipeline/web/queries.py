@@ -31,6 +31,7 @@ class SearchParams:
     year_from: str = ""
     year_to: str = ""
     page: int = 1
+    treaty: str = ""  # an ETS/CETS number
 
     @property
     def fts(self) -> str:
@@ -44,6 +45,7 @@ class SearchParams:
             "programme": self.programme,
             "year_from": self.year_from,
             "year_to": self.year_to,
+            "treaty": self.treaty,
         }
 
     def query_string(self, **changes: Any) -> str:
@@ -56,6 +58,7 @@ class SearchParams:
             "programme": self.programme,
             "from": self.year_from,
             "to": self.year_to,
+            "treaty": self.treaty,
             "page": self.page if self.page > 1 else "",
         }
         values.update(
@@ -82,7 +85,9 @@ def _year(args: Any, name: str) -> str:
     return value
 
 
-def search_params(args: Any, countries: set[str], programmes: set[str]) -> SearchParams:
+def search_params(
+    args: Any, countries: set[str], programmes: set[str], treaties: set[int] | None = None
+) -> SearchParams:
     """The search's parameters from a request's query, checked; raises BadRequest."""
     q = _one(args, "q")
     if len(q) > MAX_QUERY:
@@ -103,7 +108,11 @@ def search_params(args: Any, countries: set[str], programmes: set[str]) -> Searc
         raise BadRequest(f"page: {page_text!r} is no page number (1 to {MAX_PAGE})")
     if q and not _WORD.search(q):
         raise BadRequest(f"q: {q!r} holds no word to search for")
-    return SearchParams(q, country, programme, year_from, year_to, int(page_text))
+    treaty = _one(args, "treaty")
+    if treaty and (not treaty.isdigit() or int(treaty) not in (treaties or set())):
+        raise BadRequest(f"treaty: {treaty!r} is no treaty an activity names (an ETS number)")
+    treaty = str(int(treaty)) if treaty else ""
+    return SearchParams(q, country, programme, year_from, year_to, int(page_text), treaty)
 
 
 def positive_int(text: str, name: str) -> int:
@@ -121,6 +130,8 @@ WHERE activities_fts MATCH :q
   AND (:programme = '' OR a.programme_code = :programme)
   AND (:year_from = '' OR a.end_date >= :year_from || '-01-01')
   AND (:year_to = '' OR a.start_date <= :year_to || '-12-31')
+  AND (:treaty = '' OR a.activity_id IN
+       (SELECT activity_id FROM activity_treaties WHERE ets_number = CAST(:treaty AS INTEGER)))
 """
 
 
@@ -148,6 +159,7 @@ PROGRAMMES_SQL = """SELECT programme_code, programme_title, activity_count
 FROM programmes ORDER BY programme_code"""
 COUNTRY_CODES_SQL = "SELECT country_code FROM countries"
 PROGRAMME_CODES_SQL = "SELECT programme_code FROM programmes"
+TREATY_NUMBERS_SQL = "SELECT ets_number FROM treaties WHERE activity_count > 0"
 
 ACTIVITY_SQL = {
     "programme": "SELECT * FROM programmes WHERE programme_code = :programme",

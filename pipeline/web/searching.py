@@ -36,6 +36,10 @@ FROM activities ORDER BY activity_id"""
 COUNTRIES_SQL = """SELECT activity_id, country_code FROM activity_countries
 WHERE role = 'beneficiary'"""
 NAMES_SQL = "SELECT country_code, country_name FROM countries"
+TREATIES_SQL = "SELECT DISTINCT activity_id, ets_number FROM activity_treaties"
+TREATY_NAMES_SQL = (
+    """SELECT ets_number, COALESCE(NULLIF(common_names, ''), title, '') FROM treaties"""
+)
 FACET_SIZE = 12
 _NONE = -1
 
@@ -80,6 +84,15 @@ class Facts:
         self.pair_activity = self.positions(np.array([a for a, _ in pairs], dtype=np.int64))
         self.pair_country = np.array([index[c] for _, c in pairs], dtype=np.int32)
         self.names = dict(conn.execute(NAMES_SQL).fetchall())
+        named = conn.execute(TREATIES_SQL).fetchall()
+        self.treaties = sorted({t for _, t in named})
+        where = {t: i for i, t in enumerate(self.treaties)}
+        self.named_activity = self.positions(np.array([a for a, _ in named], dtype=np.int64))
+        self.named_treaty = np.array([where[t] for _, t in named], dtype=np.int32)
+        self.treaty_names = {
+            str(n): f"ETS {n}" + (f" ({name.split('; ')[0]})" if name else "")
+            for n, name in conn.execute(TREATY_NAMES_SQL)
+        }
 
     def positions(self, activity_ids: np.ndarray) -> np.ndarray:
         """Each activity ID's place in `ids` (IDs must be known: they come from the index)."""
@@ -101,6 +114,12 @@ class Facts:
                 else -2
             )
             keep &= self.programme[pos] == wanted
+        if params["treaty"]:
+            has = np.zeros(len(self.ids), dtype=bool)
+            if int(params["treaty"]) in self.treaties:
+                wanted = self.treaties.index(int(params["treaty"]))
+                has[self.named_activity[self.named_treaty == wanted]] = True
+            keep &= has[pos]
         if params["year_from"]:  # ends in or after the year (an unknown end: no)
             keep &= self.end[pos] >= int(params["year_from"]) * 10000 + 101
         if params["year_to"]:  # starts in or before it
@@ -155,5 +174,12 @@ def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, fact
             facts.programmes,
         ),
         "year": [{"value": str(y), "label": str(y), "n": int((year == y).sum())} for y in years],
+        "treaty": _facet(
+            np.bincount(
+                facts.named_treaty[hit[facts.named_activity]], minlength=len(facts.treaties)
+            ),
+            [str(t) for t in facts.treaties],
+            facts.treaty_names,
+        ),
     }
     return found
