@@ -19,6 +19,9 @@ from pipeline.fixtures.spec import ACTIVITIES
 from tests.conftest import archive_captures
 
 N = len(ACTIVITIES)
+# One capture per activity here, so no page changed: tests/test_history.py checks these
+# tables' keys on an archive with several versions.
+EMPTY_HERE = {"field_changes"}
 
 
 def tables(data: Path) -> duckdb.DuckDBPyConnection:
@@ -49,7 +52,8 @@ def test_primary_keys_are_unique_and_not_null(archive: Path, name: str) -> None:
         + " OR ".join(f'"{k}" IS NULL' for k in PRIMARY_KEYS[name] or ())
     ).fetchone()
     assert dupes == [] and nulls == (0,)
-    assert con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0] > 0  # type: ignore[index]
+    rows = con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+    assert rows > 0 or name in EMPTY_HERE
 
 
 @pytest.mark.parametrize(
@@ -66,7 +70,7 @@ def test_foreign_keys_hold(archive: Path, child: str, fk: object) -> None:
     ).fetchall()
     assert orphans == []
     used = con.execute(f'SELECT COUNT(*) FROM {child} WHERE "{field}" IS NOT NULL').fetchone()
-    assert used is not None and used[0] > 0  # the key is really exercised
+    assert used is not None and (used[0] > 0 or child in EMPTY_HERE)  # the key is exercised
 
 
 def test_tables_say_what_the_pages_say(archive: Path) -> None:

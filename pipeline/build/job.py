@@ -30,6 +30,7 @@ from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
+from pipeline.build.history import history_rows
 from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
@@ -133,35 +134,50 @@ class _Build:
         self.archived_by_purpose: dict[int, set[int]] = {}
         self.treaty_activities: Counter[int] = Counter()  # treaty number → activities
 
-    def parse_latest(
-        self, aid: int, captures: list[Capture]
-    ) -> tuple[ActivityRecord, Capture] | None:
-        for capture in captures:  # markup first, newest first: keep the first that parses
-            self.report.pages_parsed += 1
-            body = self.payloads.read(capture, self.config.max_body)
-            cut = len(body) > self.config.max_body
-            url = capture.source_ref or capture.url
-            parsed = parse_activity(body[: self.config.max_body], url, capture.content_type)
-            if isinstance(parsed, ActivityRecord):
-                if parsed.activity_id in (None, aid):  # one row per activity, whatever its URLs
-                    issues = (*parsed.issues, _cut_issue(self.config.max_body)) if cut else ()
-                    found = dataclasses.replace(parsed, activity_id=aid)
-                    if issues:
-                        found = dataclasses.replace(found, issues=issues)
-                    return found, capture
-                self.report.other_activity_pages.append(
-                    {"capture_id": capture.capture_id, "url": capture.url,
-                     "page_says": parsed.activity_id}
-                )  # fmt: skip
-                continue
-            assert isinstance(parsed, NotAnActivity)
-            if parsed.over_limits:  # refused unread: said in parse_issues, not hung on
-                self.report.over_limits.append({"capture_id": capture.capture_id, "url": url,
-                                                "reason": parsed.reason})  # fmt: skip
-                self.writers["parse_issues"].add([{"activity_id": None, "url": url,
-                    "field": "page", "message": parsed.reason, "raw": ""}])  # fmt: skip
-        self.report.not_activities += 1
+    def parse_one(self, aid: int, capture: Capture) -> ActivityRecord | None:
+        """The capture's record, as activity `aid`; None (and said so) when it is none."""
+        self.report.pages_parsed += 1
+        body = self.payloads.read(capture, self.config.max_body)
+        cut = len(body) > self.config.max_body
+        url = capture.source_ref or capture.url
+        parsed = parse_activity(body[: self.config.max_body], url, capture.content_type)
+        if isinstance(parsed, ActivityRecord):
+            if parsed.activity_id in (None, aid):  # one row per activity, whatever its URLs
+                issues = (*parsed.issues, _cut_issue(self.config.max_body)) if cut else ()
+                found = dataclasses.replace(parsed, activity_id=aid)
+                return dataclasses.replace(found, issues=issues) if issues else found
+            self.report.other_activity_pages.append(
+                {"capture_id": capture.capture_id, "url": capture.url,
+                 "page_says": parsed.activity_id}
+            )  # fmt: skip
+            return None
+        assert isinstance(parsed, NotAnActivity)
+        if parsed.over_limits:  # refused unread: said in parse_issues, not hung on
+            self.report.over_limits.append({"capture_id": capture.capture_id, "url": url,
+                                            "reason": parsed.reason})  # fmt: skip
+            self.writers["parse_issues"].add([{"activity_id": None, "url": url,
+                "field": "page", "message": parsed.reason, "raw": ""}])  # fmt: skip
         return None
+
+    def parse_all(self, aid: int, captures: list[Capture]) -> list[tuple[ActivityRecord, Capture]]:
+        """Every markup capture's record, newest first (the first is the one kept); a text
+        rendering only when no markup capture parses."""
+        found: list[tuple[ActivityRecord, Capture]] = []
+        for capture in captures:  # markup first, newest first
+            if found and capture.record_type == "conversion":
+                break
+            record = self.parse_one(aid, capture)
+            if record is not None:
+                found.append((record, capture))
+        if not found:
+            self.report.not_activities += 1
+        return found
+
+    def add_history(self, aid: int, parsed: list[tuple[ActivityRecord, Capture]]) -> None:
+        seen = [(R.captured_at(c), c.capture_id or 0, c.payload_digest, r) for r, c in parsed]
+        version_rows, changes = history_rows(aid, seen)
+        self.writers["activity_versions"].add(version_rows)
+        self.writers["field_changes"].add(changes)
 
     def add(self, record: ActivityRecord, capture: Capture, aid: int) -> None:
         w = self.writers
@@ -187,10 +203,11 @@ class _Build:
 
     def run(self, progress: Progress) -> None:
         for aid, captures in _activity_groups(self.index):
-            parsed = self.parse_latest(aid, captures)
-            if parsed is not None:
-                self.add(parsed[0], parsed[1], aid)
-            progress.advance(ok=parsed is not None)
+            parsed = self.parse_all(aid, captures)
+            if parsed:
+                self.add(parsed[0][0], parsed[0][1], aid)
+                self.add_history(aid, parsed)
+            progress.advance(ok=bool(parsed))
         for capture in self.index.captures():
             self.writers["captures"].add([R.capture_row(capture)])
             self.report.captures += 1

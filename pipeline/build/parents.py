@@ -156,3 +156,31 @@ TREATIES = _table(
     "Council of Europe treaties: the project's list (pipeline/build/data/treaties.json), "
     "and any other number an activity names",
 )
+
+ACTIVITY_VERSIONS = _table(
+    [
+        ("activity_id", pa.int64(), False, "The activity"),
+        ("version", pa.int32(), False, "1 for the first version seen, then 2, 3, ..."),
+        ("first_seen", UTC_TIME, False, "Capture time this version was first seen"),
+        ("last_seen", UTC_TIME, False, "Capture time it was last seen"),
+        ("captures", pa.int32(), False, "Captures that show it (identical ones collapse)"),
+        ("capture_ids", pa.string(), False, "Their capture_ids, '; '-separated"),
+        ("payload_digest", pa.string(), False, "Payload digest of its first capture"),
+    ],
+    "Each activity's distinct parsed versions over its captures, in time order",
+)
+
+FIELD_CHANGES = _table(
+    [
+        ("activity_id", pa.int64(), False, "The activity"),
+        ("field", CODE, False, "The field that changed (a column of activities)"),
+        ("old_value", pa.string(), True, "Its value before (lists: sorted, '; '-separated)"),
+        ("new_value", pa.string(), True, "Its value after"),
+        ("from_version", pa.int32(), False, "The version before"),
+        ("to_version", pa.int32(), False, "The version after"),
+        ("changed_after", UTC_TIME, False, "Last capture time of the version before"),
+        ("changed_by", UTC_TIME, False, "First capture time of the version after"),
+        ("changed_between", pa.string(), False, "The two as an ISO 8601 interval"),
+    ],
+    "Every field that differs between consecutive versions of an activity",
+)

@@ -15,8 +15,10 @@ from pipeline.build.columns import CODE, COUNTRY_CODE, UTC_TIME
 from pipeline.build.columns import SCHEMA_VERSION as SCHEMA_VERSION
 from pipeline.build.columns import table as _table
 from pipeline.build.parents import (
+    ACTIVITY_VERSIONS,
     COVERAGE,
     EXPECTED_RESULTS,
+    FIELD_CHANGES,
     LOGFRAME_PAGES,
     PROGRAMMES,
     PROJECT_PURPOSES,
@@ -216,6 +218,8 @@ TABLES: dict[str, pa.Schema] = {
     "coverage": COVERAGE,
     "treaties": TREATIES,
     "activity_treaties": ACTIVITY_TREATIES,
+    "activity_versions": ACTIVITY_VERSIONS,
+    "field_changes": FIELD_CHANGES,
 }
 
 
@@ -244,6 +248,8 @@ PRIMARY_KEYS: dict[str, tuple[str, ...] | None] = {
     "coverage": None,
     "treaties": ("ets_number",),
     "activity_treaties": ("activity_id", "ets_number", "field"),
+    "activity_versions": ("activity_id", "version"),
+    "field_changes": ("activity_id", "to_version", "field"),
 }
 _ACTIVITY = ForeignKey(("activity_id",), "activities", ("activity_id",))
 FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
@@ -271,6 +277,11 @@ FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
     "parse_issues": (_ACTIVITY,),
     "logframe_pages": (ForeignKey(("capture_id",), "captures", ("capture_id",)),),
     "activity_treaties": (_ACTIVITY, ForeignKey(("ets_number",), "treaties", ("ets_number",))),
+    "activity_versions": (_ACTIVITY,),
+    "field_changes": (
+        _ACTIVITY,
+        ForeignKey(("activity_id", "to_version"), "activity_versions", ("activity_id", "version")),
+    ),
     "coverage": (
         ForeignKey(("programme_code",), "programmes", ("programme_code",)),
         ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),

@@ -240,3 +240,40 @@ def coverage(programme: str | None, fmt: str, data: Path) -> None:
     from pipeline.query import render
 
     click.echo(render(run(data, programme), fmt))
+
+
+@main.command()
+@click.argument("activity_id", type=click.IntRange(1), metavar="ID")
+@format_option
+@data_option
+@expected_errors
+def history(activity_id: int, fmt: str, data: Path) -> None:
+    """When activity ID's page changed, and how: its versions (identical captures are one
+    version) and, field by field, what differs between consecutive ones (lists compared
+    as sets). Several captures come from `harvest --captures all` (Wayback) or from
+    several harvests.
+
+    \b
+    Example:
+      jparchive history 18356
+    """
+    from pipeline.query import history as run
+    from pipeline.query import render
+
+    versions, changes = run(data, activity_id)
+    if fmt == "json":  # one document: {"versions": [...], "changes": [...]}
+        both = {"versions": json.loads(render(versions, "json")),
+                "changes": json.loads(render(changes, "json"))}  # fmt: skip
+        click.echo(json.dumps(both, ensure_ascii=False, indent=1))
+        return
+    if fmt in ("jsonl", "csv"):  # one table: the changes (each names its version)
+        click.echo(render(changes, fmt))
+        return
+    n = len(versions.rows)
+    click.echo(f"activity {activity_id}: {n} version{'' if n == 1 else 's'}")
+    click.echo(render(versions, fmt))
+    if changes.rows:
+        click.echo(f"\nwhat changed ({len(changes.rows)} fields):")
+        click.echo(render(changes, fmt))
+    else:
+        click.echo("\nno change between captures")

@@ -172,6 +172,11 @@ WHERE activity_id = :id ORDER BY ac.role, ac.name""",
     "issues": "SELECT * FROM parse_issues WHERE activity_id = :id",
     "captures": """SELECT * FROM captures WHERE activity_id = :id
 ORDER BY captured_at DESC, capture_id DESC""",
+    "versions": "SELECT * FROM activity_versions WHERE activity_id = :id ORDER BY version",
+    "changes": """SELECT * FROM field_changes WHERE activity_id = :id
+ORDER BY to_version, field""",
+    "treaties": """SELECT t.ets_number, tr.title, t.field, t.matched FROM activity_treaties t
+LEFT JOIN treaties tr USING (ets_number) WHERE t.activity_id = :id ORDER BY 1, 3""",
 }
 
 PROGRAMME_SQL = {
