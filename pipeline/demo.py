@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from pipeline.build import BuildConfig, build
 from pipeline.fetch.policy import FetchPolicy
+from pipeline.fixtures.earlier import write_earlier_crawl
 from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.harvest import HarvestConfig, harvest
 from pipeline.harvest.ids import parse_id_spec
@@ -33,6 +34,20 @@ def main() -> int:
         )
         fetched = harvest(config)
     print(fetched.summary())
+    # an earlier crawl, as another institution's WARC: older versions of two pages
+    earlier = write_earlier_crawl(args.data / "earlier-crawl.warc.gz")
+    imported = harvest(
+        HarvestConfig(
+            base_url="http://www.jp.coe.int",
+            data=args.data,
+            source="warc",
+            files=(earlier,),
+            progress=False,
+            policy=config.policy,
+            command_line=f"jparchive harvest --source warc {earlier} --data {args.data}",
+        )
+    )
+    print(imported.summary())
     built = build(BuildConfig(data=args.data, progress=False))
     print(built.summary())
     rows = pq.read_metadata(Path(built.output) / "activities.parquet").num_rows

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.build import BuildConfig, build
 from pipeline.fetch.policy import FetchPolicy
+from pipeline.fixtures.earlier import earlier_versions, write_earlier_crawl
 from pipeline.fixtures.server import SITE, FixtureServer
 from pipeline.harvest import HarvestConfig, harvest
 from pipeline.harvest.ids import parse_id_spec
@@ -23,13 +24,14 @@ JPARCHIVE = Path(sys.executable).parent / "jparchive"
 
 
 def archive_captures() -> int:
-    """Captures in the `archive` fixture: robots.txt, the IDs (one missing), and what
-    `--discover` fetched (listings and every logframe view)."""
+    """Captures in the `archive` fixture: robots.txt, the IDs (one missing), what
+    `--discover` fetched (listings and every logframe view), and the earlier crawl's."""
     from pipeline.fixtures.logframes import logframe_specs
     from pipeline.fixtures.render import listings
 
     views = sum(1 for spec in logframe_specs() if not spec.print_view)
-    return 1 + len(parse_id_spec(f"@{SITE / 'ids.txt'}")) + len(listings()) + views
+    site = 1 + len(parse_id_spec(f"@{SITE / 'ids.txt'}")) + len(listings()) + views
+    return site + len(earlier_versions())
 
 
 def golden_pages() -> list[Path]:
@@ -54,7 +56,8 @@ def fixture_server() -> Iterator[FixtureServer]:
 @pytest.fixture(scope="session")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A harvest of the fixture site (its ID list, and `--discover` for the listings and
-    logframes), built once; tests copy it when they change it."""
+    logframes), then the import of an earlier crawl (two older page versions: a history),
+    built once; tests copy it when they change it."""
     data = tmp_path_factory.mktemp("archive") / "data"
     with FixtureServer() as server:
         policy = FetchPolicy(rate=0, concurrency=4, contact="tests@localhost")
@@ -69,6 +72,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 progress=False,
             )
         )
+    earlier = write_earlier_crawl(data.parent / "earlier-crawl.warc.gz")
+    harvest(HarvestConfig(base_url="http://www.jp.coe.int", data=data, policy=policy,
+                          source="warc", files=(earlier,), progress=False))  # fmt: skip
     build(BuildConfig(data=data, progress=False))
     yield data
 

@@ -36,17 +36,18 @@ def test_verify_passes_a_sound_archive_and_writes_its_report(copy: Path) -> None
     result = run_cli("verify", "--data", str(copy))
     assert result.returncode == 0, result.stdout + result.stderr
     first = result.stdout.splitlines()[0]
-    assert first.startswith("verify: 1 WARC files") and first.endswith("Parquet files: sound")
+    assert first.startswith("verify: 2 WARC files") and first.endswith("Parquet files: sound")
     report = json.loads(Path(result.stdout.split("report: ")[1].strip()).read_text())
     n = archive_captures()
     assert (
-        report["problems"] == [] and report["captures"] == n and report["records"] == 2 * n + 1
-    )  # warcinfo, the responses and their requests
+        report["problems"] == [] and report["captures"] == n and report["records"] == 2 * n + 2
+    )  # a warcinfo per run; the site's responses and requests, the import's copies and
+    # their metadata records
 
 
 @pytest.mark.parametrize("at", [0.3, 0.6, 0.95])
 def test_verify_names_the_warc_file_after_one_byte_is_flipped(copy: Path, at: float) -> None:
-    [warc] = sorted((copy / "raw").glob("*.warc.gz"))
+    warc = sorted((copy / "raw").glob("*.warc.gz"))[0]  # the site harvest's (the first run)
     flip(warc, at)
     result = run_cli("verify", "--data", str(copy))
     assert result.returncode == 1
@@ -88,7 +89,7 @@ def test_status_shows_counts_files_failures_and_the_lock(copy: Path) -> None:
     assert "  site     activity   42 done" in result.stdout
     assert (
         f"captures indexed: {archive_captures()}" in result.stdout
-        and "WARC files: 1, " in result.stdout
+        and "WARC files: 2, " in result.stdout
     )
     assert "writer lock: free" in result.stdout
     with WriterLock(copy, "jparchive harvest (busy)"):
