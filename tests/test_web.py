@@ -208,3 +208,43 @@ def test_a_wayback_address_is_cited_as_the_archive_shows_it() -> None:
         == "http://web.archive.org/web/20070404120000/http://www.jp.coe.int/CEAD/x.asp?ID=1"
     )
     assert citable("crawl.warc.gz:1234") is None and citable(None) is None
+
+
+def test_search_results_come_in_pages(site: str) -> None:
+    first = get(site + "/search", q="the")
+    total = int(re.search(r'id="total">(\d+)<', first.text).group(1))  # type: ignore[union-attr]
+    assert total > 20
+    ids = re.findall(r'class="title" href="/activity/(\d+)"', first.text)
+    assert len(ids) == 20 and 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    nxt = re.search(r'rel="next" href="([^"]+)"', first.text)
+    assert nxt is not None
+    second = httpx.get(site + html.unescape(nxt.group(1)))
+    more = re.findall(r'class="title" href="/activity/(\d+)"', second.text)
+    assert more and not set(more) & set(ids) and len(ids) + len(more) <= total
+    assert 'rel="prev"' in second.text
+
+
+def test_serve_listens_on_this_machine_only_by_default(archive: Path) -> None:
+    import subprocess
+    import time
+
+    from tests.conftest import JPARCHIVE
+    from tests.servers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError("jparchive serve did not start")
+        assert answer.status_code == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert f"at http://127.0.0.1:{port}/" in err
