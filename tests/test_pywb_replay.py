@@ -27,25 +27,26 @@ def test_pywb_replays_a_page_with_the_sites_headers(tmp_path: Path) -> None:
                    capture_output=True)  # fmt: skip
     subprocess.run([PYWB / "wb-manager", "add", "jp", *warcs], cwd=tmp_path, check=True,
                    capture_output=True)  # fmt: skip
-    port = free_port()
-    replay = subprocess.Popen([PYWB / "wayback", "-b", "127.0.0.1", "-p", str(port)],
-                              cwd=tmp_path, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/jp/20090101000000id_/{URL}"
-        for _ in range(100):
-            try:
-                answer = httpx.get(url, timeout=5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("pywb did not start")
-    finally:
-        replay.terminate()
-        replay.wait(10)
+    answer = replay(tmp_path, f"/jp/20090101000000id_/{URL}")
     assert answer.status_code == 200
     assert "Regional Conference on Cybercrime" in answer.text
     assert answer.headers["x-archive-orig-server"] == "Microsoft-IIS/6.0"  # the site's
     assert answer.headers["memento-datetime"] == "Thu, 01 Jan 2009 00:00:00 GMT"
     assert answer.headers["set-cookie"] == "ASPSESSIONIDQQ=ABC; path=/"
+
+
+def replay(root: Path, path: str) -> httpx.Response:
+    """Start pywb's `wayback` over the collections under `root`, GET `path`, stop it."""
+    port = free_port()
+    server = subprocess.Popen([PYWB / "wayback", "-b", "127.0.0.1", "-p", str(port)], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}{path}", timeout=5)
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError("pywb did not start")
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -7,16 +7,14 @@ import hashlib
 import io
 import json
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
-import httpx
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import run_cli
-from tests.servers import free_port
+from tests.test_pywb_replay import replay
 
 TOOLS = Path(__file__).resolve().parents[1] / ".venv-pywb" / "bin"
 
@@ -117,22 +115,7 @@ def test_pywb_replays_a_page_from_it_through_its_own_index(whole: Path, tmp_path
         seed = next(json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()
                     if '"activity-18356"' in line)  # fmt: skip
     stamp = seed["ts"].replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
-    port = free_port()
-    replay = subprocess.Popen([TOOLS / "wayback", "-b", "127.0.0.1", "-p", str(port)], cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/jp/{stamp}id_/{seed['url']}"
-        for _ in range(100):
-            try:
-                answer = httpx.get(url, timeout=5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("pywb did not start")
-    finally:
-        replay.terminate()
-        replay.wait(10)
+    answer = replay(tmp_path, f"/jp/{stamp}id_/{seed['url']}")
     assert answer.status_code == 200
     assert "Regional Conference on Cybercrime" in answer.text
 
