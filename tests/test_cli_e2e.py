@@ -181,3 +181,11 @@ def test_serve_fixtures_serves_the_site_until_stopped() -> None:
         assert proc.wait(timeout=10) == 0
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+def test_sql_help_names_every_table() -> None:
+    from pipeline.build.schemas import TABLES
+
+    out = run_cli("sql", "--help")
+    text = " ".join(out.stdout.split())
+    assert all(name in text for name in TABLES), [n for n in TABLES if n not in text]
