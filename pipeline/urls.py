@@ -8,7 +8,9 @@ once, as `CEAD/Countries.asp?ID=n&ActSyn=True`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +73,14 @@ def canonical_url(base_url: str, url: str) -> str | None:
     if ref.kind in LOGFRAME_VIEWS and ref.number is not None:
         return logframe_url(base_url, ref.number, ref.kind)
     return None
+
+
+def page_links(body: bytes, page_url: str) -> list[str]:
+    """Absolute targets of the page's links, fragments dropped, in order."""
+    tree = LexborHTMLParser(body)
+    out: list[str] = []
+    for a in tree.css("a[href]"):
+        href = (a.attributes.get("href") or "").strip()
+        if href and not href.lower().startswith(("mailto:", "javascript:", "#")):
+            out.append(urljoin(page_url, href).split("#", 1)[0])
+    return out

@@ -44,7 +44,7 @@ FORBIDDEN = {
 # query reads the built tables: of the build, only their schemas (the web app also the
 # SQLite copy's names)
 QUERY_MAY_USE_OF_BUILD = {"pipeline.build.schemas"}
-WEB_MAY_USE_OF_BUILD = {"pipeline.build.schemas", "pipeline.build.sqlite"}
+WEB_MAY_USE_OF_BUILD = {"pipeline.build.schemas", "pipeline.build.columns", "pipeline.build.sqlite"}
 
 
 def module_name(path: Path) -> str:

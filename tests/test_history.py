@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.build import BuildConfig, build
 from pipeline.build.schemas import PRIMARY_KEYS
+from pipeline.fixtures.earlier import without_follow_up
 from tests.conftest import run_cli
 from tests.servers import Capture, FakeWayback
 from tests.test_logframe_build import rows
@@ -23,14 +24,11 @@ from tests.test_wayback import ORIGIN, harvest, page
 from tests.webapp import web_app
 
 URL = f"{ORIGIN}/Countries.asp?ID=18356&ActSyn=True"
-FOLLOW_UP = re.compile(
-    rb'(Conclusions/Follow Up</b></font></td><td class="val"><font[^>]*>)(.*?)(</font>)', re.S
-)
 
 
 def versions_of_the_seed_page() -> list[Capture]:
     final = page("/CEAD/Countries.asp?ID=18356&ActSyn=True")
-    no_follow_up = FOLLOW_UP.sub(rb"\1\3", final)
+    no_follow_up = without_follow_up(final)
     first = no_follow_up.replace(b"21/03/2007", b"22/03/2007")  # the date, corrected later
     # the same page reformatted: other white space, a wrapper element, upper-case tags
     reformatted = no_follow_up.replace(b"<tr>", b"\n  <TR>").replace(b"</td>", b" </td>\n")

@@ -64,3 +64,8 @@ def table(columns: list[tuple[str, pa.DataType, bool, str]], description: str) -
         "pandas": json.dumps(pandas),
     }
     return pa.schema(fields, metadata=metadata)
+
+
+def description(item: pa.Field | pa.Schema) -> str:
+    """The description a column or a table carries in its metadata ("" when none)."""
+    return str((item.metadata or {}).get(b"description", b"").decode())

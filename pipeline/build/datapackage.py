@@ -17,6 +17,7 @@ import pyarrow as pa
 from pipeline import __version__
 from pipeline.archive.index import Index
 from pipeline.archive.verify import file_sha256
+from pipeline.build.columns import description
 from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 
 
@@ -45,7 +46,7 @@ def table_schema(name: str) -> dict[str, Any]:
             {
                 "name": f.name,
                 "type": field_type(f.type),
-                "description": (f.metadata or {}).get(b"description", b"").decode(),
+                "description": description(f),
                 **({"constraints": {"required": True}} if not f.nullable else {}),
             }
             for f in schema
@@ -89,7 +90,7 @@ def write_datapackage(out: Path, index: Index) -> Path:
                 "path": path.name,
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
-                "description": (schema.metadata or {}).get(b"description", b"").decode(),
+                "description": description(schema),
                 # custom names: Frictionless cannot recount bytes of a binary format it parses
                 "size_bytes": path.stat().st_size,
                 "sha256": file_sha256(path),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.build.columns import description
 from pipeline.build.datapackage import field_type
 from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 
@@ -32,9 +33,9 @@ def data_dictionary() -> str:
         "",
     ]
     for name, schema in TABLES.items():
-        description = (schema.metadata or {}).get(b"description", b"").decode()
+        about = description(schema)
         key = PRIMARY_KEYS.get(name)
-        lines += [f"## `{name}`", "", description + ".", ""]
+        lines += [f"## `{name}`", "", about + ".", ""]
         lines.append(
             f"Primary key: {', '.join(f'`{k}`' for k in key)}." if key else "No primary key."
         )
@@ -49,7 +50,7 @@ def data_dictionary() -> str:
             "|---|---|---|---|---|",
         ]
         for f in schema:
-            text = (f.metadata or {}).get(b"description", b"").decode()
+            text = description(f)
             nullable = "yes" if f.nullable else "no"
             lines.append(
                 f"| `{f.name}` | {_type(f.type)} | {field_type(f.type)} | {nullable} | {text} |"

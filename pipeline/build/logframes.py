@@ -12,16 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 from parsers import ExpectedResult, LogframeRecord, ProjectPurpose, parse_logframe
 from pipeline.archive.index import Capture, Index
 from pipeline.build.flatten import captured_at
-from pipeline.urls import LOGFRAME_KINDS, classify
+from pipeline.urls import LOGFRAME_KINDS, classify, page_links
 
 Row = dict[str, Any]
 _SCOPE_RANK = {"programme": 0, "project_purpose": 1, "expected_result": 2}
-_HREF = re.compile(rb"""href\s*=\s*["']?([^"'\s>]{1,2048})""", re.I)
 
 
 @dataclass(slots=True)
@@ -133,8 +131,8 @@ def _read_listings(index: Index, read: Callable[[Capture], bytes], found: Logfra
         if not query:
             continue
         ids = set()
-        for href in _HREF.findall(read(capture)):
-            ref = classify(urljoin(capture.url, href.decode("latin-1").replace("&amp;", "&")))
+        for link in page_links(read(capture), capture.url):  # the links discovery follows
+            ref = classify(link)
             if ref.kind == "activity" and ref.number is not None:
                 ids.add(ref.number)
         if "projectobjectiveid" in query:

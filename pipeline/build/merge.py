@@ -18,6 +18,9 @@ from pipeline.build.logframes import Logframes, Reading
 Row = dict[str, Any]
 LOGFRAME, ACTIVITY_PAGES = "logframe", "activity pages"
 PURPOSES = "project_purposes"
+_TEXTS = ("indicators", "sources_of_verification", "assumptions")
+RESULT_COLUMNS = {**{t: t for t in _TEXTS}, "logframe_activity_count": "activity_count"}
+PURPOSE_COLUMNS = {"budget_eur": "budget_eur", "narrative": "narrative", **RESULT_COLUMNS}
 
 
 @dataclass(slots=True)
@@ -34,25 +37,45 @@ def _norm(text: str | None) -> str:
 
 def _differ(out: list[Row], table: str, key: object, name: str, logframe: Any, pages: Any) -> None:
     if logframe is not None and pages is not None and _norm(str(logframe)) != _norm(str(pages)):
-        out.append({"table": table, "key": key, "field": name,
-                    "logframe": logframe, "activity_pages": pages})  # fmt: skip
+        out.append(
+            {
+                "table": table,
+                "key": key,
+                "field": name,
+                "logframe": logframe,
+                "activity_pages": pages,
+            }
+        )
+
+
+def _logframe_columns(found: Any, columns: dict[str, str], row: Row, wins: dict[str, str]) -> Row:
+    """`row` completed by what a logframe says (`found`, or None when none was read):
+    `columns` are filled from its attributes (null without it); `wins` overrule the
+    activity pages' value where the logframe has one; `source` says which it was."""
+    out = row | {
+        col: getattr(found, attr) if found is not None else None for col, attr in columns.items()
+    }
+    for col, attr in wins.items():
+        out[col] = (getattr(found, attr) if found is not None else None) or row[col]
+    out["source"] = LOGFRAME if found is not None else ACTIVITY_PAGES
+    return out
 
 
 def _programme_row(row: Row, reading: Reading | None) -> Row:
     r = reading.record if reading else None
-    return row | {
-        "programme_title": (r.programme_title if r else None) or row["programme_title"],
-        "programme_trans_id": (r.trans_id if r else None) or row["programme_trans_id"],
-        "period_start": r.period_start if r else None,
-        "period_end": r.period_end if r else None,
-        "status": r.status if r else None,
-        "coordinating_dg": r.coordinating_dg if r else None,
-        "budget_eur": r.budget_eur if r else None,
-        "overall_objectives": r.overall_objectives if r else None,
-        "logframe_activity_count": r.activity_count if r else None,
-        "source": LOGFRAME if r else ACTIVITY_PAGES,
-        "logframe_url": reading.capture.url if reading else None,
+    columns = {
+        "period_start": "period_start",
+        "period_end": "period_end",
+        "status": "status",
+        "coordinating_dg": "coordinating_dg",
+        "budget_eur": "budget_eur",
+        "overall_objectives": "overall_objectives",
+        "logframe_activity_count": "activity_count",
     }
+    wins = {"programme_title": "programme_title", "programme_trans_id": "trans_id"}
+    out = _logframe_columns(r, columns, row, wins)
+    out["logframe_url"] = reading.capture.url if reading else None
+    return out
 
 
 def merge_programmes(
@@ -73,8 +96,13 @@ def merge_programmes(
                 by_trans.setdefault(r.trans_id, code)
     merged = []
     known = {r["programme_code"] for r in rows}
-    blank = {"programme_title": None, "programme_trans_id": None, "first_activity_date": None,
-             "last_activity_date": None, "activity_count": 0}  # fmt: skip
+    blank = {
+        "programme_title": None,
+        "programme_trans_id": None,
+        "first_activity_date": None,
+        "last_activity_date": None,
+        "activity_count": 0,
+    }
     by_key = {r["programme_code"]: r for r in rows}
     for code in sorted(known | set(matched)):
         row = by_key.get(code)
@@ -110,9 +138,14 @@ def merge_purposes(
         if reading is not None:
             lf_programme = trans.get(reading.record.trans_id or -1) or reading.record.programme_code
         if row is None:
-            row = {"project_purpose_key": key, "programme_code": lf_programme,
-                   "project_purpose_number": None, "project_purpose_codes": "",
-                   "project_purpose_title": None, "activity_count": 0}  # fmt: skip
+            row = {
+                "project_purpose_key": key,
+                "programme_code": lf_programme,
+                "project_purpose_number": None,
+                "project_purpose_codes": "",
+                "project_purpose_title": None,
+                "activity_count": 0,
+            }
         elif p is not None:
             page_codes = row["project_purpose_codes"]
             if p.code and p.code not in page_codes.split("; "):
@@ -131,19 +164,12 @@ def merge_purposes(
         codes = set(filter(None, row["project_purpose_codes"].split("; ")))
         if p is not None and p.code:
             codes.add(p.code)
-        merged.append(row | {
+        row = row | {
             "programme_code": row["programme_code"] or lf_programme,
-            "project_purpose_number": (p.number if p else None) or row["project_purpose_number"],
             "project_purpose_codes": "; ".join(sorted(codes)),
-            "project_purpose_title": (p.title if p else None) or row["project_purpose_title"],
-            "budget_eur": p.budget_eur if p else None,
-            "narrative": p.narrative if p else None,
-            "indicators": p.indicators if p else None,
-            "sources_of_verification": p.sources_of_verification if p else None,
-            "assumptions": p.assumptions if p else None,
-            "logframe_activity_count": p.activity_count if p else None,
-            "source": LOGFRAME if p else ACTIVITY_PAGES,
-        })  # fmt: skip
+        }
+        wins = {"project_purpose_number": "number", "project_purpose_title": "title"}
+        merged.append(_logframe_columns(p, PURPOSE_COLUMNS, row, wins))
     return merged
 
 
@@ -151,21 +177,25 @@ def merge_results(rows: list[Row], logframes: Logframes, out: list[Row]) -> list
     by_key = {(r["project_purpose_key"], r["expected_result_number"]): r for r in rows}
     merged = []
     for key in sorted(set(by_key) | set(logframes.results)):
-        row = by_key.get(key) or {"project_purpose_key": key[0], "expected_result_number": key[1],
-                                  "expected_result_text": None, "activity_count": 0}  # fmt: skip
+        row = by_key.get(key) or {
+            "project_purpose_key": key[0],
+            "expected_result_number": key[1],
+            "expected_result_text": None,
+            "activity_count": 0,
+        }
         held = logframes.results.get(key)
         res = held[0] if held else None
         if res is not None and key in by_key:
-            _differ(out, "expected_results", f"{key[0]} {key[1]}", "expected_result_text",
-                    res.text, row["expected_result_text"])  # fmt: skip
-        merged.append(row | {
-            "expected_result_text": (res.text if res else None) or row["expected_result_text"],
-            "indicators": res.indicators if res else None,
-            "sources_of_verification": res.sources_of_verification if res else None,
-            "assumptions": res.assumptions if res else None,
-            "logframe_activity_count": res.activity_count if res else None,
-            "source": LOGFRAME if res else ACTIVITY_PAGES,
-        })  # fmt: skip
+            _differ(
+                out,
+                "expected_results",
+                f"{key[0]} {key[1]}",
+                "expected_result_text",
+                res.text,
+                row["expected_result_text"],
+            )
+        wins = {"expected_result_text": "text"}
+        merged.append(_logframe_columns(res, RESULT_COLUMNS, row, wins))
     return merged
 
 
@@ -191,14 +221,20 @@ def coverage_rows(
     for p in merged.programmes:
         held = archived.get(p["programme_code"], set())
         listed = logframes.listed.get(p["programme_trans_id"] or -1, set())
-        rows.append(_coverage(p["programme_code"], None, p["logframe_activity_count"], held,
-                              listed - everything))  # fmt: skip
+        rows.append(
+            _coverage(
+                p["programme_code"], None, p["logframe_activity_count"], held, listed - everything
+            )
+        )
     for pp in merged.purposes:
         key = pp["project_purpose_key"]
         held = archived_by_purpose.get(key, set())
         listed = logframes.listed_by_purpose.get(key, set())
-        rows.append(_coverage(pp["programme_code"], key, pp["logframe_activity_count"], held,
-                              listed - everything))  # fmt: skip
+        rows.append(
+            _coverage(
+                pp["programme_code"], key, pp["logframe_activity_count"], held, listed - everything
+            )
+        )
     return rows
 
 

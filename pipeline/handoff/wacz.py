@@ -19,7 +19,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from cdxj_indexer import CDXJIndexer
 
 from pipeline import __version__
 from pipeline.archive import Index
+from pipeline.archive.verify import file_sha256
 from pipeline.errors import ConfigError
 
 WACZ_VERSION = "1.1.1"
@@ -111,19 +112,6 @@ def _selected_records(data: Path, ids: set[int]) -> Iterator[bytes]:
             yield fh.read(capture.warc_length)
 
 
-def _sha256(chunks: Iterable[bytes]) -> str:
-    h = hashlib.sha256()
-    for chunk in chunks:
-        h.update(chunk)
-    return h.hexdigest()
-
-
-def _file_chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            yield chunk
-
-
 class _Zip:
     """The WACZ's zip: every member stored, each listed with its hash and size."""
 
@@ -133,7 +121,7 @@ class _Zip:
 
     def add_file(self, name: str, source: Path) -> None:
         self.zip.write(source, name)
-        self._list(name, _sha256(_file_chunks(source)), source.stat().st_size)
+        self._list(name, file_sha256(source), source.stat().st_size)
 
     def add_bytes(self, name: str, data: bytes, listed: bool = True) -> None:
         info = zipfile.ZipInfo(name, date_time=datetime.now(UTC).timetuple()[:6])

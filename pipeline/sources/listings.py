@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
-
-from selectolax.lexbor import LexborHTMLParser
+from urllib.parse import urlsplit
 
 from pipeline.fetch import Fetcher
-from pipeline.urls import LOGFRAME_KINDS, canonical_url, classify
+from pipeline.urls import LOGFRAME_KINDS, canonical_url, classify, page_links
 
 MAX_PAGES = 20_000  # a safety net far above the real site's few hundred listing pages
 
@@ -36,17 +34,6 @@ class Discovery:
         return sorted(self.activities.values(), key=lambda e: e[2] or 0) + sorted(
             self.logframes.values(), key=lambda e: (e[1], e[2] or 0)
         )
-
-
-def page_links(body: bytes, page_url: str) -> list[str]:
-    """Absolute targets of the page's links, fragments dropped, in order."""
-    tree = LexborHTMLParser(body)
-    out: list[str] = []
-    for a in tree.css("a[href]"):
-        href = (a.attributes.get("href") or "").strip()
-        if href and not href.lower().startswith(("mailto:", "javascript:", "#")):
-            out.append(urljoin(page_url, href).split("#", 1)[0])
-    return out
 
 
 async def discover(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline import __version__
+from pipeline.build.columns import description
 from pipeline.build.schemas import TABLES
 from pipeline.web.queries import search_sql
 
@@ -35,16 +36,12 @@ FACETS = {
 SORT = {"activities": "start_date", "programmes": "programme_code", "captures": "capture_id"}
 
 
-def _description(schema: Any) -> str:
-    return str((schema.metadata or {}).get(b"description", b"").decode())
-
-
 def table_metadata(name: str) -> dict[str, Any]:
     schema = TABLES[name]
-    columns = {f.name: (f.metadata or {}).get(b"description", b"").decode() for f in schema}
+    columns = {f.name: description(f) for f in schema}
     if name == "activities":
         columns["start_year"] = "Year of start_date (for facets)"
-    out: dict[str, Any] = {"description": _description(schema), "columns": columns}
+    out: dict[str, Any] = {"description": description(schema), "columns": columns}
     if name in LABELS:
         out["label_column"] = LABELS[name]
     if name in FACETS:

@@ -103,19 +103,18 @@ def citable(source_ref: str | None) -> str | None:
 
 
 async def search(datasette: Datasette, request: Request) -> Response:
-    countries = {r["country_code"] for r in await _rows(datasette, Q.COUNTRY_CODES_SQL)}
-    programmes = {r["programme_code"] for r in await _rows(datasette, Q.PROGRAMME_CODES_SQL)}
-    treaties = {r["ets_number"] for r in await _rows(datasette, Q.TREATY_NUMBERS_SQL)}
+    db, facts = datasette.get_database(DATABASE), datasette._jparchive_facts
+    await db.execute_fn(facts.load)  # what the parameters are checked against, read once
     try:
-        params = Q.search_params(request.args, countries, programmes, treaties)
+        params = Q.search_params(
+            request.args, set(facts.names), facts.known_programmes, facts.known_treaties
+        )
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}
     if params.fts:
-        bound, facts = params.sql_params(), datasette._jparchive_facts
-        found = await datasette.get_database(DATABASE).execute_fn(
-            lambda conn: run_search(conn, bound, params.page, facts)
-        )
+        bound = params.sql_params()
+        found = await db.execute_fn(lambda conn: run_search(conn, bound, params.page, facts))
         for r in found.results:
             r["snippet_html"] = _highlight(r["snippet"])
         context.update(results=found.results, total=found.total, facets=found.facets,

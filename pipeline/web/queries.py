@@ -157,7 +157,6 @@ PER_YEAR_SQL = """SELECT start_year, COALESCE(programme_code, '(none)') AS p, CO
 FROM activities WHERE start_year IS NOT NULL GROUP BY 1, 2"""
 PROGRAMMES_SQL = """SELECT programme_code, programme_title, activity_count
 FROM programmes ORDER BY programme_code"""
-COUNTRY_CODES_SQL = "SELECT country_code FROM countries"
 PROGRAMME_CODES_SQL = "SELECT programme_code FROM programmes"
 TREATY_NUMBERS_SQL = "SELECT ets_number FROM treaties WHERE activity_count > 0"
 

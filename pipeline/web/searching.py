@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.web.queries import PAGE_SIZE
+from pipeline.web.queries import PAGE_SIZE, PROGRAMME_CODES_SQL, TREATY_NUMBERS_SQL
 
 HITS_SQL = "SELECT rowid, rank FROM activities_fts WHERE activities_fts MATCH :q"
 # the page's rows, with their snippets: the index read for those rowids only
@@ -61,7 +61,9 @@ class Facts:
         self.ids = np.zeros(0, dtype=np.int64)
         self.programmes: list[str] = []
         self.countries: list[str] = []
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # every country of the archive: code → name
+        self.known_programmes: set[str] = set()
+        self.known_treaties: set[int] = set()  # those an activity names
 
     def load(self, conn: sqlite3.Connection) -> None:
         with self._lock:
@@ -84,6 +86,8 @@ class Facts:
         self.pair_activity = self.positions(np.array([a for a, _ in pairs], dtype=np.int64))
         self.pair_country = np.array([index[c] for _, c in pairs], dtype=np.int32)
         self.names = dict(conn.execute(NAMES_SQL).fetchall())
+        self.known_programmes = {r[0] for r in conn.execute(PROGRAMME_CODES_SQL)}
+        self.known_treaties = {r[0] for r in conn.execute(TREATY_NUMBERS_SQL)}
         named = conn.execute(TREATIES_SQL).fetchall()
         self.treaties = sorted({t for _, t in named})
         where = {t: i for i, t in enumerate(self.treaties)}
