@@ -3,8 +3,9 @@
 warcio reads a gzip member cut mid-payload without raising (it gives a short body), so
 "whole" is decided here: the member's deflate stream ends, its CRC-32 and length trailer
 match (zlib checks both), and the WARC record inside has all the bytes its
-Content-Length promises, then the closing CRLF CRLF. Work is streamed in blocks: time
-is linear in the file's size and memory bounded whatever a member claims.
+Content-Length promises, then the closing CRLF CRLF. The members are read by
+`gzmembers.inflate`, as the audit and imports read them: time linear in the file's
+size, memory bounded whatever a member claims.
 
     for member in members(fh):
         if not member.whole:
@@ -13,14 +14,13 @@ is linear in the file's size and memory bounded whatever a member claims.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-BLOCK = 1 << 20
+from pipeline.archive.gzmembers import GzipFault, inflate
+
 MAX_HEADER = 64 * 1024  # a WARC header block larger than this is not a record we wrote
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,48 +84,16 @@ class _Record:
 def members(fh: BinaryIO, start: int = 0) -> Iterator[Member]:
     """Every gzip member from `start` to the end of `fh`; the first that is not whole
     ends the walk (what follows it cannot be told apart from its remains)."""
-    fh.seek(start)
-    pending = b""
-    offset = start
-    while True:
-        if not pending:
-            pending = fh.read(BLOCK)
-            if not pending:
-                return
-        if not pending.startswith(GZIP_MAGIC[: len(pending)]) or len(pending) < 2:
-            more = fh.read(BLOCK)
-            if more and len(pending) < 2:
-                pending += more
-                continue
-            yield Member(offset, offset + len(pending), False, "not a gzip member")
-            return
-        member, pending = _one_member(fh, offset, pending)
-        yield member
-        if not member.whole:
-            return
-        offset = member.end
-
-
-def _one_member(fh: BinaryIO, offset: int, pending: bytes) -> tuple[Member, bytes]:
-    """Decompress the member starting at `offset` (`pending` holds its first bytes)."""
-    inflater = zlib.decompressobj(wbits=31)
     record = _Record()
-    consumed = 0
-    data = pending
     try:
-        while True:
-            record.feed(inflater.decompress(data, BLOCK))
-            while inflater.unconsumed_tail:  # bounded output: drain in blocks
-                record.feed(inflater.decompress(inflater.unconsumed_tail, BLOCK))
-            if inflater.eof:
-                consumed += len(data) - len(inflater.unused_data)
-                rest = inflater.unused_data
-                problem = record.verdict()
-                end = offset + consumed
-                return Member(offset, end, problem is None, problem, record.record_type), rest
-            consumed += len(data)
-            data = fh.read(BLOCK)
-            if not data:
-                return Member(offset, offset + consumed, False, "the gzip member is cut"), b""
-    except zlib.error as exc:
-        return Member(offset, offset + consumed, False, f"bad gzip data ({exc})"), b""
+        for piece in inflate(fh, start):
+            record.feed(piece.data)
+            if piece.end is None:
+                continue
+            problem = record.verdict()
+            yield Member(piece.start, piece.end, problem is None, problem, record.record_type)
+            if problem is not None:
+                return
+            record = _Record()
+    except GzipFault as fault:
+        yield Member(fault.offset, fault.offset, False, str(fault))

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+
+from pipeline.archive.gzmembers import GzipFault, inflate, is_gzip
 
 BLOCK = 1 << 20
 MAX_HEADER = 64 * 1024
@@ -52,16 +53,15 @@ class RawRecord:
 
 
 class _Stream:
-    """The file's bytes, decompressed member by member when it is gzip, with the offset
-    (in the file) at which the next unread byte's member starts."""
+    """The file's bytes, decompressed member by member when it is gzip (by
+    `gzmembers.inflate`), with the offset at which the next unread byte's record starts."""
 
     def __init__(self, fh: BinaryIO, gzip: bool) -> None:
         self.fh, self.gzip = fh, gzip
         self.buffer = b""
-        self.position = 0  # file offset just past what has been taken in
+        self.position = 0  # file offset just past what has been taken in (plain files)
         self.member_start = 0  # file offset of the member the buffer's bytes come from
-        self._inflater: zlib._Decompress | None = None
-        self._raw = b""  # compressed bytes read, not yet given to the inflater
+        self._pieces = inflate(fh) if gzip else None
 
     def record_offset(self) -> int:
         return self.member_start if self.gzip else self.position - len(self.buffer)
@@ -74,37 +74,20 @@ class _Stream:
 
     def _fill(self) -> bool:
         """Take in more bytes; False at the end of the file."""
-        if not self.gzip:
+        if self._pieces is None:
             data = self.fh.read(BLOCK)
             self.position += len(data)
             self.buffer += data
             return bool(data)
-        return self._inflate()
-
-    def _inflate(self) -> bool:
-        if not self._raw:
-            self._raw = self.fh.read(BLOCK)
-            if not self._raw:
-                if self._inflater is not None:
-                    raise ReadProblem(self.member_start, "the gzip member is cut")
-                return False
-        if self._inflater is None:
-            if not self.buffer:  # a new member: a record starting now starts here
-                self.member_start = self.position
-            self._inflater = zlib.decompressobj(wbits=31)
         try:
-            out = self._inflater.decompress(self._raw, BLOCK)
-        except zlib.error as exc:
-            raise ReadProblem(self.member_start, f"bad gzip data ({exc})") from None
-        taken = len(self._raw) - len(self._inflater.unconsumed_tail)
-        if self._inflater.eof:
-            taken -= len(self._inflater.unused_data)
-            self._raw = self._inflater.unused_data
-            self._inflater = None
-        else:
-            self._raw = self._inflater.unconsumed_tail
-        self.position += taken
-        self.buffer += out
+            piece = next(self._pieces, None)
+        except GzipFault as fault:
+            raise ReadProblem(fault.offset, str(fault)) from None
+        if piece is None:
+            return False
+        if not self.buffer:  # a record starting now starts in this member
+            self.member_start = piece.start
+        self.buffer += piece.data
         return True
 
     def read_header(self) -> bytes | None:
@@ -174,9 +157,7 @@ def raw_records(
     With `check_digests`, every record's declared block and payload digests are checked
     as its block streams by (a revisit's are not, as warcio does not: writers disagree
     on what they cover; GNU wget 1.21 gives the SHA-1 of nothing as every revisit's)."""
-    head = fh.read(2)
-    fh.seek(0)
-    stream = _Stream(fh, gzip=head == b"\x1f\x8b")
+    stream = _Stream(fh, gzip=is_gzip(fh))
     while True:
         header = stream.read_header()
         if header is None:
