@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, stopping
 from pipeline.errors import ArchiveError, ConfigError, Interrupted
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,29 +44,24 @@ def _fail(exc: ArchiveError) -> None:
     sys.exit(2 if isinstance(exc, ConfigError) else 1)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Interrupted(signum)
-
-
 def expected_errors(fn: F) -> F:
     """Print expected errors on one line; unexpected ones keep their traceback (bugs).
 
-    Ctrl-C and SIGTERM stop the command cleanly with 130 or 143 (a harvest says more in
-    its summary: it turns them into a stop of its own)."""
+    Ctrl-C and SIGTERM stop the command with 130 or 143 within two seconds, whatever it
+    is doing (`pipeline.stopping`; a harvest says more in its summary: it turns them
+    into a stop of its own)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        signal.signal(signal.SIGTERM, _terminate)
+        stopping.handle_stop_signals()
         try:
             return fn(*args, **kwargs)
         except ArchiveError as exc:
             _fail(exc)
         except (KeyboardInterrupt, Interrupted) as exc:
             stop = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
-            click.echo(
-                f"interrupted ({stop}): nothing done so far is lost; rerun the same command",
-                err=True,
-            )
+            click.echo(stopping.message(stop.signum), err=True)
+            stopping.said()
             sys.exit(stop.exit_code)
 
     return wrapper  # type: ignore[return-value]

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from pipeline import stopping
 from pipeline.cli.common import EXIT_CODES, data_option, expected_errors, main
 from pipeline.errors import ConfigError
 
@@ -171,6 +172,8 @@ def harvest(**options: Any) -> None:
 
     config = _harvest_config(**options)
     report = run(config)
+    if stopping.stop_requested() is not None:
+        stopping.said()  # the summary says it was interrupted, and how to resume
     if config.wayback.list_only and not report.stopped:
         click.echo(_listing(report.discovered, config.policy.rate))
         click.echo(f"report: {report.report_path}")

@@ -14,7 +14,6 @@ import asyncio
 import collections
 import concurrent.futures
 import shlex
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from pipeline import stopping
 from pipeline.archive import Exchange, Index, QueueItem, WarcStore, WriterLock
 from pipeline.errors import Interrupted, RateLimited, StoreError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchStats
@@ -103,26 +103,21 @@ async def _harvest(
     caught: list[int] = []
 
     def on_signal(signum: int) -> None:
-        if not caught and main is not None:  # a second Ctrl-C waits for the writes too
+        if not caught and main is not None:
             caught.append(signum)
             main.cancel()
 
-    handled = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # Called in the main thread between two Python steps, perhaps inside the loop's own
+    # code: the cancellation is handed to the loop as a thread-safe callback. While the
+    # loop is held by synchronous work (a recovery, an import's reading) the watchdog of
+    # `pipeline.stopping` ends the run instead.
+    with stopping.graceful_stop(lambda signum: loop.call_soon_threadsafe(on_signal, signum)):
         try:
-            loop.add_signal_handler(signum, on_signal, signum)
-            handled.append(signum)
-        except (ValueError, RuntimeError):  # not the main thread: signals are not ours
-            pass
-    try:
-        await _run(config, index, report, source)
-    except asyncio.CancelledError:
-        if caught:
-            raise Interrupted(caught[0]) from None
-        raise
-    finally:
-        for signum in handled:
-            loop.remove_signal_handler(signum)
+            await _run(config, index, report, source)
+        except asyncio.CancelledError:
+            if caught:
+                raise Interrupted(caught[0]) from None
+            raise
 
 
 async def _run(config: HarvestConfig, index: Index, report: HarvestReport, source: Source) -> None:
