@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.harvest import EXIT_OK, HarvestConfig, harvest
-from tests.servers import FaultServer
+from tests.servers import Behaviour, Fail, FaultServer, Redirect
 from tests.warcs import read_all, responses
 
 
@@ -50,3 +50,37 @@ def test_rate_and_concurrency_are_never_exceeded(
         assert (len(log) - 1) / span <= rate * 1.01
     else:
         assert peak == concurrency  # no rate limit: the concurrency is used in full
+
+
+@pytest.mark.parametrize("retry_after", [None, "seconds:1"], ids=["no Retry-After", "Retry-After"])
+def test_requests_after_a_429_keep_the_interval_at_the_server(
+    tmp_path: Path, retry_after: str | None
+) -> None:
+    """A 429 holds the host's clock; the requests that waited for the hold, the 429's own
+    retry and redirect hops then start one interval apart, as every other request does
+    (they all started at once: a burst right after a 429 is what gets an address blocked)."""
+    rate = 4.0  # the Wayback source's default
+    behaviours: dict[int, Behaviour] = {
+        105: Fail(status=429, times=1, retry_after=retry_after),
+        **{
+            n: Redirect(location=f"/CEAD/Countries.asp?ID={n + 100}&ActSyn=True")
+            for n in (107, 109)
+        },
+    }
+    ids = tuple(range(100, 116))
+    with FaultServer(behaviours, latency=0.05) as server:
+        policy = FetchPolicy(rate=rate, concurrency=4, throttle_pause=1.0, backoff=0.1,
+                             contact="tests@localhost")  # fmt: skip
+        report = harvest(
+            HarvestConfig(
+                base_url=server.url, data=tmp_path, policy=policy, ids=ids, progress=False
+            )  # fmt: skip
+        )
+        starts = sorted(r.start for r in server.log)
+        statuses = [r.status for r in sorted(server.log, key=lambda r: r.start)]
+    assert report.exit_code == EXIT_OK, report.summary()
+    assert 429 in statuses and 302 in statuses
+    held = statuses.index(429)
+    assert starts[held + 1] - starts[held] >= 1.0 - 0.010  # the hold itself
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 1 / rate - 0.010, [round(g, 3) for g in gaps]  # 10 ms: clock jitter

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 
 import pytest
 
@@ -171,8 +174,62 @@ def test_spacing_counts_from_when_the_request_really_left() -> None:
     async def go() -> None:
         await limiter.wait()  # released at 100.0
         clock.now += 0.016  # opening the connection takes 16 ms
-        limiter.sent()
+        await limiter.gate()
         await limiter.wait()
+        await limiter.gate()
 
     asyncio.run(go())
     assert clock.now == pytest.approx(100.266)  # 0.25 s after the request left, not after release
+
+
+class VirtualClock:
+    """Time that passes only when every task is asleep: the earliest sleeper wakes."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + seconds, next(self._order), future))
+        await future
+
+    async def run(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            for _ in range(20):  # let everything that can run, run
+                await asyncio.sleep(0)
+            if self._sleepers and not task.done():
+                wake, _, future = heapq.heappop(self._sleepers)
+                self.now = max(self.now, wake)
+                future.set_result(None)
+        task.result()
+
+
+def test_requests_released_by_a_hold_keep_the_interval() -> None:
+    """Five requests wait for their slots; a 429's hold comes while they wait: after it,
+    they start one interval apart, not all at once."""
+    clock = VirtualClock()
+    limiter = HostLimiter(0.25, clock, clock.sleep)
+    starts: list[float] = []
+
+    async def one() -> None:
+        await limiter.wait()
+        await limiter.gate()
+        starts.append(clock.now)
+
+    async def go() -> None:
+        await limiter.wait()
+        await limiter.gate()
+        waiting = [asyncio.ensure_future(one()) for _ in range(5)]
+        await clock.sleep(0.1)
+        limiter.hold_off(10.0)  # the first answer, a 429, comes while they wait
+        await asyncio.gather(*waiting)
+
+    asyncio.run(clock.run(go()))
+    assert starts[0] >= 110.1
+    assert [b - a for a, b in itertools.pairwise(starts)] == [pytest.approx(0.25)] * 4

@@ -116,7 +116,7 @@ class Fetcher:
 
         async def trace(event: str, info: dict[str, object]) -> None:
             if event == "http11.send_request_headers.started":
-                limiter.sent()
+                await limiter.gate()
 
         try:
             async with asyncio.timeout(self.policy.read_timeout):

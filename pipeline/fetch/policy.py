@@ -139,7 +139,11 @@ Sleep = Callable[[float], Awaitable[None]]
 class HostLimiter:
     """Spaces request starts to one host; slows itself down while the host throttles us.
 
-    Every request, failed or not, takes a slot, so errors never speed the crawl up.
+    Every request, failed or not, takes a slot, so errors never speed the crawl up. The
+    spacing is kept twice: `wait` gives each request a slot (and a request whose slot a
+    hold overtook takes a new one after it), and `gate`, just before its bytes leave,
+    keeps the interval from the previous request that really left, so that the server,
+    not only the client, sees it kept: after a hold, a slow connection, a redirect hop.
     """
 
     MAX_SLOWDOWN = 16.0
@@ -152,32 +156,49 @@ class HostLimiter:
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
-        self._last: float | None = None  # when the latest request started
+        self._booked: float | None = None  # the latest slot given
+        self._last: float | None = None  # when the latest request left
         self._hold = 0.0  # no request starts before this (a Retry-After, a 429's pause)
         self._lock = asyncio.Lock()
+        self._gate = asyncio.Lock()
+
+    @property
+    def spacing(self) -> float:
+        return self.interval * self.slowdown
 
     def set_min_interval(self, seconds: float) -> None:
         """Raise the spacing (robots.txt Crawl-delay); never lowers it, applies at once."""
         self.interval = max(self.interval, seconds)
-        if self._last is not None:
-            self._next = max(self._next, self._last + self.interval * self.slowdown)
+        latest = max((t for t in (self._booked, self._last) if t is not None), default=None)
+        if latest is not None:
+            self._next = max(self._next, latest + self.spacing)
 
     async def wait(self) -> None:
-        async with self._lock:
-            now = self._clock()
-            start = max(now, self._next)
-            self._last, self._next = start, start + self.interval * self.slowdown
-        if start > now:
-            await self._sleep(start - now)
-        # a hold set while this request waited for its slot applies to it too
-        while (left := self._hold - self._clock()) > 0:
-            await self._sleep(left)
+        """Wait for this request's slot: after the previous slot, and after any hold."""
+        while True:
+            async with self._lock:
+                now = self._clock()
+                start = max(now, self._next, self._hold)
+                self._booked, self._next = start, start + self.spacing
+            if start > now:
+                await self._sleep(start - now)
+            if self._hold <= self._clock():
+                return
+            # a hold was set while this request waited: its slot is void, it queues again
+            # behind the hold (and behind those already queued there), never all at once
 
-    def sent(self) -> None:
-        """The request really left now (after opening a connection, say): space from here,
-        so that the server, not only the client, sees the interval kept."""
-        now = self._clock()
-        self._last, self._next = now, max(self._next, now + self.interval * self.slowdown)
+    async def gate(self) -> None:
+        """Just before the request's bytes leave: wait until the interval has passed since
+        the previous request left (and any hold is over), then note that this one leaves."""
+        async with self._gate:
+            while True:
+                now = self._clock()
+                start = max(self._hold, -1.0 if self._last is None else self._last + self.spacing)
+                if start <= now:
+                    break
+                await self._sleep(start - now)
+            self._last = now
+            self._next = max(self._next, now + self.spacing)
 
     def hold_off(self, seconds: float) -> None:
         """No request starts for `seconds` (a Retry-After from the server), not even one
