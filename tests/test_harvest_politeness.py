@@ -74,7 +74,7 @@ def test_requests_after_a_429_keep_the_interval_at_the_server(
         report = harvest(
             HarvestConfig(
                 base_url=server.url, data=tmp_path, policy=policy, ids=ids, progress=False
-            )  # fmt: skip
+            )
         )
         starts = sorted(r.start for r in server.log)
         statuses = [r.status for r in sorted(server.log, key=lambda r: r.start)]
