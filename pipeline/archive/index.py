@@ -58,7 +58,12 @@ CREATE TABLE IF NOT EXISTS source_files(
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
-    imported_at TEXT NOT NULL
+    imported_at TEXT NOT NULL,
+    completed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS imported_records(
+    record_id TEXT PRIMARY KEY,
+    block_digest TEXT NOT NULL
 );
 """
 
@@ -165,6 +170,11 @@ class Index:
             self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
         if "run" not in columns:  # an index from before runs were told apart
             self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
+        sources = {row[1] for row in self.db.execute("PRAGMA table_info(source_files)")}
+        if "completed" not in sources:  # an index from before copies were told apart
+            self.db.execute(
+                "ALTER TABLE source_files ADD COLUMN completed INTEGER NOT NULL DEFAULT 0"
+            )
         captured = {row[1] for row in self.db.execute("PRAGMA table_info(captures)")}
         if "cdx_digest" not in captured:  # an index from before CDX digests were kept
             self.db.execute("ALTER TABLE captures ADD COLUMN cdx_digest TEXT")
@@ -275,6 +285,33 @@ class Index:
             "INSERT OR REPLACE INTO source_files(path, sha256, size, imported_at) "
             "VALUES (?, ?, ?, datetime('now'))",
             (path, sha256, size),
+        )
+
+    @_writes
+    def complete_source_file(self, path: str) -> None:
+        """The file was read to its end: a copy of it (the same sha256) adds nothing."""
+        self.db.execute("UPDATE source_files SET completed = 1 WHERE path = ?", (path,))
+
+    def imported_as(self, sha256: str) -> str | None:
+        """The path under which a file with this sha256 was imported whole, if one was."""
+        row = self.db.execute(
+            "SELECT path FROM source_files WHERE sha256 = ? AND completed = 1 ORDER BY path",
+            (sha256,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def imported_record(self, record_id: str) -> str | None:
+        """The block digest of the imported record with this WARC-Record-ID, if any."""
+        row = self.db.execute(
+            "SELECT block_digest FROM imported_records WHERE record_id = ?", (record_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    @_writes
+    def note_imported_record(self, record_id: str, block_digest: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO imported_records(record_id, block_digest) VALUES (?, ?)",
+            (record_id, block_digest),
         )
 
     def pending(self) -> list[QueueItem]:

@@ -69,8 +69,11 @@ class _Seen:
     payload_digest: str | None
 
 
-def _audit_warc(path: Path, report: VerifyReport) -> dict[int, _Seen]:
-    """Every record of one WARC file checked; what was found at each offset."""
+def _audit_warc(
+    path: Path, report: VerifyReport, record_ids: dict[str, tuple[str, int]]
+) -> dict[int, _Seen]:
+    """Every record of one WARC file checked; what was found at each offset. Each
+    WARC-Record-ID must be unique in the archive (`record_ids`: where each was seen)."""
     seen: dict[int, _Seen] = {}
     report.warc_files += 1
     report.bytes += path.stat().st_size
@@ -81,6 +84,12 @@ def _audit_warc(path: Path, report: VerifyReport) -> dict[int, _Seen]:
                 seen[rec.offset] = _Seen(rec.type, rec.uri, rec.fields.get("warc-payload-digest"))
                 for problem in rec.problems:
                     report.problem(path.name, rec.offset, f"{rec.type} record: {problem}")
+                record_id = rec.fields.get("warc-record-id")
+                if record_id and (first := record_ids.get(record_id)):
+                    text = f"{rec.type} record {record_id}: the same WARC-Record-ID as at"
+                    report.problem(path.name, rec.offset, f"{text} {first[0]} offset {first[1]}")
+                elif record_id:
+                    record_ids[record_id] = (path.name, rec.offset)
         except ReadProblem as exc:
             report.problem(path.name, exc.offset, f"{exc}; the rest of the file cannot be read")
     return seen
@@ -153,7 +162,8 @@ def verify(data: Path) -> VerifyReport:
     raw = data / "raw"
     if not (raw / "index.sqlite3").exists():
         raise ConfigError(f"no archive at {raw}: nothing to verify")
-    files = {path.name: _audit_warc(path, report) for path in sorted(raw.glob("*.warc.gz"))}
+    record_ids: dict[str, tuple[str, int]] = {}
+    files = {p.name: _audit_warc(p, report, record_ids) for p in sorted(raw.glob("*.warc.gz"))}
     with Index(raw / "index.sqlite3", readonly=True) as index:
         _audit_index(index, files, report)
         unclosed = index.unclosed_warcs()

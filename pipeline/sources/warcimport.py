@@ -80,12 +80,20 @@ class Importer:
         self.index, self.store, self.ids, self.max_block = index, store, ids, max_block
         self.imported = self.skipped = self.other = self.failed = 0
         self.kept = 0  # requests and metadata copied with the pages
+        self.duplicates = 0  # records whose WARC-Record-ID and digest are archived already
         self.files: dict[str, str] = {}  # file → sha256
+        self.copies: dict[str, str] = {}  # file → the file of the same sha256 imported before
 
     def counts(self) -> dict[str, Any]:
         return {
             "imported": self.imported,
             "already_imported": self.skipped,
+            "duplicate_records": self.duplicates,
+            "copies_of_imported_files": self.copies,
+            "notes": [
+                f"{copy}: the same bytes (sha256) as {same}, imported before: nothing added"
+                for copy, same in self.copies.items()
+            ],
             "other_records": self.other,
             "records_kept_with_pages": self.kept,
             "failed_records": self.failed,
@@ -108,10 +116,18 @@ class Importer:
     def import_file(self, path: Path) -> None:
         """Import the site's pages of one file (runs on the writer thread)."""
         sha = self.files[str(path)] = file_sha256(path)
+        same = self.index.imported_as(sha)
+        if same is not None:  # this file, or a copy of it under another name: nothing new
+            self.copies[str(path)] = same
+            return
         self.index.note_source_file(str(path.resolve()), sha, path.stat().st_size)
         if _is_arc(path):
             self._import_arc(path)
-            return
+        else:
+            self._import_warc(path, sha)
+        self.index.complete_source_file(str(path.resolve()))
+
+    def _import_warc(self, path: Path, sha: str) -> None:
         last_offset, seq = -1, 0
         try:
             with path.open("rb") as fh:
@@ -144,10 +160,20 @@ class Importer:
         if rec.problems:  # declared digests that do not hold (see raw_records)
             self.fail(key, page, f"{where}: {'; '.join(rec.problems)}; not imported")
             return
+        record_id, digest = rec.fields.get("warc-record-id", ""), payload_digest(rec.block or b"")
+        archived = self.index.imported_record(record_id) if record_id else None
+        if archived == digest:  # the same record, from a copy or another file holding it
+            self.duplicates += 1
+            return
+        if archived is not None:
+            self.fail(key, page, f"{where}: {record_id} is the WARC-Record-ID of another "
+                      "record archived already; not imported (record IDs are unique)")  # fmt: skip
+            return
         copy = self._with_provenance(rec, path)
         if rec.type in KEPT_WITH_PAGES:
             self.index.enqueue([(key, *page)])
             self.store.copy(copy, capture=None, done_url=key)
+            self._note(record_id, digest)
             self.kept += 1
             return
         capture = self.capture(rec, path, page)
@@ -157,7 +183,12 @@ class Importer:
         self.index.enqueue([(key, *page)])
         note = self._metadata(rec, path, sha)
         self.store.copy(copy, capture=capture, done_url=key, follow=(note,))
+        self._note(record_id, digest)
         self.imported += 1
+
+    def _note(self, record_id: str, digest: str) -> None:
+        if record_id:
+            self.index.note_imported_record(record_id, digest)
 
     def capture(self, rec: RawRecord, path: Path, page: tuple[str, int | None]) -> Capture | str:
         """The index entry of a page record, or why it cannot have one."""
