@@ -55,6 +55,19 @@ def classify(url: str) -> PageRef:
     return PageRef("other")
 
 
+def shows_synopsis(url: str) -> bool:
+    """Whether the activity view at `url` shows the synopsis: `Countries.asp?ID=n` alone
+    hides it ("Show Synopsis"); `&ActSyn=True` and the other forms show it.
+
+    >>> shows_synopsis("http://www.jp.coe.int/CEAD/Countries.asp?ID=18356")
+    False
+    """
+    parts = urlsplit(url)
+    query = {k.lower(): v.lower() for k, v in parse_qsl(parts.query)}
+    hidden = parts.path.lower().endswith("/cead/countries.asp") and query.get("actsyn") != "true"
+    return not hidden
+
+
 def activity_url(base_url: str, activity_id: int) -> str:
     """The canonical URL of an activity under `base_url` (the site root)."""
     return f"{base_url.rstrip('/')}/CEAD/Countries.asp?ID={activity_id}&ActSyn=True"

@@ -97,7 +97,7 @@ def test_lists_are_compared_as_sets() -> None:
     c = ActivityRecord(18356, experts=("H. Lamb", "M. Gercke", "C. Schulman"))
     t = [datetime(2007, m, 1, tzinfo=UTC) for m in (1, 2, 3)]
     versions, changes = history_rows(
-        18356, [(t[0], 1, "d1", a), (t[1], 2, "d2", b), (t[2], 3, "d3", c)]
+        18356, [(t[0], 1, "d1", a, False), (t[1], 2, "d2", b, False), (t[2], 3, "d3", c, False)]
     )
     assert len(versions) == 2  # a reordered list is no change
     assert [(x["field"], x["old_value"], x["new_value"]) for x in changes] == [

@@ -6,6 +6,12 @@ records say the same thing are one version, so reformatting (white space, markup
 no version. Between consecutive versions every field that differs is a change; lists
 are compared as sets ("a country added", not "the order changed").
 
+Like is compared with like: a view that hides the synopsis (`Countries.asp?ID=n`
+without `&ActSyn=True`) says nothing of it, so its synopsis fields are taken as the
+nearest capture that shows them says (before it, else after it), and it never reads as
+the synopsis removed. A version's `captures` counts each payload digest once: a page
+fetched again after a kill, or archived again as a revisit, is one capture.
+
 Pure: records and capture times in, rows out.
 """
 
@@ -16,10 +22,16 @@ from datetime import datetime
 from typing import Any
 
 from parsers import FIELD_NAMES, ActivityRecord, CountryEntry
+from pipeline.urls import shows_synopsis
 
 # Not what the page says: where it was read from, and what could not be read.
 _IGNORED = {"url", "issues", "activity_id"}
 COMPARED = tuple(f for f in FIELD_NAMES if f not in _IGNORED)
+# What the synopsis part shows, and a view without it does not.
+SYNOPSIS_FIELDS = (
+    "objectives", "results", "follow_up", "participants", "experts", "secretariat",
+    "participants_total", "synopsis_last_modified",
+)  # fmt: skip
 _ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -51,31 +63,53 @@ class _Version:
     last: datetime
     capture_ids: list[int] = field(default_factory=list)
     digest: str = ""
+    digests: set[str] = field(default_factory=set)
 
 
-def versions(
-    seen: list[tuple[datetime, int, str, ActivityRecord]],
-) -> list[_Version]:
-    """The versions of one activity from its (time, capture id, digest, record) captures."""
+def hides_synopsis(record: ActivityRecord, url: str) -> bool:
+    """The capture is a view that hid the synopsis (and so says nothing of it)."""
+    empty = all(getattr(record, f) in (None, ()) for f in SYNOPSIS_FIELDS)
+    return empty and record.has_synopsis is not False and not shows_synopsis(url)
+
+
+Seen = tuple[datetime, int, str, ActivityRecord, bool]  # time, capture id, digest, record, hid
+
+
+def _contents(seen: list[Seen]) -> list[dict[str, Any]]:
+    """Each capture's comparable fields, those of a view that hid the synopsis taken
+    from the nearest capture before it that shows them, else the nearest after it."""
+    contents = [{f: _comparable(getattr(s[3], f)) for f in COMPARED} for s in seen]
+    shown = [n for n, s in enumerate(seen) if not s[4]]
+    for n, entry in enumerate(seen):
+        if entry[4] and shown:
+            source = max((m for m in shown if m < n), default=min(shown))
+            contents[n].update({f: contents[source][f] for f in SYNOPSIS_FIELDS})
+    return contents
+
+
+def versions(seen: list[Seen]) -> list[_Version]:
+    """The versions of one activity from its (time, capture id, digest, record, hid)
+    captures."""
+    ordered = sorted(seen, key=lambda s: (s[0], s[1]))
     out: list[_Version] = []
-    for when, capture_id, digest, record in sorted(seen, key=lambda s: (s[0], s[1])):
-        content = {f: _comparable(getattr(record, f)) for f in COMPARED}
+    for (when, capture_id, digest, _, _), content in zip(ordered, _contents(ordered), strict=True):
         if out and out[-1].content == content:
             out[-1].last = when
             out[-1].capture_ids.append(capture_id)
+            out[-1].digests.add(digest)
             continue
-        out.append(_Version(content, when, when, [capture_id], digest))
+        out.append(_Version(content, when, when, [capture_id], digest, {digest}))
     return out
 
 
 def history_rows(
-    activity_id: int, seen: list[tuple[datetime, int, str, ActivityRecord]]
+    activity_id: int, seen: list[Seen]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(`activity_versions` rows, `field_changes` rows) of one activity."""
     found = versions(seen)
     version_rows = [
         {"activity_id": activity_id, "version": n, "first_seen": v.first, "last_seen": v.last,
-         "captures": len(v.capture_ids), "capture_ids": "; ".join(map(str, v.capture_ids)),
+         "captures": len(v.digests), "capture_ids": "; ".join(map(str, v.capture_ids)),
          "payload_digest": v.digest}
         for n, v in enumerate(found, 1)
     ]  # fmt: skip

@@ -30,7 +30,7 @@ from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
-from pipeline.build.history import history_rows
+from pipeline.build.history import SYNOPSIS_FIELDS, hides_synopsis, history_rows
 from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
@@ -118,6 +118,18 @@ def _filled(value: object) -> bool:
     return value not in (None, "", (), [])
 
 
+def _with_synopsis(parsed: list[tuple[ActivityRecord, Capture]]) -> ActivityRecord:
+    """The newest record; when its view hid the synopsis, with the synopsis of the newest
+    capture that shows it (a view that shows less is not a page that says less)."""
+    newest, capture = parsed[0]
+    if not hides_synopsis(newest, capture.url):
+        return newest
+    shown = next((r for r, c in parsed[1:] if not hides_synopsis(r, c.url)), None)
+    if shown is None:
+        return newest
+    return dataclasses.replace(newest, **{f: getattr(shown, f) for f in SYNOPSIS_FIELDS})
+
+
 class _Build:
     def __init__(self, config: BuildConfig, out: Path, index: Index) -> None:
         self.config, self.index = config, index
@@ -174,7 +186,10 @@ class _Build:
         return found
 
     def add_history(self, aid: int, parsed: list[tuple[ActivityRecord, Capture]]) -> None:
-        seen = [(R.captured_at(c), c.capture_id or 0, c.payload_digest, r) for r, c in parsed]
+        seen = [
+            (R.captured_at(c), c.capture_id or 0, c.payload_digest, r, hides_synopsis(r, c.url))
+            for r, c in parsed
+        ]
         version_rows, changes = history_rows(aid, seen)
         self.writers["activity_versions"].add(version_rows)
         self.writers["field_changes"].add(changes)
@@ -205,7 +220,7 @@ class _Build:
         for aid, captures in _activity_groups(self.index):
             parsed = self.parse_all(aid, captures)
             if parsed:
-                self.add(parsed[0][0], parsed[0][1], aid)
+                self.add(_with_synopsis(parsed), parsed[0][1], aid)
                 self.add_history(aid, parsed)
             progress.advance(ok=bool(parsed))
         for capture in self.index.captures():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from pipeline.urls import PAGE_KINDS, PageRef, classify
+from pipeline.urls import PAGE_KINDS, PageRef, classify, shows_synopsis
 
 FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 PREFIXES = ("www.jp.coe.int/CEAD/Countries.asp", "www.jp.coe.int/CEAD/JP/Default.asp")
@@ -88,7 +88,8 @@ def parse_page(body: bytes) -> tuple[list[CdxRow], str | None]:
 
 
 def select(rows: list[CdxRow], mode: str = "latest", ids: set[int] | None = None) -> list[CdxRow]:
-    """The captures to fetch: per page, the latest (`latest`) or every distinct digest (`all`).
+    """The captures to fetch: per page, the latest (`latest`; of an activity, the latest
+    that shows the synopsis, when one does) or every distinct digest (`all`).
 
     Only activity and logframe pages with status 200 count: revisit rows (status "-") point
     at a payload another row already has.
@@ -104,8 +105,9 @@ def select(rows: list[CdxRow], mode: str = "latest", ids: set[int] | None = None
     chosen: list[CdxRow] = []
     for key in sorted(pages):
         captures = sorted(pages[key], key=lambda r: r.timestamp)
-        if mode == "latest":
-            chosen.append(captures[-1])
+        if mode == "latest":  # the synopsis view when there is one: it shows the most
+            full = [r for r in captures if key[0] != "activity" or shows_synopsis(r.original)]
+            chosen.append((full or captures)[-1])
         else:
             seen: set[str] = set()
             for row in captures:
