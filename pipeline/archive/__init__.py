@@ -4,6 +4,8 @@
                recovery of a file left open by a crash (`members` finds torn records)
     payloads.py  payloads read back through the index (`Payloads`), decoded within a bound
     rawwarc.py   any WARC file's records as their exact bytes, framing and digests checked
+    gzmembers.py the one reader of gzip members (recovery, the audit, imports)
+    orphans.py   whole records a crash left unindexed, indexed by the next run
     verify.py    the fixity audit; status.py: the crawl state at a glance
     index.py   Index: captures (where every record is), the queue, the CDX cache, WARC files
     lock.py    WriterLock: one writer per data root (an flock the kernel drops on death)
@@ -23,10 +25,10 @@ from pipeline.archive.index import (
 )
 from pipeline.archive.lock import WriterLock, holder
 from pipeline.archive.payloads import Payloads, payload_at, read_payload
+from pipeline.archive.rawwarc import payload_digest
 from pipeline.archive.store import (
     Exchange,
     WarcStore,
-    payload_digest,
     recover,
     warc_date,
 )

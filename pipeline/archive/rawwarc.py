@@ -135,6 +135,26 @@ class _Stream:
         self.buffer = self.buffer[4:]
 
 
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest: `sha1:` and the base32 SHA-1 of the body."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def http_head(block: bytes) -> tuple[int, str | None, bytes]:
+    """(status, Content-Type, payload) of an `application/http` block."""
+    head, _, payload = block.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    content_type = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-type":
+            content_type = value.strip().decode("latin-1")
+            break
+    return status, content_type, payload
+
+
 def header_fields(header: bytes) -> dict[str, str]:
     fields: dict[str, str] = {}
     for line in header.split(b"\r\n")[1:]:

@@ -7,7 +7,8 @@ Each run writes new files `jparchive-<time>-<n>.warc.gz` under `raw/`, starting 
 `warcinfo` record (software, command line, operator contact, robots policy). A response
 is written, flushed and fsynced before the index records it, so the index never points
 at bytes that are not on disk. A file left open by a crash is checked on the next run:
-a partial last record is cut off and kept beside it as `<file>.partial`.
+a partial last record is cut off and kept beside it as `<file>.partial`, and whole
+records the index never learnt of are indexed (`orphans.reindex`).
 
     with WarcStore(raw_dir, index, info) as store:
         capture = store.write(exchange, activity_id=18356, kind="activity")
@@ -15,11 +16,9 @@ a partial last record is cut off and kept beside it as `<file>.partial`.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import errno
-import hashlib
 import io
 import os
 import shutil
@@ -36,6 +35,8 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.archive.index import DONE, Capture, Index
 from pipeline.archive.members import members
+from pipeline.archive.orphans import reindex
+from pipeline.archive.rawwarc import payload_digest
 from pipeline.errors import StoreError
 
 MAX_WARC_BYTES = 1024**3  # roll to a new file past 1 GiB, as Heritrix does
@@ -64,11 +65,6 @@ class Exchange:
     @property
     def content_type(self) -> str | None:
         return next((v for k, v in self.response_headers if k.lower() == "content-type"), None)
-
-
-def payload_digest(body: bytes) -> str:
-    """The WARC payload digest: `sha1:` and the base32 SHA-1 of the body."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def warc_date(moment: datetime) -> str:
@@ -130,6 +126,7 @@ class WarcStore:
         self.info = info
         self.max_bytes = max_bytes
         self.recovered: dict[str, int] = {}
+        self.reindexed: dict[str, int] = {}  # records a crash left unindexed, indexed now
         self._fh: BinaryIO | None = None
         self._writer: WARCWriter | None = None
         self._name = ""
@@ -142,6 +139,8 @@ class WarcStore:
                 self.recovered[name] = recover(path)
                 if path.stat().st_size == 0:
                     path.unlink()  # killed before its first record was complete
+                elif found := reindex(path, index):
+                    self.reindexed[name] = found
             index.close_warc(name)
 
     def __enter__(self) -> WarcStore:

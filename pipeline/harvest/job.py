@@ -123,6 +123,7 @@ async def _harvest(
 async def _run(config: HarvestConfig, index: Index, report: HarvestReport, source: Source) -> None:
     store = WarcStore(config.raw, index, source.warcinfo(warcinfo(config)))
     report.recovered_warcs = store.recovered
+    report.reindexed_records = store.reindexed
     job = Job(config, index, store, source)
     stats = FetchStats()
     policy = _fetch_policy(config, source)

@@ -32,6 +32,7 @@ class HarvestReport:
     by_status: dict[str, int] = field(default_factory=dict)
     by_error: dict[str, int] = field(default_factory=dict)
     recovered_warcs: dict[str, int] = field(default_factory=dict)
+    reindexed_records: dict[str, int] = field(default_factory=dict)  # a crash left unindexed
     discovered: dict[str, Any] = field(default_factory=dict)
     this_run: dict[str, int] = field(default_factory=dict)  # done, failed, skipped, pending
     report_path: str = ""
@@ -47,6 +48,8 @@ class HarvestReport:
             f"crawl state: {self.done} done, {self.failed} failed, {self.skipped} skipped, "
             f"{pending} pending of {self.queued} queued"
         )
+        if found := sum(self.reindexed_records.values()):
+            line += f"\nrecovered: {found} whole records a crash left unindexed, indexed now"
         for note in self.discovered.get("notes", []):  # what the source wants said
             line += f"\n{note}"
         if self.stopped:

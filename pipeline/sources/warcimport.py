@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import __version__
 from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, payload_digest
-from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records
+from pipeline.archive.rawwarc import RawRecord, ReadProblem, http_head, raw_records
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
 from pipeline.urls import PAGE_KINDS, classify
@@ -56,21 +56,6 @@ def site_page(uri: str) -> tuple[str, int | None] | None:
         return None  # file:, dns:, urn: and the like are no site pages, whatever their path
     ref = classify(uri)
     return (ref.kind, ref.number) if ref.kind in PAGE_KINDS and ref.number is not None else None
-
-
-def http_head(block: bytes) -> tuple[int, str | None, bytes]:
-    """(status, Content-Type, payload) of an `application/http` block."""
-    head, _, payload = block.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    parts = lines[0].split(b" ", 2)
-    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-    content_type = None
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-type":
-            content_type = value.strip().decode("latin-1")
-            break
-    return status, content_type, payload
 
 
 class Importer:
