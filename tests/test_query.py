@@ -38,6 +38,19 @@ def test_search_example_from_the_help(archive: Path) -> None:
     ]
 
 
+def test_a_search_cut_by_its_limit_says_how_many_matched(archive: Path) -> None:
+    every = run_cli("search", "cybercrime", "--limit", "1000", "--data", str(archive))
+    total = int(every.stdout.splitlines()[-1].strip("()").split()[0])
+    assert total > 3
+    cut = run_cli("search", "cybercrime", "--limit", "2", "--data", str(archive))
+    assert cut.stdout.splitlines()[-1] == f"(2 of {total} matches; --limit N shows more)"
+    as_csv = run_cli(
+        "search", "cybercrime", "--limit", "2", "--format", "csv", "--data", str(archive)
+    )
+    assert len(as_csv.stdout.splitlines()) == 3  # the header and two rows: the data stays clean
+    assert as_csv.stderr == f"search: 2 of {total} matches; --limit N shows more\n"
+
+
 def test_sql_formats(archive: Path) -> None:
     query = "SELECT activity_id, start_date, programme_code FROM activities WHERE activity_id IN (18356, 42827) ORDER BY 1"
     as_json = run_cli("sql", query, "--format", "json", "--data", str(archive))

@@ -220,6 +220,8 @@ def search(
         treaty=treaty,
     )
     click.echo(render(result, fmt))
+    if result.cut and fmt != "table":  # the table says it in its last line
+        click.echo(f"search: {result.cut}; --limit N shows more", err=True)
 
 
 @main.command()

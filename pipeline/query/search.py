@@ -77,7 +77,8 @@ def search_sql(
         where.append("year(coalesce(a.start_date, a.end_date)) <= ?")
         params.append(year_to)
     sql = (
-        "SELECT a.activity_id, a.start_date, a.end_date, a.programme_code, a.location, a.title "
+        "SELECT a.activity_id, a.start_date, a.end_date, a.programme_code, a.location, a.title, "
+        "count(*) OVER () AS matches "
         f"FROM activities a WHERE {' AND '.join(where) or 'TRUE'} "
         "ORDER BY a.start_date NULLS LAST, a.activity_id LIMIT ?"
     )
@@ -96,6 +97,9 @@ def search(
     treaty: int | None = None,
 ) -> Result:
     """Activities whose texts contain every term, filtered by country, programme, years
-    and the treaty they name (its ETS/CETS number)."""
+    and the treaty they name (its ETS/CETS number): the first `limit`, and in `total`
+    how many matched in all."""
     sql, params = search_sql(terms, country, programme, year_from, year_to, limit, treaty)
-    return run_sql(data, sql, params)
+    found = run_sql(data, sql, params)
+    total = found.rows[0][-1] if found.rows else 0
+    return Result(found.columns[:-1], [row[:-1] for row in found.rows], total=int(total))

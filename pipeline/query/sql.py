@@ -46,6 +46,14 @@ class QueryError(ConfigError):
 class Result:
     columns: list[str]
     rows: list[tuple[Any, ...]]
+    total: int | None = None  # rows that matched, when `rows` holds only the first of them
+
+    @property
+    def cut(self) -> str | None:
+        """"100 of 2,990 matches" when the rows are not all that matched."""
+        if self.total is None or self.total <= len(self.rows):
+            return None
+        return f"{len(self.rows):,} of {self.total:,} matches"
 
 
 def connect(data: str | Path) -> duckdb.DuckDBPyConnection:
@@ -139,4 +147,5 @@ def render(result: Result, fmt: str) -> str:
         return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
     body = [line(result.columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]
-    return "\n".join([*body, f"({len(cells)} rows)"])
+    count = f"({result.cut}; --limit N shows more)" if result.cut else f"({len(cells)} rows)"
+    return "\n".join([*body, count])
