@@ -1,4 +1,5 @@
-"""`make demo`: serve the fixture site, harvest it over HTTP, build the tables, summarise."""
+"""`make demo`: serve the fixture site, harvest it over HTTP, import an earlier crawl,
+build the tables, audit the archive (`verify`), summarise."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from pipeline.archive.verify import verify
 from pipeline.build import BuildConfig, build
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.fixtures.earlier import write_earlier_crawl
@@ -52,6 +54,11 @@ def main() -> int:
     print(built.summary())
     rows = pq.read_metadata(Path(built.output) / "activities.parquet").num_rows
     print(f"wrote {rows} activities to {args.data / 'parquet' / 'activities.parquet'}")
+    audit = verify(args.data)  # the fixity audit, as `jparchive verify --data DATA` runs it
+    print(audit.summary())
+    if not audit.sound:
+        print("\n".join(audit.lines()))
+        return 1
     print(f"browse them: jparchive serve --data {args.data}   (then open http://127.0.0.1:8001/)")
     return 0
 

@@ -22,3 +22,8 @@ def test_demo_builds_the_fixture_site_and_says_how_to_browse_it(tmp_path: Path) 
     assert "35 logframe views" in out.stdout
     assert pq.read_metadata(data / "parquet" / "activities.parquet").num_rows == 41
     assert (data / "jparchive.db").exists()
+    # the README's verify example is the demo's own audit, as it prints it now
+    [audit] = [line for line in lines if line.startswith("verify: ")]
+    assert audit.endswith(": sound")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"$ jparchive verify --data data\n{audit}\n" in readme, audit
