@@ -293,6 +293,16 @@ class FakeWayback(FaultServer):
     repeat_rows: bool = False  # every CDX row twice
     cdx_max_months: int | None = None  # wider (or open) from/to windows answer 504
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # Linear at the real site's scale: requests counted by kind as they come, captures
+        # looked up by their original URL, each CDX query's rows sorted once.
+        self._seen: dict[str, int] = {}
+        self._by_original: dict[str, list[Capture]] = {}
+        for c in self.captures:
+            self._by_original.setdefault(c.original, []).append(c)
+        self._rows: dict[tuple[str, str | None, str | None], list[Capture]] = {}
+
     def kind_of(self, target: str) -> str:
         return "cdx" if target.startswith("/cdx/") else "replay" if "id_/" in target else "other"
 
@@ -300,7 +310,7 @@ class FakeWayback(FaultServer):
         self, target: str, aid: int | None, n: int
     ) -> tuple[int, dict[str, str], bytes]:
         kind = self.kind_of(target)
-        seen = sum(1 for r in self.log if self.kind_of(r.target) == kind)
+        seen = self._seen[kind] = self._seen.get(kind, 0) + 1
         limit = (
             self.throttle_cdx if kind == "cdx" else self.throttle_replays if kind == "replay" else 0
         )
@@ -326,17 +336,10 @@ class FakeWayback(FaultServer):
         query = dict(parse_qsl(urlsplit(target).query))
         if self.cdx_max_months is not None and not self._narrow(query):
             return 504, {"Content-Type": "text/html"}, b"<html>Gateway Time-out</html>"
-        prefix = query["url"]
-        rows = sorted(
-            (c for c in self.captures if c.original.split("://", 1)[1].startswith(prefix)),
-            key=lambda c: (c.original, c.timestamp),
-        )
-        if "from" in query:
-            rows = [c for c in rows if c.timestamp[: len(query["from"])] >= query["from"]]
-        if "to" in query:
-            rows = [c for c in rows if c.timestamp[: len(query["to"])] <= query["to"]]
-        if self.repeat_rows:
-            rows = [c for c in rows for _ in range(2)]
+        key = (query["url"], query.get("from"), query.get("to"))
+        if key not in self._rows:
+            self._rows[key] = self._query_rows(*key)
+        rows = self._rows[key]
         start = int(query.get("resumeKey", "0"))
         page = rows[start : start + self.page_size]
         fields = query["fl"].split(",")
@@ -355,6 +358,19 @@ class FakeWayback(FaultServer):
         if start + self.page_size < len(rows):
             out += [[], [str(start + self.page_size)]]
         return 200, {"Content-Type": "application/json"}, _json.dumps(out).encode()
+
+    def _query_rows(self, prefix: str, start: str | None, end: str | None) -> list[Capture]:
+        rows = sorted(
+            (c for c in self.captures if c.original.split("://", 1)[1].startswith(prefix)),
+            key=lambda c: (c.original, c.timestamp),
+        )
+        if start is not None:
+            rows = [c for c in rows if c.timestamp[: len(start)] >= start]
+        if end is not None:
+            rows = [c for c in rows if c.timestamp[: len(end)] <= end]
+        if self.repeat_rows:
+            rows = [c for c in rows for _ in range(2)]
+        return rows
 
     def _narrow(self, query: dict[str, str]) -> bool:
         """Whether a query's from/to window is narrow enough to answer."""
@@ -379,8 +395,8 @@ class FakeWayback(FaultServer):
 
     def _replay(self, target: str) -> tuple[int, dict[str, str], bytes]:
         stamp, original = target.split("/web/", 1)[1].split("id_/", 1)
-        for c in self.captures:
-            if c.original != original or c.status != "200":
+        for c in self._by_original.get(original, []):
+            if c.status != "200":
                 continue
             if c.timestamp in self.unplayable and stamp in (c.timestamp, self.served_stamp(c)):
                 return (

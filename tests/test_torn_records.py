@@ -143,6 +143,9 @@ def test_sigkill_while_large_records_are_written_then_rerun_leaves_sound_files(
     print(f"seed {seed}: {len(torn)} torn tails cut")
     for path in files:
         sound(path)
+    audit = subprocess.run([str(JPARCHIVE), "verify", "--data", str(data)], capture_output=True,
+                           text=True, timeout=300)  # fmt: skip
+    assert audit.returncode == 0, f"seed {seed}: {audit.stdout}"
     bodies = {r.uri: r.payload for r in read_all(data / "raw") if r.type == "response"}
     for n, behaviour in big.items():
         url = f"{server.url}/CEAD/Countries.asp?ID={n}&ActSyn=True"
