@@ -60,6 +60,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/harvest_bench.py --write
 	$(BIN)/python benchmarks/hostile_bench.py --write
 	$(BIN)/python benchmarks/wayback_bench.py --write
+	$(BIN)/python benchmarks/build_bench.py --write
+	$(BIN)/python benchmarks/web_bench.py --write
+	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities
 
 clean:
 	rm -rf $(VENV) $(PYWB) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache
