@@ -61,6 +61,12 @@ class Progress:
         elapsed = time.monotonic() - self._started
         return self.done / elapsed if elapsed > 0 else 0.0
 
+    def add(self, items: int) -> None:
+        """More to do than first counted (the requisites a page turns out to load)."""
+        self.total += items
+        if self._rich is not None and self._task is not None:
+            self._rich.update(self._task, total=self.total)
+
     def advance(self, ok: bool = True) -> None:
         self.done += 1
         self.errors += 0 if ok else 1

@@ -30,6 +30,7 @@ LOGFRAME_VIEWS = {
 }
 LOGFRAME_KINDS = tuple(LOGFRAME_VIEWS)
 PAGE_KINDS = ("activity", *LOGFRAME_KINDS)  # the pages a harvest keeps and a build reads
+REQUISITE = "requisite"  # the kind of what a page loads (stylesheets, images, scripts)
 
 
 def classify(url: str) -> PageRef:

@@ -22,6 +22,7 @@ from email.utils import formatdate
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
+from pipeline.fixtures.assets import ASSETS
 from pipeline.fixtures.render import render_activity
 from pipeline.fixtures.synth import synthetic_specs
 
@@ -249,8 +250,12 @@ class FaultServer:
     async def _answer(
         self, target: str, aid: int | None, n: int
     ) -> tuple[int, dict[str, str], bytes]:
-        if urlsplit(target).path == "/robots.txt":
+        path = urlsplit(target).path
+        if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain"}, self.robots.encode()
+        if path.removeprefix("/CEAD/") in ASSETS:  # what the pages load, as the site serves it
+            kind, body = ASSETS[path.removeprefix("/CEAD/")]
+            return 200, {"Content-Type": kind}, body
         if aid is None:
             return 404, {"Content-Type": "text/html"}, b"<html>Not found</html>"
         behaviour = self.behaviours.get(aid)
@@ -413,6 +418,12 @@ class FakeWayback(FaultServer):
                 }, b""  # fmt: skip
             if stamp == self.served_stamp(c):
                 return c.served_status, self._replay_headers(c, stamp), c.body
+        held = [c for c in self._by_original.get(original, []) if c.status == "200"]
+        if held and stamp.isdigit() and len(stamp) == 14:  # as the Archive: the nearest one
+            near = min(held, key=lambda c: abs(int(c.timestamp) - int(stamp)))
+            if near.timestamp != stamp:
+                return 302, {"Location": f"/web/{near.timestamp}id_/{original}",
+                             "Content-Type": "text/plain"}, b""  # fmt: skip
         return 404, {"Content-Type": "text/plain"}, b"not in the archive"
 
     def _replay_headers(self, c: Capture, stamp: str) -> dict[str, str]:

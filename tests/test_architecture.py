@@ -40,6 +40,10 @@ FORBIDDEN = {
         "pipeline.build", "parsers",
     ),
     "pipeline.web": ("pipeline.fetch", "pipeline.sources", "pipeline.harvest", "pipeline.query"),
+    "pipeline.requisites": (
+        "pipeline.archive", "pipeline.fetch", "pipeline.sources", "pipeline.harvest",
+        "pipeline.build", "pipeline.query", "pipeline.web",
+    ),
 }  # fmt: skip
 # query reads the built tables: of the build, only their schemas (the web app also the
 # SQLite copy's names)

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.fetch.policy import FetchPolicy
+from pipeline.fixtures.assets import ASSETS
 from pipeline.fixtures.logframes import logframe_specs
 from pipeline.fixtures.server import FixtureServer
 from pipeline.fixtures.spec import ACTIVITIES
@@ -84,7 +85,7 @@ def test_failures_exit_1_are_listed_and_reported(tmp_path: Path) -> None:
         1,
         1,
     )
-    assert report["by_status"] == {"200": 3, "503": 2}
+    assert report["by_status"] == {"200": 3 + len(ASSETS), "503": 2}  # and what pages load
     assert report["failures"] == [
         {"url": url, "status": 503, "attempts": 2, "error": "HTTP 503 after 2 attempts"}
     ]

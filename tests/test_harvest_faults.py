@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.build import BuildConfig, build
 from pipeline.fetch.policy import FetchPolicy
+from pipeline.fixtures.assets import ASSETS
 from pipeline.harvest import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -92,7 +93,8 @@ def test_500s_that_recover_keep_every_response(tmp_path: Path) -> None:
     with FaultServer({3: Fail(status=500, times=2)}) as server:
         report = run(server, tmp_path, [3])
     assert report.exit_code == EXIT_OK
-    assert report.by_status == {"200": 2, "500": 2}  # robots.txt and the page, two 500s
+    # robots.txt, the page and what it loads; two 500s
+    assert report.by_status == {"200": 2 + len(ASSETS), "500": 2}
     assert [c["status"] for c in captures(tmp_path, 3)] == [500, 500, 200]
     assert [r.http_status for r in responses(read_all(tmp_path / "raw"), "ID=3&")] == [
         500,
@@ -231,7 +233,8 @@ def test_every_request_record_points_at_its_response(tmp_path: Path) -> None:
     records = read_all(tmp_path / "raw")
     ids = {r.headers["WARC-Record-ID"] for r in records if r.type in ("response", "revisit")}
     requests = [r for r in records if r.type == "request"]
-    assert len(requests) == 3  # robots.txt and two pages
+    pages = [r for r in requests if r.uri and "/CEAD/Countries.asp" in r.uri]
+    assert len(requests) == 3 + len(ASSETS) and len(pages) == 2  # robots.txt, what they load
     assert all(r.headers["WARC-Concurrent-To"] in ids for r in requests)
     assert records[0].type == "warcinfo" and b"jparchive/" in records[0].payload
 

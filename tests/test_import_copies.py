@@ -43,7 +43,7 @@ def test_a_copy_under_another_name_adds_nothing(tmp_path: Path) -> None:
     copy.parent.mkdir()
     shutil.copyfile(original, copy)
     out, found = imports(data, copy)
-    assert captures(data) == before == 10 and record_ids(data) == ids
+    assert captures(data) == before == 11 and record_ids(data) == ids  # 10 pages, the CSS
     assert found["copies_of_imported_files"] == {str(copy): str(original.resolve())}
     assert f"{copy}: the same bytes (sha256) as {original.resolve()}" in out
     assert run_cli("verify", "--data", str(data)).returncode == 0
@@ -60,8 +60,8 @@ def test_records_archived_already_are_not_stored_twice(tmp_path: Path) -> None:
     _, found = imports(data, merged)
     ids = record_ids(data)
     assert len(ids) == len(set(ids)), "a WARC-Record-ID stored twice"
-    assert captures(data) == 9
-    assert found["duplicate_records"] == 12  # the first file's 6 pages and 6 requests
+    assert captures(data) == 6 + 3 + 2  # the pages and each file's stylesheet (its own ID)
+    assert found["duplicate_records"] == 13  # the first file's 6 pages, 6 requests, its CSS
     assert run_cli("verify", "--data", str(data)).returncode == 0
 
 

@@ -158,7 +158,11 @@ def test_provenance_points_at_the_source_file_and_offset(imported: Path) -> None
     )
     captures = pq.read_table(imported / "parquet" / "captures.parquet").to_pylist()
     assert {c["source"] for c in captures} == {"warc"}
-    assert len(captures) == len(IDS) + 1  # every page, and the revisit; no CSS, no requests
+    # every page, the revisit and each file's stylesheet (a requisite of the site's host);
+    # no requests
+    assert len(captures) == len(IDS) + 1 + 2
+    css = [c["url"] for c in captures if c["kind"] == "requisite"]
+    assert css == ["http://www.jp.coe.int/style.css"] * 2
     assert all("#offset=" in c["source_ref"] for c in captures)
 
 
@@ -262,4 +266,5 @@ def test_text_renderings_from_a_wet_file_are_imported_and_parsed(tmp_path: Path)
     rows = pq.read_table(data / "parquet" / "activities.parquet").to_pylist()
     assert rows[1]["programme_trans_id"] == 112
     captures = pq.read_table(data / "parquet" / "captures.parquet").to_pylist()
-    assert sorted(c["record_type"] for c in captures) == ["conversion", "conversion", "response"]
+    pages = [c for c in captures if c["kind"] != "requisite"]  # (the stylesheet too)
+    assert sorted(c["record_type"] for c in pages) == ["conversion", "conversion", "response"]

@@ -60,8 +60,15 @@ def captures() -> list[Capture]:
 
 
 def harvest(
-    server: FakeWayback, data: Path, *extra: str, cdx_rate: str = "40", rate: str = "40"
+    server: FakeWayback,
+    data: Path,
+    *extra: str,
+    cdx_rate: str = "40",
+    rate: str = "40",
+    requisites: bool = False,
 ) -> tuple[int, str]:
+    """A Wayback harvest; without what the pages load unless asked (the tests that count
+    replays are about pages: tests/test_requisites_harvest.py is about requisites)."""
     result = run_cli(
         "harvest",
         "--source",
@@ -79,6 +86,7 @@ def harvest(
         "--no-progress",
         "--contact",
         "tests@localhost",
+        "--requisites" if requisites else "--no-requisites",
         *extra,
     )
     return result.returncode, result.stdout + result.stderr

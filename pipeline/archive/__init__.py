@@ -6,6 +6,7 @@
     rawwarc.py   any WARC file's records as their exact bytes, framing and digests checked
     gzmembers.py the one reader of gzip members (recovery, the audit, imports)
     orphans.py   whole records a crash left unindexed, indexed by the next run
+    imported.py  what imports note in the index (files by sha256, records by ID)
     verify.py    the fixity audit; status.py: the crawl state at a glance
     index.py   Index: captures (where every record is), the queue, the CDX cache, WARC files
     lock.py    WriterLock: one writer per data root (an flock the kernel drops on death)

@@ -8,13 +8,12 @@ Every change is one transaction, committed when the work it records is on disk.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, TypeVar
 
+from pipeline.archive.imported import ImportedFiles, _advice, _writes
 from pipeline.errors import StoreError
 
 SCHEMA = """
@@ -35,7 +34,8 @@ CREATE TABLE IF NOT EXISTS captures(
     truncated INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL,
     source_ref TEXT,
-    cdx_digest TEXT
+    cdx_digest TEXT,
+    requisite_gap_s INTEGER
 );
 CREATE INDEX IF NOT EXISTS captures_digest ON captures(payload_digest);
 CREATE INDEX IF NOT EXISTS captures_activity ON captures(activity_id);
@@ -90,6 +90,7 @@ class Capture:
     source: str = "site"  # "site", "wayback" or "warc"
     source_ref: str | None = None  # Wayback URL, or source WARC and offset
     cdx_digest: str | None = None  # Wayback: what the CDX said the stored bytes were
+    requisite_gap_s: int | None = None  # Wayback requisite: seconds from the page's capture
     capture_id: int | None = None
 
 
@@ -108,35 +109,7 @@ class QueueItem:
     meta: str | None = None  # JSON: what a source knows of the item (the CDX digest, ...)
 
 
-def _advice(exc: sqlite3.Error) -> str:
-    """What to do about an index that cannot be used: never to throw the crawl state away."""
-    text = str(exc).lower()
-    if "full" in text:
-        return "free some space on that disk and rerun"
-    if "readonly" in text or "unable to open" in text or "permission" in text:
-        return "check that the folder is writable by you and rerun"
-    return "it may be damaged: copy it somewhere safe before anything else (it is the crawl state)"
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _writes(method: F) -> F:
-    """A change to the index: SQLite's errors (a full disk, a read-only folder) become a
-    StoreError naming the file and what to do. The transaction is rolled back, so the
-    index stays as it was before the change."""
-
-    @functools.wraps(method)
-    def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write the index {self.path}: {exc}; {_advice(exc)}") from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
-class Index:
+class Index(ImportedFiles):
     """The SQLite index of one data root. Use as a context manager."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
@@ -178,6 +151,8 @@ class Index:
         captured = {row[1] for row in self.db.execute("PRAGMA table_info(captures)")}
         if "cdx_digest" not in captured:  # an index from before CDX digests were kept
             self.db.execute("ALTER TABLE captures ADD COLUMN cdx_digest TEXT")
+        if "requisite_gap_s" not in captured:  # an index from before requisites
+            self.db.execute("ALTER TABLE captures ADD COLUMN requisite_gap_s INTEGER")
 
     @_writes
     def start_run(self, command: str) -> int:
@@ -212,6 +187,19 @@ class Index:
             if done_url is not None:
                 self._set_state(done_url, state, capture.status, None)
         return int(cur.lastrowid or 0)
+
+    def captured_urls(self, urls: list[str], kind: str) -> set[str]:
+        """Those of `urls` the index holds a capture of, of `kind`."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            part = urls[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            rows = self.db.execute(
+                f"SELECT DISTINCT url FROM captures WHERE kind = ? AND url IN ({marks})",
+                [kind, *part],
+            )
+            found.update(row[0] for row in rows)
+        return found
 
     def first_with_digest(self, digest: str) -> Capture | None:
         row = self.db.execute(
@@ -255,6 +243,22 @@ class Index:
             return self.db.total_changes - before
 
     @_writes
+    def new_items(self, items: list[tuple[str, str, int | None, str | None]]) -> list[str]:
+        """Queue (url, kind, number, meta) items; returns the URLs of those not seen before."""
+        with self.db:
+            self.db.execute("BEGIN")
+            fresh = []
+            for url, kind, number, meta in items:
+                cur = self.db.execute(
+                    "INSERT OR IGNORE INTO queue(url, kind, number, state, meta) "
+                    "VALUES (?, ?, ?, 'pending', ?)",
+                    (url, kind, number, meta),
+                )
+                if cur.rowcount:
+                    fresh.append(url)
+            return fresh
+
+    @_writes
     def retry_failed(self, prefix: str | None) -> int:
         """Put the failed items whose URL starts with `prefix` (all, if None) back to
         pending; returns how many."""
@@ -278,41 +282,6 @@ class Index:
         items = [QueueItem(*row) for row in cur]
         self.retry_failed(prefix)
         return items
-
-    @_writes
-    def note_source_file(self, path: str, sha256: str, size: int) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO source_files(path, sha256, size, imported_at) "
-            "VALUES (?, ?, ?, datetime('now'))",
-            (path, sha256, size),
-        )
-
-    @_writes
-    def complete_source_file(self, path: str) -> None:
-        """The file was read to its end: a copy of it (the same sha256) adds nothing."""
-        self.db.execute("UPDATE source_files SET completed = 1 WHERE path = ?", (path,))
-
-    def imported_as(self, sha256: str) -> str | None:
-        """The path under which a file with this sha256 was imported whole, if one was."""
-        row = self.db.execute(
-            "SELECT path FROM source_files WHERE sha256 = ? AND completed = 1 ORDER BY path",
-            (sha256,),
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def imported_record(self, record_id: str) -> str | None:
-        """The block digest of the imported record with this WARC-Record-ID, if any."""
-        row = self.db.execute(
-            "SELECT block_digest FROM imported_records WHERE record_id = ?", (record_id,)
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    @_writes
-    def note_imported_record(self, record_id: str, block_digest: str) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO imported_records(record_id, block_digest) VALUES (?, ?)",
-            (record_id, block_digest),
-        )
 
     def pending(self) -> list[QueueItem]:
         cur = self.db.execute(

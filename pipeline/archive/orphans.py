@@ -15,7 +15,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.archive.index import DONE, PENDING, Capture, Index
-from pipeline.archive.rawwarc import RawRecord, ReadProblem, http_head, payload_digest, raw_records
+from pipeline.archive.rawwarc import (
+    PAGE_DATE,
+    RawRecord,
+    ReadProblem,
+    http_head,
+    payload_digest,
+    raw_records,
+    requisite_gap,
+)
 from pipeline.urls import classify
 
 CAPTURED = ("response", "revisit", "conversion")
@@ -56,6 +64,9 @@ def _capture(rec: RawRecord, name: str, length: int, source: str, index: Index) 
         source="warc" if ref and "#offset=" in ref else source,
         source_ref=ref,
         cdx_digest=rec.fields.get("warc-wayback-cdx-digest"),
+        requisite_gap_s=requisite_gap(
+            {PAGE_DATE: rec.fields.get(PAGE_DATE.lower(), "")}, rec.fields.get("warc-date", "")
+        ),
     )
 
 

@@ -20,6 +20,7 @@ import base64
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from pipeline.archive.gzmembers import GzipFault, inflate, is_gzip
@@ -138,6 +139,21 @@ class _Stream:
 def payload_digest(body: bytes) -> str:
     """The WARC payload digest: `sha1:` and the base32 SHA-1 of the body."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+PAGE_DATE = "WARC-Requisite-Of-Date"  # a requisite's page: when that page was captured
+
+
+def requisite_gap(warc_headers: dict[str, str], fetched_at: str) -> int | None:
+    """Seconds between a requisite's capture and its page's (`PAGE_DATE`), if it has one."""
+    page = warc_headers.get(PAGE_DATE)
+    if not page:
+        return None
+    try:
+        moments = [datetime.strptime(t[:19], "%Y-%m-%dT%H:%M:%S") for t in (page, fetched_at)]
+    except ValueError:
+        return None
+    return int(abs((moments[1] - moments[0]).total_seconds()))
 
 
 def http_head(block: bytes) -> tuple[int, str | None, bytes]:

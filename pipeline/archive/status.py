@@ -33,6 +33,7 @@ class Status:
     failures: list[dict[str, Any]] = field(default_factory=list)
     warc_files: list[dict[str, Any]] = field(default_factory=list)
     captures: int = 0
+    requisites: int = 0  # of the captures, what pages load (stylesheets, images, scripts)
     lock: dict[str, Any] | None = None
 
     def render(self) -> str:
@@ -43,7 +44,8 @@ class Status:
                 lines.append(f"  {source:8} {kind:10} {text}")
         if not self.counts:
             lines.append("  (empty)")
-        lines.append(f"captures indexed: {self.captures}")
+        loads = f" ({self.requisites} of them requisites)" if self.requisites else ""
+        lines.append(f"captures indexed: {self.captures}{loads}")
         total = sum(f["size"] for f in self.warc_files)
         lines.append(f"WARC files: {len(self.warc_files)}, {total / 1e6:.1f} MB")
         for f in self.warc_files:
@@ -82,6 +84,9 @@ def status(data: Path) -> Status:
             )
         ]
         found.captures = index.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0]
+        found.requisites = index.db.execute(
+            "SELECT COUNT(*) FROM captures WHERE kind = 'requisite'"
+        ).fetchone()[0]
         closed = dict(index.db.execute("SELECT name, closed FROM warc_files"))
     for path in sorted(raw.glob("*.warc.gz")):
         size = path.stat().st_size

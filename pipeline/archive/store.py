@@ -36,7 +36,7 @@ from warcio.warcwriter import WARCWriter
 from pipeline.archive.index import DONE, Capture, Index
 from pipeline.archive.members import members
 from pipeline.archive.orphans import reindex
-from pipeline.archive.rawwarc import payload_digest
+from pipeline.archive.rawwarc import payload_digest, requisite_gap
 from pipeline.errors import StoreError
 
 MAX_WARC_BYTES = 1024**3  # roll to a new file past 1 GiB, as Heritrix does
@@ -240,6 +240,7 @@ class WarcStore:
             source=ex.source,
             source_ref=ex.source_ref,
             cdx_digest=ex.warc_headers.get("WARC-Wayback-CDX-Digest"),
+            requisite_gap_s=requisite_gap(ex.warc_headers, warc_date(ex.fetched_at)),
         )
         capture_id = self.index.add_capture(capture, done_url=done_url, state=DONE)
         return dataclasses.replace(capture, capture_id=capture_id)

@@ -166,4 +166,5 @@ def capture_row(capture: Capture) -> Row:
         "digest_mismatch": None
         if capture.cdx_digest is None
         else capture.cdx_digest != capture.payload_digest,
+        "requisite_gap_s": capture.requisite_gap_s,
     }

@@ -164,7 +164,13 @@ CAPTURES = _table(
         ("capture_id", pa.int64(), False, "Capture number in the index"),
         ("url", pa.string(), False, "URL requested"),
         ("activity_id", pa.int64(), True, "Activity the URL shows, if any"),
-        ("kind", CODE, False, "activity, logframe, listing, other"),
+        (
+            "kind",
+            CODE,
+            False,
+            "activity, logframe, logframe_purpose, logframe_result, listing, requisite "
+            "(what a page loads: a stylesheet, an image, a script), other",
+        ),
         ("captured_at", UTC_TIME, False, "When (UTC)"),
         ("source", CODE, False, "site, wayback or warc"),
         ("source_ref", pa.string(), True, "Wayback URL, or source WARC file and offset"),
@@ -187,6 +193,14 @@ CAPTURES = _table(
             True,
             "Wayback: the bytes served differ from the CDX digest (common: the Archive "
             "may store them compressed or chunked; not evidence of damage); null elsewhere",
+        ),
+        (
+            "requisite_gap_s",
+            pa.int64(),
+            True,
+            "A requisite from the Wayback Machine: seconds between its own capture and the "
+            "page's that loads it (a 2008 page with a 2015 logo is not how the page looked); "
+            "null elsewhere",
         ),
     ],
     "Every capture in the archive",

@@ -67,6 +67,13 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
     "--discover", is_flag=True, help="Also crawl the listing pages and logframes for activity IDs."
 )
 @click.option(
+    "--requisites/--no-requisites",
+    default=True,
+    show_default=True,
+    help="Also fetch what each page loads to look as it did (stylesheets and what they "
+    "@import and url(), images, scripts, frames) from the site's host, once per URL.",
+)
+@click.option(
     "--wayback-url",
     default="https://web.archive.org",
     show_default=True,
@@ -230,6 +237,7 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         policy=policy,
         ids=tuple(parse_id_spec(ids_spec)) if ids_spec else (),
         discover=o["discover"],
+        requisites=o["requisites"],
         command_line=shlex.join(["jparchive", *sys.argv[1:]]),
         progress=o["progress"],
         source=source,

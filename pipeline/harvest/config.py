@@ -26,6 +26,7 @@ class HarvestConfig:
     wayback: WaybackOptions = field(default_factory=WaybackOptions)
     files: tuple[Path, ...] = ()  # WARC/ARC files to import, for the "warc" source
     retry_failed: bool = False  # take only what failed before; queue nothing new
+    requisites: bool = True  # what each page loads (stylesheets, images, scripts), once each
 
     def __post_init__(self) -> None:
         source = source_class(self.source)

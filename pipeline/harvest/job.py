@@ -24,15 +24,16 @@ from typing import Any
 import httpx
 
 from pipeline import stopping
-from pipeline.archive import Exchange, Index, QueueItem, WarcStore, WriterLock
+from pipeline.archive import PENDING, Exchange, Index, QueueItem, WarcStore, WriterLock
 from pipeline.errors import Interrupted, RateLimited, StoreError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchStats
 from pipeline.harvest.config import HarvestConfig, warcinfo
 from pipeline.harvest.report import EXIT_FAILURES, EXIT_RATE_LIMITED, HarvestReport, finish_report
 from pipeline.progress import Progress
 from pipeline.reports import write_report
+from pipeline.requisites import page_requisites, stylesheet_requisites
 from pipeline.sources import Source, source_class
-from pipeline.urls import classify
+from pipeline.urls import PAGE_KINDS, REQUISITE, classify
 
 MAX_QUEUED_WRITES = 64  # responses fetched but not yet on disk, at most
 
@@ -51,6 +52,10 @@ class Job:
         self.source = source or source_class(config.source)(config)
         self.io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         self.writes: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
+        self.requisite_urls: set[str] = set()  # queue URLs of requisites
+        self.requisites_seen: set[str] = set()  # requisites' own URLs, asked for or held
+        self.queue: asyncio.Queue[QueueItem] = asyncio.Queue()
+        self.progress: Progress | None = None
 
     async def run_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `fn` on the writer thread and wait for it."""
@@ -73,19 +78,56 @@ class Job:
             await asyncio.wrap_future(self.writes.popleft())
 
     async def archive(self, ex: Exchange) -> None:
-        """Archive one answer, as the source says it is to be kept."""
+        """Archive one answer, as the source says it is to be kept; queue what it loads."""
+        asked = ex.url in self.requisite_urls
         ex = self.source.to_capture(ex)
         ref = classify(ex.url)
         number = ref.number if ref.kind == "activity" else None
-        await self.queue_io(self.store.write, ex, activity_id=number, kind=ref.kind)
+        # a requisite's own URL, or (from the Wayback Machine) the capture it redirected to
+        requisite = asked or (ref.kind == "other" and ex.url in self.requisites_seen)
+        kind = REQUISITE if requisite else ref.kind
+        await self.queue_io(self.store.write, ex, activity_id=number, kind=kind)
+        if self.config.requisites and ex.status == 200:
+            await self.queue_requisites(loads(ex, kind), ex)
 
-    async def work(self, queue: asyncio.Queue[QueueItem], progress: Progress) -> None:
+    async def queue_requisites(self, urls: list[str], page: Exchange) -> None:
+        """Queue each requisite of `page` the source fetches, once per URL (over runs
+        too: one the archive holds already is not asked for again)."""
+        unseen = [u for u in urls if u not in self.requisites_seen]
+        self.requisites_seen.update(unseen)
+        if unseen:
+            held = await self.run_io(self.index.captured_urls, unseen, REQUISITE)
+            unseen = [u for u in unseen if u not in held]
+        wanted = {q: u for u in unseen if (q := self.source.requisite_url(u, page))}
+        fresh = [q for q in wanted if q not in self.requisite_urls]
+        if not fresh:
+            return
+        self.requisite_urls.update(fresh)
+        items = [(q, REQUISITE, None, self.source.requisite_meta(wanted[q])) for q in fresh]
+        new = await self.run_io(self.index.new_items, items)
+        for url in new:
+            self.queue.put_nowait(QueueItem(url, REQUISITE, None, PENDING, 0, None, None))
+        if self.progress is not None:
+            self.progress.add(len(new))
+
+    async def work(self, progress: Progress) -> None:
         while True:
+            item = await self.queue.get()
             try:
-                item = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            progress.advance(ok=await self.source.take(self, item))
+                progress.advance(ok=await self.source.take(self, item))
+            finally:
+                self.queue.task_done()
+
+
+def loads(ex: Exchange, kind: str) -> list[str]:
+    """What an archived answer loads: a page's requisites, or a stylesheet's."""
+    content_type = (ex.content_type or "").lower()
+    if kind == REQUISITE:
+        is_css = "text/css" in content_type or ex.url.lower().split("?")[0].endswith(".css")
+        return stylesheet_requisites(ex.body, ex.url) if is_css else []
+    if kind in (*PAGE_KINDS, "listing") and "html" in (content_type or "text/html"):
+        return page_requisites(ex.body, ex.url, ex.content_type)
+    return []
 
 
 def _fetch_policy(config: HarvestConfig, source: Source) -> FetchPolicy:
@@ -139,11 +181,12 @@ async def _run(config: HarvestConfig, index: Index, report: HarvestReport, sourc
                 client, policy, job.archive, stats, redirect_rule=source.redirect_rule()
             )
             todo = await source.plan(job)
-            queue: asyncio.Queue[QueueItem] = asyncio.Queue()
-            for item in todo:
-                queue.put_nowait(item)
+            for item in todo:  # what pages fetched while planning load is queued already
+                if item.url not in job.requisite_urls:
+                    job.queue.put_nowait(item)
             with Progress(len(todo), "harvest", config.progress) as progress:
-                await _run_workers(job, queue, progress, policy.concurrency)
+                job.progress = progress
+                await _run_workers(job, progress, policy.concurrency)
     finally:
         try:
             await job.drain()  # everything fetched reaches the disk, whatever stopped us
@@ -157,14 +200,15 @@ async def _run(config: HarvestConfig, index: Index, report: HarvestReport, sourc
         report.by_status, report.by_error = stats.by_status, stats.by_error
 
 
-async def _run_workers(
-    job: Job, queue: asyncio.Queue[QueueItem], progress: Progress, n: int
-) -> None:
-    """`n` workers over the queue; when one stops the run, the others are cancelled first."""
+async def _run_workers(job: Job, progress: Progress, n: int) -> None:
+    """`n` workers over the queue until it is empty and nothing taken can add to it (a
+    page queues its requisites); when one stops the run, the others are cancelled first."""
     try:
         async with asyncio.TaskGroup() as group:
-            for _ in range(n):
-                group.create_task(job.work(queue, progress))
+            workers = [group.create_task(job.work(progress)) for _ in range(n)]
+            await job.queue.join()
+            for worker in workers:
+                worker.cancel()
     except BaseExceptionGroup as stopped:
         raise stopped.exceptions[0] from None  # the first error is why the run stopped
 

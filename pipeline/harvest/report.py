@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.archive import DONE, FAILED, PENDING, SKIPPED, Index
+from pipeline.archive import DONE, FAILED, PENDING, SKIPPED, Index, QueueItem
+from pipeline.urls import REQUISITE
 
 EXIT_OK, EXIT_FAILURES, EXIT_RATE_LIMITED = 0, 1, 3  # 2, usage errors, is the CLI's
 
@@ -33,6 +34,9 @@ class HarvestReport:
     by_error: dict[str, int] = field(default_factory=dict)
     recovered_warcs: dict[str, int] = field(default_factory=dict)
     reindexed_records: dict[str, int] = field(default_factory=dict)  # a crash left unindexed
+    requisites: dict[str, int] = field(default_factory=dict)  # by state: what pages load
+    requisite_failures: list[dict[str, Any]] = field(default_factory=list)
+    requisites_far: int = 0  # Wayback: requisites captured over a year from their page
     discovered: dict[str, Any] = field(default_factory=dict)
     this_run: dict[str, int] = field(default_factory=dict)  # done, failed, skipped, pending
     report_path: str = ""
@@ -48,6 +52,17 @@ class HarvestReport:
             f"crawl state: {self.done} done, {self.failed} failed, {self.skipped} skipped, "
             f"{pending} pending of {self.queued} queued"
         )
+        if any(self.requisites.values()):
+            r = self.requisites
+            line += (
+                f"\nrequisites (what the pages load): {r.get('done', 0)} done, "
+                f"{r.get('failed', 0)} failed, {r.get('pending', 0)} pending"
+            )
+            if self.requisites_far:
+                line += (
+                    f"; {self.requisites_far} captured over a year from their page "
+                    "(captures.requisite_gap_s): not how the page looked then"
+                )
         if found := sum(self.reindexed_records.values()):
             line += f"\nrecovered: {found} whole records a crash left unindexed, indexed now"
         for note in self.discovered.get("notes", []):  # what the source wants said
@@ -57,11 +72,24 @@ class HarvestReport:
         return line
 
 
+FAR = 365 * 24 * 3600  # seconds: a requisite this far from its page is another era's
+
+
+def _failure(item: QueueItem) -> dict[str, Any]:
+    error = item.error or "not fetched: the run stopped first"
+    return {"url": item.url, "status": item.status, "attempts": item.attempts, "error": error}
+
+
 def finish_report(index: Index, report: HarvestReport, scope: str | None) -> None:
     """What this run did, and what the crawl state holds, of the queue this run works on:
     the same data root may also hold crawls of another base URL or Wayback service
     (`scope` is their URL prefix; None, an import's, keeps no queue of its own)."""
-    items = [i for i in index.items() if scope is None or i.url.startswith(scope)]
+    every = [i for i in index.items() if scope is None or i.url.startswith(scope)]
+    items = [i for i in every if i.kind != REQUISITE]  # pages; requisites are told apart
+    loaded = [i for i in every if i.kind == REQUISITE]
+    report.requisites = {
+        state: sum(1 for i in loaded if i.state == state) for state in (DONE, FAILED, PENDING)
+    }
     report.queued = len(items)
     report.done = sum(1 for i in items if i.state == DONE)
     report.failed = sum(1 for i in items if i.state == FAILED)
@@ -75,15 +103,13 @@ def finish_report(index: Index, report: HarvestReport, scope: str | None) -> Non
         for state in (DONE, FAILED, SKIPPED)
     }
     report.this_run[PENDING] = sum(1 for i in failed if i.state == PENDING)
-    report.failures = [
-        {
-            "url": i.url,
-            "status": i.status,
-            "attempts": i.attempts,
-            "error": i.error or "not fetched: the run stopped first",
-        }
-        for i in failed
-    ]
+    report.failures = [_failure(i) for i in failed]
+    # a logo the server no longer has is said, not a failed harvest (exit 0 stays 0)
+    report.requisite_failures = [_failure(i) for i in loaded if i.state == FAILED]
     report.truncated = sorted({c.url for c in index.captures() if c.truncated})
+    report.requisites_far = index.db.execute(
+        "SELECT COUNT(*) FROM captures WHERE kind = ? AND requisite_gap_s > ?",
+        (REQUISITE, FAR),
+    ).fetchone()[0]
     if report.exit_code == EXIT_OK and report.failures:
         report.exit_code = EXIT_FAILURES

@@ -50,7 +50,7 @@ class Result:
 
     @property
     def cut(self) -> str | None:
-        """"100 of 2,990 matches" when the rows are not all that matched."""
+        """ "100 of 2,990 matches" when the rows are not all that matched."""
         if self.total is None or self.total <= len(self.rows):
             return None
         return f"{len(self.rows):,} of {self.total:,} matches"

@@ -45,6 +45,8 @@ class Settings(Protocol):
     def files(self) -> tuple[Path, ...]: ...
     @property
     def retry_failed(self) -> bool: ...
+    @property
+    def requisites(self) -> bool: ...
 
 
 class Job(Protocol):
@@ -54,6 +56,8 @@ class Job(Protocol):
     index: Index
     store: WarcStore
     fetcher: Fetcher
+
+    requisite_urls: set[str]  # the queue URLs taken as requisites, archived as such
 
     async def run_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
     async def queue_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
@@ -107,6 +111,15 @@ class Source(ABC):
     def summary(self) -> dict[str, Any]:
         """What the source found on the way, for the report's `discovered`."""
         return {}
+
+    def requisite_url(self, url: str, page: Exchange) -> str | None:
+        """Where to fetch `url`, a requisite of `page` (as archived), or None when this
+        source does not fetch it (another host, say). By default: nowhere."""
+        return None
+
+    def requisite_meta(self, url: str) -> str | None:
+        """What the queue keeps of a requisite queued by `requisite_url` (JSON), if any."""
+        return None
 
     def owns(self, item: QueueItem) -> bool:
         return self.scope is None or item.url.startswith(self.scope)

@@ -8,15 +8,16 @@ and every queued page is fetched once under its canonical URL.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from protego import Protego
 
-from pipeline.archive import DONE, SKIPPED, QueueItem
+from pipeline.archive import DONE, SKIPPED, Exchange, QueueItem
 from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher
 from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
 from pipeline.sources.listings import discover
-from pipeline.urls import activity_url
+from pipeline.urls import REQUISITE, activity_url
 
 
 class SiteSource(Source):
@@ -63,7 +64,14 @@ class SiteSource(Source):
         pending: list[QueueItem] = await job.run_io(job.index.pending)
         return pending
 
+    def requisite_url(self, url: str, page: Exchange) -> str | None:
+        """A requisite is fetched from the site's own host (or the mirror's), not beyond."""
+        host = (urlsplit(url).hostname or "").lower()
+        return url if host == (urlsplit(self.config.base_url).hostname or "").lower() else None
+
     async def take(self, job: Job, item: QueueItem) -> bool:
+        if item.kind == REQUISITE:
+            job.requisite_urls.add(item.url)
         if not self.allowed(item.url):
             await job.run_io(job.index.finish, item.url, SKIPPED, None, "disallowed by robots.txt")
             return True

@@ -14,9 +14,11 @@ ARC files predate WARC: their records are converted (warcio's arc2warc), not cop
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -25,10 +27,14 @@ from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, 
 from pipeline.archive.rawwarc import RawRecord, ReadProblem, http_head, raw_records
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
-from pipeline.urls import PAGE_KINDS, classify
+from pipeline.urls import PAGE_KINDS, REQUISITE, classify
 
 # Responses and revisits, and conversions: text renderings of pages (WET files).
 PAGE_TYPES = ("response", "revisit", "conversion")
+REQUISITE_EXTENSIONS = frozenset(
+    {"css", "js", "gif", "jpg", "jpeg", "png", "bmp", "ico", "svg", "webp", "woff", "woff2", "ttf"}
+)
+SITE_HOSTS = frozenset({"www.jp.coe.int", "jp.coe.int"})
 KEPT_WITH_PAGES = ("request", "metadata")
 # Framing that the payload no longer has once warcio has undone it (ARC records).
 _UNDONE = {
@@ -58,11 +64,31 @@ def site_page(uri: str) -> tuple[str, int | None] | None:
     return (ref.kind, ref.number) if ref.kind in PAGE_KINDS and ref.number is not None else None
 
 
+def site_requisite(uri: str, hosts: frozenset[str]) -> bool:
+    """Whether `uri` is a stylesheet, script or image of one of the site's hosts: what
+    its pages load (told by the path's extension: a WARC header has no Content-Type of
+    the response, and a request record none at all)."""
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in hosts:
+        return False
+    return parts.path.lower().rsplit(".", 1)[-1] in REQUISITE_EXTENSIONS
+
+
 class Importer:
     """The import of a run's files: counts, and the index and store it writes to."""
 
-    def __init__(self, index: Index, store: WarcStore, ids: set[int] | None, max_block: int):
+    def __init__(
+        self,
+        index: Index,
+        store: WarcStore,
+        ids: set[int] | None,
+        max_block: int,
+        hosts: frozenset[str] = SITE_HOSTS,
+    ) -> None:
         self.index, self.store, self.ids, self.max_block = index, store, ids, max_block
+        self.hosts = hosts  # whose stylesheets, scripts and images are the pages' requisites
+        self.requisites = 0  # of the records imported, what the pages load
+        self.left: Counter[str] = Counter()  # records not imported, by why
         self.imported = self.skipped = self.other = self.failed = 0
         self.kept = 0  # requests and metadata copied with the pages
         self.duplicates = 0  # records whose WARC-Record-ID and digest are archived already
@@ -75,22 +101,52 @@ class Importer:
             "already_imported": self.skipped,
             "duplicate_records": self.duplicates,
             "copies_of_imported_files": self.copies,
-            "notes": [
-                f"{copy}: the same bytes (sha256) as {same}, imported before: nothing added"
-                for copy, same in self.copies.items()
-            ],
             "other_records": self.other,
+            "other_records_by_reason": dict(self.left),
             "records_kept_with_pages": self.kept,
+            "requisites": self.requisites,
             "failed_records": self.failed,
             "files": self.files,
+            "notes": self.notes(),
         }
 
+    def notes(self) -> list[str]:
+        """What the terminal is told: copies passed over, what was kept and what left."""
+        notes = [
+            f"{copy}: the same bytes (sha256) as {same}, imported before: nothing added"
+            for copy, same in self.copies.items()
+        ]
+        if self.imported or self.other:
+            left = ", ".join(f"{n} {why}" for why, n in self.left.most_common())
+            notes.append(
+                f"import: kept {self.imported} records ({self.requisites} of them requisites: "
+                f"stylesheets, scripts, images of the site's hosts) and {self.kept} requests "
+                f"and metadata about them; left {self.other}" + (f" ({left})" if left else "")
+            )
+        return notes
+
+    def what(self, fields: dict[str, str]) -> tuple[str, int | None] | None:
+        """(kind, number) of a record to import: a page, or a requisite of the pages."""
+        uri = fields.get("warc-target-uri", "").strip("<>")
+        page = site_page(uri)
+        if page is None and site_requisite(uri, self.hosts):
+            return (REQUISITE, None)
+        return page
+
+    def why_not(self, fields: dict[str, str]) -> str | None:
+        """Why a record is not imported, or None when it is wanted."""
+        kind = fields.get("warc-type", "")
+        if kind not in PAGE_TYPES + KEPT_WITH_PAGES:
+            return f"{kind or 'untyped'} records"
+        what = self.what(fields)
+        if what is None:
+            return "of no page or requisite of the site"
+        if self.ids is not None and what[0] != REQUISITE and what[1] not in self.ids:
+            return "of pages outside --ids"
+        return None
+
     def wanted(self, fields: dict[str, str]) -> bool:
-        page = site_page(fields.get("warc-target-uri", "").strip("<>"))
-        kinds = PAGE_TYPES + KEPT_WITH_PAGES
-        if page is None or fields.get("warc-type") not in kinds:
-            return False
-        return self.ids is None or (page[0] == "activity" and page[1] in self.ids)
+        return self.why_not(fields) is None
 
     def fail(self, key: str, page: tuple[str, int | None], message: str) -> None:
         self.failed += 1
@@ -128,10 +184,11 @@ class Importer:
             )
 
     def record(self, path: Path, rec: RawRecord, sha: str, seq: int) -> None:
-        if not self.wanted(rec.fields):
+        if (why := self.why_not(rec.fields)) is not None:
             self.other += 1
+            self.left[why] += 1
             return
-        page = site_page(rec.uri)
+        page = self.what(rec.fields)
         assert page is not None
         key = f"warc:{path.resolve()}#{rec.offset}" + (f"+{seq}" if seq else "")
         if self.index.state(key) == DONE:
@@ -170,6 +227,7 @@ class Importer:
         self.store.copy(copy, capture=capture, done_url=key, follow=(note,))
         self._note(record_id, digest)
         self.imported += 1
+        self.requisites += page[0] == REQUISITE
 
     def _note(self, record_id: str, digest: str) -> None:
         if record_id:
@@ -246,9 +304,11 @@ class Importer:
         page = site_page(record.rec_headers.get_header("WARC-Target-URI") or "")
         if record.rec_type != "response" or page is None:
             self.other += 1
+            self.left["of no page of the site (ARC)"] += 1
             return
         if self.ids is not None and page[1] not in self.ids:
             self.other += 1
+            self.left["of pages outside --ids"] += 1
             return
         body = record.content_stream().read()  # first: asking the offset reads to the end
         offset = records.get_record_offset()

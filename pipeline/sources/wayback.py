@@ -29,11 +29,14 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.archive import DONE, FAILED, Exchange, QueueItem, payload_digest
+from pipeline.archive import DONE, FAILED, Exchange, QueueItem, payload_digest, warc_date
+from pipeline.archive.rawwarc import PAGE_DATE
 from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
 from pipeline.sources import cdx, cdxclient, memento
 from pipeline.sources.base import Job, Settings, Source
+from pipeline.sources.warcimport import SITE_HOSTS
+from pipeline.urls import REQUISITE
 
 DEFAULT_WAYBACK = "https://web.archive.org"
 CDX_INTERVAL = 2.5  # seconds between CDX queries: 24 a minute, EDGI's default (limit 30)
@@ -132,6 +135,7 @@ class WaybackSource(Source):
         self.found: dict[str, Any] = {}
         self.fallbacks: list[dict[str, str]] = []  # captures taken instead of the chosen
         self.mismatches: list[dict[str, str]] = []  # bodies unlike their CDX digest
+        self.page_dates: dict[str, str] = {}  # a requisite's URL → its page's WARC-Date
 
     @classmethod
     def service_url(cls, config: Settings) -> str:
@@ -147,15 +151,37 @@ class WaybackSource(Source):
         window = self.config.wayback.redirect_window
 
         def rule(url: str, ex: Exchange, target: str) -> str | None:
-            why = memento.nearest_problem(url, ex.response_headers, target, window)
+            page = memento.replay_parts(url)
+            # a requisite is taken from its nearest capture however far: the gap is kept
+            far = timedelta.max if page and page[1] in self.page_dates else window
+            why = memento.nearest_problem(url, ex.response_headers, target, far)
             if why is None and url in self.cdx_digests:  # the capture served stands for it
                 self.cdx_digests.setdefault(target, self.cdx_digests[url])
             return why
 
         return rule
 
+    def requisite_url(self, url: str, page: Exchange) -> str | None:
+        """A requisite of the site's hosts, replayed at its page's time: the Archive
+        redirects to the capture of it nearest that time (the gap is kept)."""
+        stamp = page.warc_headers.get("WARC-Wayback-Timestamp")
+        host = (urlsplit(url).hostname or "").lower()
+        if not stamp or host not in SITE_HOSTS | {(urlsplit(page.url).hostname or "").lower()}:
+            return None
+        self.page_dates.setdefault(url, warc_date(page.fetched_at))
+        return replay_url(self.config.wayback.wayback_url, stamp, url)
+
+    def requisite_meta(self, url: str) -> str | None:
+        """What a rerun needs to know of a queued requisite: its page's time."""
+        page_date = self.page_dates.get(url)
+        return json.dumps({"page_date": page_date}) if page_date else None
+
     def to_capture(self, ex: Exchange) -> Exchange:
         capture = as_capture(ex)
+        page_date = self.page_dates.get(capture.url)
+        if page_date and capture.url != ex.url:  # a requisite as archived: its page's time
+            headers = {**capture.warc_headers, PAGE_DATE: page_date}
+            capture = replace(capture, warc_headers=headers)
         digest = self.cdx_digests.get(ex.url)
         if digest is None or capture.url == ex.url:
             return capture
@@ -199,6 +225,10 @@ class WaybackSource(Source):
             todo = await job.run_io(job.index.pending)
         for item in todo:
             meta = json.loads(item.meta) if item.meta else {}
+            if item.kind == REQUISITE and meta.get("page_date"):  # queued by an earlier run
+                original = (memento.replay_parts(item.url) or ("", ""))[1]
+                self.page_dates.setdefault(original, meta["page_date"])
+                continue
             self.cdx_digests[item.url] = meta.get("digest", "")
             for stamp, original, digest in meta.get("fallbacks", []):
                 self.cdx_digests[replay_url(options.wayback_url, stamp, original)] = digest
@@ -206,6 +236,14 @@ class WaybackSource(Source):
 
     async def take(self, job: Job, item: QueueItem) -> bool:
         """Replay the chosen capture; if it will not play, the next most recent one."""
+        if item.kind == REQUISITE:
+            job.requisite_urls.add(item.url)
+            result = await job.fetcher.get(item.url)
+            why = unplayable(result)
+            state = FAILED if why else DONE
+            await job.queue_io(job.index.finish, item.url, state, result.status, why,
+                               result.attempts)  # fmt: skip
+            return why is None
         meta = json.loads(item.meta) if item.meta else {}
         wayback = self.config.wayback.wayback_url
         candidates = [item.url] + [replay_url(wayback, stamp, original)

@@ -1,0 +1,154 @@
+"""What the pages load is archived with them: a harvest of the fixture site fetches every
+stylesheet, image and script once (those the stylesheets @import and url() too), as
+captures of kind `requisite` that warcio reads back; a rerun fetches none again;
+`--no-requisites` fetches none; an import keeps the CSS, images and scripts a WARC holds
+and says what it kept and left."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.archive import Index
+from pipeline.fixtures.assets import ASSETS
+from pipeline.fixtures.server import FixtureServer, Site
+from tests.conftest import run_cli
+from tests.servers import Capture, FakeWayback
+from tests.test_wayback import harvest as wayback_harvest
+from tests.warcs import read_all
+
+IDS = "18356,16939,42827"
+
+
+def harvest(url: str, data: Path, *extra: str) -> tuple[str, dict[str, object]]:
+    result = run_cli("harvest", "--base-url", url, "--ids", IDS, "--rate", "0", "--data",
+                     str(data), "--no-progress", *extra)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = next(x for x in result.stdout.splitlines() if x.startswith("report: "))
+    return result.stdout, json.loads(Path(report[8:]).read_text())
+
+
+def requisites(data: Path) -> dict[str, int]:
+    with Index(data / "raw" / "index.sqlite3", readonly=True) as index:
+        found: dict[str, int] = {}
+        for c in index.captures():
+            if c.kind == "requisite":
+                found[urlsplit(c.url).path] = found.get(urlsplit(c.url).path, 0) + 1
+        return found
+
+
+def test_a_harvest_archives_every_requisite_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with FixtureServer() as server:
+        out, report = harvest(server.url, data)
+        assert requisites(data) == {f"/CEAD/{p}": 1 for p in ASSETS}  # the @imported too
+        assert f"requisites (what the pages load): {len(ASSETS)} done, 0 failed" in out
+        assert "harvest: 3 done" in out  # pages are counted apart
+        bodies = {
+            urlsplit(r.uri or "").path: r for r in read_all(data / "raw") if r.type == "response"
+        }
+        for path, (kind, body) in ASSETS.items():
+            assert bodies[f"/CEAD/{path}"].headers.get("WARC-Target-URI", "").endswith(path), kind
+            assert bodies[f"/CEAD/{path}"].payload == body
+            assert bodies[f"/CEAD/{path}"].headers["WARC-Type"] == "response"
+        again, _ = harvest(server.url, data, "--ids", "18420")
+        assert "requisites (what the pages load)" in again
+    assert requisites(data) == {f"/CEAD/{p}": 1 for p in ASSETS}  # fetched once per URL
+    assert report["requisites"] == {"done": len(ASSETS), "failed": 0, "pending": 0}
+    status = run_cli("status", "--data", str(data)).stdout
+    assert f"({len(ASSETS)} of them requisites)" in status and "requisite" in status
+
+
+def test_no_requisites_fetches_none(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with FixtureServer() as server:
+        out, _ = harvest(server.url, data, "--no-requisites")
+    assert requisites(data) == {} and "requisites (what" not in out
+
+
+def test_a_missing_requisite_is_reported_not_a_failed_harvest(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(Site().root, site)
+    (site / "CEAD" / "images" / "logo.gif").unlink()
+    data = tmp_path / "data"
+    with FixtureServer(root=site) as server:
+        out, report = harvest(server.url, data)
+    assert f"requisites (what the pages load): {len(ASSETS) - 1} done, 1 failed" in out
+    failures: list[dict[str, object]] = report["requisite_failures"]  # type: ignore[assignment]
+    [failure] = failures
+    assert str(failure["url"]).endswith("/CEAD/images/logo.gif") and failure["status"] == 404
+    assert report["exit_code"] == 0 and report["failures"] == []
+
+
+def crawl_with_requisites(path: Path) -> None:
+    """Another institution's crawl: a page, its stylesheet, logo and script, a PDF and a
+    page of another host."""
+    site = Site()
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, kind, body in [
+            ("http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&ActSyn=True", "text/html",
+             site.route("/CEAD/Countries.asp?ID=18356&ActSyn=True").body),
+            ("http://www.jp.coe.int/CEAD/styles/jp.css", "text/css", ASSETS["styles/jp.css"][1]),
+            ("http://www.jp.coe.int/CEAD/images/logo.gif", "image/gif", ASSETS["images/logo.gif"][1]),
+            ("http://www.jp.coe.int/CEAD/scripts/menu.js", "application/x-javascript",
+             ASSETS["scripts/menu.js"][1]),
+            ("http://www.example.org/other.gif", "image/gif", ASSETS["images/bg.gif"][1]),
+        ]:  # fmt: skip
+            http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http))  # fmt: skip
+
+
+def test_an_import_keeps_the_requisites_a_warc_holds(tmp_path: Path) -> None:
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl_with_requisites(crawl)
+    data = tmp_path / "data"
+    result = run_cli(
+        "harvest", "--source", "warc", str(crawl), "--data", str(data), "--no-progress"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requisites(data) == {"/CEAD/styles/jp.css": 1, "/CEAD/images/logo.gif": 1,
+                                "/CEAD/scripts/menu.js": 1}  # fmt: skip
+    assert ("import: kept 4 records (3 of them requisites: stylesheets, scripts, images of the "
+            "site's hosts) and 0 requests and metadata about them; left 1 (1 of no page or "
+            "requisite of the site)") in result.stdout  # fmt: skip
+    kept = {r.uri: r.payload for r in read_all(data / "raw") if r.type == "response"}
+    assert kept["http://www.jp.coe.int/CEAD/images/logo.gif"] == ASSETS["images/logo.gif"][1]
+
+
+def test_wayback_requisites_are_the_captures_nearest_the_page(tmp_path: Path) -> None:
+    """From the Archive: each requisite replayed at the page's time, the nearest capture
+    taken (a redirect), archived with its own WARC-Date and its distance from the page
+    kept; one over a year away is counted in the summary."""
+    origin = "http://www.jp.coe.int/CEAD"
+    page = Site().route("/CEAD/Countries.asp?ID=18356&ActSyn=True").body
+    held = [Capture("20080110000000", f"{origin}/Countries.asp?ID=18356&ActSyn=True", page)]
+    for path, (_, body) in ASSETS.items():
+        stamp = "20150601000000" if path == "images/logo.gif" else "20080109120000"
+        held.append(Capture(stamp, f"{origin}/{path}", body))
+    data = tmp_path / "data"
+    with FakeWayback(captures=held, page_size=50) as server:
+        code, out = wayback_harvest(server, data, requisites=True)
+    assert code == 0, out
+    with Index(data / "raw" / "index.sqlite3", readonly=True) as index:
+        loaded = {
+            c.url.rsplit("/CEAD/", 1)[1]: c for c in index.captures() if c.kind == "requisite"
+        }
+    assert set(loaded) == set(ASSETS)
+    assert loaded["images/logo.gif"].requisite_gap_s == 233_193_600  # 2008-01-10 → 2015-06-01
+    assert loaded["images/logo.gif"].fetched_at == "2015-06-01T00:00:00Z"  # its own time
+    assert loaded["styles/jp.css"].requisite_gap_s == 12 * 3600
+    assert f"requisites (what the pages load): {len(ASSETS)} done, 0 failed, 0 pending; 1 " \
+           "captured over a year from their page" in out  # fmt: skip
+    records = {r.uri: r for r in read_all(data / "raw") if r.type == "response"}
+    logo = records[f"{origin}/images/logo.gif"]
+    assert logo.payload == ASSETS["images/logo.gif"][1]
+    assert logo.headers["WARC-Date"] == "2015-06-01T00:00:00Z"
+    assert logo.headers["WARC-Requisite-Of-Date"] == "2008-01-10T00:00:00Z"
