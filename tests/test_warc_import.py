@@ -266,5 +266,5 @@ def test_text_renderings_from_a_wet_file_are_imported_and_parsed(tmp_path: Path)
     rows = pq.read_table(data / "parquet" / "activities.parquet").to_pylist()
     assert rows[1]["programme_trans_id"] == 112
     captures = pq.read_table(data / "parquet" / "captures.parquet").to_pylist()
-    pages = [c for c in captures if c["kind"] != "requisite"]  # (the stylesheet too)
-    assert sorted(c["record_type"] for c in pages) == ["conversion", "conversion", "response"]
+    of_pages = [c for c in captures if c["kind"] != "requisite"]  # (the stylesheet too)
+    assert sorted(c["record_type"] for c in of_pages) == ["conversion", "conversion", "response"]
