@@ -70,3 +70,26 @@ def test_wayback_bench_reports_against_the_ideal() -> None:
     )  # fmt: skip
     assert "| requests per archived activity, besides CDX | 1.000 | ≤ 1.02 |" in result.stdout
     assert "| wall ÷ ideal |" in result.stdout
+
+
+def test_rehearsal_runs_every_stage_at_a_small_size() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/rehearsal.py", "--sizes", "40,80"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    stages = ("harvest", "build", "verify", "wacz", "search", "history", "coverage")
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert [r.split("|")[1].strip() for r in rows if r.split("|")[1].strip() in stages] == [
+        *stages, *stages, *stages,  # a table per size, then the linearity table
+    ]  # fmt: skip
+    assert result.stdout.count("`verify` said sound") == 2
+
+
+def test_requisites_bench_compares_with_and_without() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/requisites_bench.py", "--pages", "30"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    rows = {line.split("|")[1].strip(): line.split("|")[2] for line in result.stdout.splitlines()
+            if line.startswith("| --no") or line.startswith("| requisites")}  # fmt: skip
+    assert float(rows["--no-requisites"]) < float(rows["requisites (default)"])

@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pipeline.archive import Index
 from pipeline.fixtures.server import FixtureServer
 from tests.conftest import JPARCHIVE, run_cli
-from tests.servers import FaultServer
+from tests.servers import FaultServer, free_port
 from tests.test_exit_codes import good_warc
 
 LIMIT = 2.0  # seconds from the signal to the exit
@@ -135,3 +136,25 @@ def test_a_signal_while_fetching_stops_cleanly_within_two_seconds(
     assert took <= LIMIT, f"{took:.2f} s"
     assert "stopped: interrupted" in out and "Traceback" not in err  # the clean stop's summary
     assert err.count("interrupted") == 0, err  # said once, in the summary
+
+
+@pytest.mark.parametrize(("signum", "code"), SIGNALS, ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_web_app_within_two_seconds(
+    signum: int, code: int, archive: Path
+) -> None:
+    port = free_port()
+    proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    took = stopped_in(proc, signum)
+    out, err = proc.communicate()
+    assert proc.returncode == code and took <= LIMIT, (took, out, err)
+    assert err.strip().splitlines()[-1] == (
+        f"interrupted ({signal.Signals(signum).name}): nothing done so far is lost; "
+        "rerun the same command"
+    )
