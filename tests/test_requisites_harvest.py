@@ -152,3 +152,48 @@ def test_wayback_requisites_are_the_captures_nearest_the_page(tmp_path: Path) ->
     assert logo.payload == ASSETS["images/logo.gif"][1]
     assert logo.headers["WARC-Date"] == "2015-06-01T00:00:00Z"
     assert logo.headers["WARC-Requisite-Of-Date"] == "2008-01-10T00:00:00Z"
+
+
+def test_wayback_documents_linked_from_pages_are_archived_within_scope(tmp_path: Path) -> None:
+    """The documents a page links to: those on the Council of Europe's hosts come from
+    their captures nearest the page's time; one over --max-document-bytes is cut and
+    marked; one on another host is not asked for."""
+    origin = "http://www.jp.coe.int/CEAD"
+    agenda = "http://www.coe.int/t/dghl/cooperation/economiccrime/cybercrime/agenda-18356.pdf"
+    report = "http://rm.coe.int/report-18356.pdf"
+    elsewhere = "http://www.example.org/notes.doc"
+    links = "".join(f'<a href="{u}">{u}</a><br>' for u in (agenda, report, elsewhere))
+    page = Site().route("/CEAD/Countries.asp?ID=18356&ActSyn=True").body
+    page = page.replace(b"</body>", links.encode() + b"</body>")
+    agenda_pdf = b"%PDF-1.4\n% agenda\n" + b"0" * 5000 + b"\n%%EOF\n"
+    report_pdf = b"%PDF-1.4\n% report\n" + b"1" * 300_000 + b"\n%%EOF\n"
+    held = [
+        Capture("20070321000000", f"{origin}/Countries.asp?ID=18356&ActSyn=True", page),
+        Capture("20070322000000", agenda, agenda_pdf),
+        Capture("20070401000000", report, report_pdf),
+        Capture("20070401000000", elsewhere, b"not ours"),
+    ]
+    data = tmp_path / "data"
+    with FakeWayback(captures=held, page_size=50) as server:
+        code, out = wayback_harvest(server, data, "--max-document-bytes", "100000", documents=True)
+        asked = [r.target for r in server.log]
+    assert code == 0, out
+    assert not any("example.org" in t for t in asked)  # out of scope: never asked for
+    assert "documents (what the pages link to): 2 done, 0 failed, 0 pending" in out
+    with Index(data / "raw" / "index.sqlite3", readonly=True) as index:
+        docs = {c.url: c for c in index.captures() if c.kind == "document"}
+    assert set(docs) == {agenda, report}
+    assert docs[agenda].requisite_gap_s == 24 * 3600 and not docs[agenda].truncated
+    assert docs[report].truncated
+    records = {r.uri: r for r in read_all(data / "raw") if r.type == "response"}
+    assert records[agenda].payload == agenda_pdf
+    assert len(records[report].payload) == 100_000
+    assert records[report].headers["WARC-Truncated"] == "length"
+
+
+def test_document_flags_are_checked(tmp_path: Path) -> None:
+    for hosts in ("http://www.coe.int", "www.coe.int:80", "WWW.COE.INT"):
+        result = run_cli("harvest", "--ids", "1", "--documents", "--document-hosts", hosts,
+                         "--data", str(tmp_path))  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert f"--document-hosts: {hosts!r} is not a host name" in result.stderr

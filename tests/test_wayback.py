@@ -66,6 +66,7 @@ def harvest(
     cdx_rate: str = "40",
     rate: str = "40",
     requisites: bool = False,
+    documents: bool = False,
 ) -> tuple[int, str]:
     """A Wayback harvest; without what the pages load unless asked (the tests that count
     replays are about pages: tests/test_requisites_harvest.py is about requisites)."""
@@ -87,6 +88,7 @@ def harvest(
         "--contact",
         "tests@localhost",
         "--requisites" if requisites else "--no-requisites",
+        "--documents" if documents else "--no-documents",
         *extra,
     )
     return result.returncode, result.stdout + result.stderr

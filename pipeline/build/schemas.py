@@ -169,7 +169,8 @@ CAPTURES = _table(
             CODE,
             False,
             "activity, logframe, logframe_purpose, logframe_result, listing, requisite "
-            "(what a page loads: a stylesheet, an image, a script), other",
+            "(what a page loads: a stylesheet, an image, a script), document (what a page "
+            "links to: a PDF, a DOC...), other",
         ),
         ("captured_at", UTC_TIME, False, "When (UTC)"),
         ("source", CODE, False, "site, wayback or warc"),
@@ -198,9 +199,9 @@ CAPTURES = _table(
             "requisite_gap_s",
             pa.int64(),
             True,
-            "A requisite from the Wayback Machine: seconds between its own capture and the "
-            "page's that loads it (a 2008 page with a 2015 logo is not how the page looked); "
-            "null elsewhere",
+            "A requisite or document from the Wayback Machine: seconds between its own "
+            "capture and that of the page that loads or links it (a 2008 page with a 2015 "
+            "logo is not how the page looked); null elsewhere",
         ),
     ],
     "Every capture in the archive",

@@ -74,6 +74,26 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
     "@import and url(), images, scripts, frames) from the site's host, once per URL.",
 )
 @click.option(
+    "--documents/--no-documents",
+    default=None,
+    help="Also fetch the documents pages link to (PDF, DOC, DOCX, RTF, ODT, XLS, XLSX, PPT, "
+    "PPTX, TXT), once per URL. Default: on for --source wayback (they survive only there), "
+    "off for --source site (a mirror's documents are on other hosts; ask for them).",
+)
+@click.option(
+    "--document-hosts",
+    metavar="HOST[,HOST...]",
+    help="The hosts documents are taken from, replacing the default: the site's host and "
+    "the Council of Europe's document hosts (www.coe.int, rm.coe.int, wcd.coe.int, ...).",
+)
+@click.option(
+    "--max-document-bytes",
+    type=click.IntRange(1),
+    default=50 * 1024 * 1024,
+    show_default=True,
+    help="A larger document is archived cut there, marked WARC-Truncated, and reported.",
+)
+@click.option(
     "--wayback-url",
     default="https://web.archive.org",
     show_default=True,
@@ -238,6 +258,9 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         ids=tuple(parse_id_spec(ids_spec)) if ids_spec else (),
         discover=o["discover"],
         requisites=o["requisites"],
+        documents=o["documents"],
+        document_hosts=_hosts(o["document_hosts"]),
+        max_document_bytes=o["max_document_bytes"],
         command_line=shlex.join(["jparchive", *sys.argv[1:]]),
         progress=o["progress"],
         source=source,
@@ -245,6 +268,13 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         files=files,
         retry_failed=o["retry_failed"],
     )
+
+
+def _hosts(text: str | None) -> frozenset[str] | None:
+    """`--document-hosts a,b` as a set of host names (checked by HarvestConfig)."""
+    if text is None:
+        return None
+    return frozenset(h.strip() for h in text.split(","))
 
 
 def _listing(found: dict[str, Any], rate: float) -> str:

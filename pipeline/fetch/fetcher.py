@@ -109,7 +109,7 @@ class Fetcher:
             self.limiters[key] = HostLimiter(self.policy.interval)
         return self.limiters[key]
 
-    async def _attempt(self, url: str) -> tuple[Outcome, Exchange | None]:
+    async def _attempt(self, url: str, limit: int) -> tuple[Outcome, Exchange | None]:
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "identity"}
         started = datetime.now(UTC)
         limiter = self.limiter(url)
@@ -123,7 +123,7 @@ class Fetcher:
                 async with self.client.stream(
                     "GET", url, headers=headers, extensions={"trace": trace}
                 ) as resp:
-                    body, truncated = await self._read_body(resp)
+                    body, truncated = await self._read_body(resp, limit)
         except (httpx.HTTPError, TimeoutError, OSError) as exc:
             return Outcome(error=_error_kind(exc)), None
         exchange = Exchange(
@@ -145,9 +145,9 @@ class Fetcher:
         outcome = Outcome(status=resp.status_code, retry_after=retry_after)
         return outcome, exchange
 
-    async def _read_body(self, resp: httpx.Response) -> tuple[bytes, bool]:
+    async def _read_body(self, resp: httpx.Response, limit: int) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
-        size, limit = 0, self.policy.max_body
+        size = 0
         async for chunk in resp.aiter_raw():
             if size + len(chunk) > limit:
                 chunks.append(chunk[: limit - size])
@@ -192,16 +192,20 @@ class Fetcher:
             return None, why
         return target, None
 
-    async def get(self, url: str, retries: int | None = None) -> FetchResult:
+    async def get(
+        self, url: str, retries: int | None = None, max_body: int | None = None
+    ) -> FetchResult:
         """Fetch `url`, following allowed redirects and retrying what the policy retries
-        (at most `retries` times, when given: a caller that knows better, say)."""
+        (at most `retries` times, when given: a caller that knows better, say); a body
+        over `max_body` (the policy's, unless given) is cut and marked truncated."""
         policy = self.policy if retries is None else replace(self.policy, retries=retries)
+        limit = self.policy.max_body if max_body is None else max_body
         result = FetchResult(url=url, final_url=url)
         current, seen, attempt = url, {url}, 0  # attempt: retries of the current URL
         while True:
             limiter = self.limiter(current)
             await limiter.wait()
-            outcome, exchange = await self._attempt(current)
+            outcome, exchange = await self._attempt(current, limit)
             result.attempts += 1
             self.stats.count(outcome)
             limiter.record(outcome.status)

@@ -11,6 +11,7 @@ from pipeline import __version__
 from pipeline.errors import ConfigError
 from pipeline.fetch import FetchPolicy
 from pipeline.sources import WaybackOptions, source_class
+from pipeline.urls import DOCUMENT_HOSTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,9 @@ class HarvestConfig:
     files: tuple[Path, ...] = ()  # WARC/ARC files to import, for the "warc" source
     retry_failed: bool = False  # take only what failed before; queue nothing new
     requisites: bool = True  # what each page loads (stylesheets, images, scripts), once each
+    documents: bool | None = None  # the documents pages link to; None: the source's default
+    document_hosts: frozenset[str] | None = None  # None: DOCUMENT_HOSTS and the site's host
+    max_document_bytes: int = 50 * 1024 * 1024  # larger ones archived cut, WARC-Truncated
 
     def __post_init__(self) -> None:
         source = source_class(self.source)
@@ -34,7 +38,30 @@ class HarvestConfig:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"{source.url_flag} {url!r} is not an http(s) URL with a host")
+        if self.max_document_bytes < 1:
+            raise ConfigError(f"--max-document-bytes {self.max_document_bytes}: give 1 or more")
+        for host in self.document_hosts or ():
+            if not host or any(c in host for c in ":/ ") or host != host.lower():
+                raise ConfigError(
+                    f"--document-hosts: {host!r} is not a host name or IP address in lower "
+                    "case, without a scheme or a port (e.g. www.coe.int,rm.coe.int)"
+                )
         source.check(self)
+
+    @property
+    def take_documents(self) -> bool:
+        """Whether documents are harvested: as asked, else the source's default."""
+        if self.documents is not None:
+            return self.documents
+        return source_class(self.source).documents_by_default
+
+    @property
+    def documents_from(self) -> frozenset[str]:
+        """The hosts documents are harvested from: `--document-hosts`, else the Council
+        of Europe's document hosts and the site's (or mirror's) own."""
+        if self.document_hosts is not None:
+            return self.document_hosts
+        return DOCUMENT_HOSTS | {(urlsplit(self.base_url).hostname or "").lower()}
 
     @property
     def raw(self) -> Path:

@@ -31,9 +31,9 @@ from pipeline.harvest.config import HarvestConfig, warcinfo
 from pipeline.harvest.report import EXIT_FAILURES, EXIT_RATE_LIMITED, HarvestReport, finish_report
 from pipeline.progress import Progress
 from pipeline.reports import write_report
-from pipeline.requisites import page_requisites, stylesheet_requisites
+from pipeline.requisites import document_links, page_requisites, stylesheet_requisites
 from pipeline.sources import Source, source_class
-from pipeline.urls import PAGE_KINDS, REQUISITE, classify
+from pipeline.urls import DOCUMENT, PAGE_KINDS, REQUISITE, classify
 
 MAX_QUEUED_WRITES = 64  # responses fetched but not yet on disk, at most
 
@@ -52,8 +52,8 @@ class Job:
         self.source = source or source_class(config.source)(config)
         self.io = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         self.writes: collections.deque[concurrent.futures.Future[Any]] = collections.deque()
-        self.requisite_urls: set[str] = set()  # queue URLs of requisites
-        self.requisites_seen: set[str] = set()  # requisites' own URLs, asked for or held
+        self.loaded: dict[str, str] = {}  # queue URLs of requisites and documents → kind
+        self.seen: dict[str, str] = {}  # their own URLs (asked for, or held) → kind
         self.queue: asyncio.Queue[QueueItem] = asyncio.Queue()
         self.progress: Progress | None = None
 
@@ -79,34 +79,40 @@ class Job:
 
     async def archive(self, ex: Exchange) -> None:
         """Archive one answer, as the source says it is to be kept; queue what it loads."""
-        asked = ex.url in self.requisite_urls
+        # a redirect on the way to a requisite or document is a hop, not the thing itself
+        asked = None if 300 <= ex.status < 400 else self.loaded.get(ex.url)
         ex = self.source.to_capture(ex)
         ref = classify(ex.url)
         number = ref.number if ref.kind == "activity" else None
-        # a requisite's own URL, or (from the Wayback Machine) the capture it redirected to
-        requisite = asked or (ref.kind == "other" and ex.url in self.requisites_seen)
-        kind = REQUISITE if requisite else ref.kind
+        # a requisite's or document's own URL, or (from the Wayback Machine) the capture
+        # it redirected to
+        kind = asked or (self.seen.get(ex.url) if ref.kind == "other" else None) or ref.kind
         await self.queue_io(self.store.write, ex, activity_id=number, kind=kind)
-        if self.config.requisites and ex.status == 200:
-            await self.queue_requisites(loads(ex, kind), ex)
+        if ex.status != 200:
+            return
+        if self.config.requisites:
+            await self.queue_loaded(loads(ex, kind), ex, REQUISITE)
+        if self.config.take_documents and kind in PAGE_KINDS:
+            await self.queue_loaded(document_links(ex.body, ex.url, ex.content_type), ex, DOCUMENT)
 
-    async def queue_requisites(self, urls: list[str], page: Exchange) -> None:
-        """Queue each requisite of `page` the source fetches, once per URL (over runs
-        too: one the archive holds already is not asked for again)."""
-        unseen = [u for u in urls if u not in self.requisites_seen]
-        self.requisites_seen.update(unseen)
+    async def queue_loaded(self, urls: list[str], page: Exchange, kind: str) -> None:
+        """Queue each requisite (or document) of `page` the source fetches, once per URL
+        (over runs too: one the archive holds already is not asked for again)."""
+        unseen = [u for u in urls if u not in self.seen]
+        self.seen.update((u, kind) for u in unseen)
         if unseen:
-            held = await self.run_io(self.index.captured_urls, unseen, REQUISITE)
+            held = await self.run_io(self.index.captured_urls, unseen, kind)
             unseen = [u for u in unseen if u not in held]
-        wanted = {q: u for u in unseen if (q := self.source.requisite_url(u, page))}
-        fresh = [q for q in wanted if q not in self.requisite_urls]
+        where = self.source.requisite_url if kind == REQUISITE else self.source.document_url
+        wanted = {q: u for u in unseen if (q := where(u, page))}
+        fresh = [q for q in wanted if q not in self.loaded]
         if not fresh:
             return
-        self.requisite_urls.update(fresh)
-        items = [(q, REQUISITE, None, self.source.requisite_meta(wanted[q])) for q in fresh]
+        self.loaded.update((q, kind) for q in fresh)
+        items = [(q, kind, None, self.source.requisite_meta(wanted[q])) for q in fresh]
         new = await self.run_io(self.index.new_items, items)
         for url in new:
-            self.queue.put_nowait(QueueItem(url, REQUISITE, None, PENDING, 0, None, None))
+            self.queue.put_nowait(QueueItem(url, kind, None, PENDING, 0, None, None))
         if self.progress is not None:
             self.progress.add(len(new))
 
@@ -182,7 +188,7 @@ async def _run(config: HarvestConfig, index: Index, report: HarvestReport, sourc
             )
             todo = await source.plan(job)
             for item in todo:  # what pages fetched while planning load is queued already
-                if item.url not in job.requisite_urls:
+                if item.url not in job.loaded:
                     job.queue.put_nowait(item)
             with Progress(len(todo), "harvest", config.progress) as progress:
                 job.progress = progress

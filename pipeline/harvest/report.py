@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.archive import DONE, FAILED, PENDING, SKIPPED, Index, QueueItem
-from pipeline.urls import REQUISITE
+from pipeline.urls import DOCUMENT, REQUISITE
 
 EXIT_OK, EXIT_FAILURES, EXIT_RATE_LIMITED = 0, 1, 3  # 2, usage errors, is the CLI's
 
@@ -36,6 +36,8 @@ class HarvestReport:
     reindexed_records: dict[str, int] = field(default_factory=dict)  # a crash left unindexed
     requisites: dict[str, int] = field(default_factory=dict)  # by state: what pages load
     requisite_failures: list[dict[str, Any]] = field(default_factory=list)
+    documents: dict[str, int] = field(default_factory=dict)  # by state: what pages link to
+    document_failures: list[dict[str, Any]] = field(default_factory=list)
     requisites_far: int = 0  # Wayback: requisites captured over a year from their page
     discovered: dict[str, Any] = field(default_factory=dict)
     this_run: dict[str, int] = field(default_factory=dict)  # done, failed, skipped, pending
@@ -63,6 +65,12 @@ class HarvestReport:
                     f"; {self.requisites_far} captured over a year from their page "
                     "(captures.requisite_gap_s): not how the page looked then"
                 )
+        if any(self.documents.values()):
+            d = self.documents
+            line += (
+                f"\ndocuments (what the pages link to): {d.get('done', 0)} done, "
+                f"{d.get('failed', 0)} failed, {d.get('pending', 0)} pending"
+            )
         if found := sum(self.reindexed_records.values()):
             line += f"\nrecovered: {found} whole records a crash left unindexed, indexed now"
         for note in self.discovered.get("notes", []):  # what the source wants said
@@ -85,11 +93,13 @@ def finish_report(index: Index, report: HarvestReport, scope: str | None) -> Non
     the same data root may also hold crawls of another base URL or Wayback service
     (`scope` is their URL prefix; None, an import's, keeps no queue of its own)."""
     every = [i for i in index.items() if scope is None or i.url.startswith(scope)]
-    items = [i for i in every if i.kind != REQUISITE]  # pages; requisites are told apart
+    items = [i for i in every if i.kind not in (REQUISITE, DOCUMENT)]  # the pages
     loaded = [i for i in every if i.kind == REQUISITE]
-    report.requisites = {
-        state: sum(1 for i in loaded if i.state == state) for state in (DONE, FAILED, PENDING)
-    }
+    linked = [i for i in every if i.kind == DOCUMENT]
+    report.requisites, report.documents = (
+        {state: sum(1 for i in group if i.state == state) for state in (DONE, FAILED, PENDING)}
+        for group in (loaded, linked)
+    )
     report.queued = len(items)
     report.done = sum(1 for i in items if i.state == DONE)
     report.failed = sum(1 for i in items if i.state == FAILED)
@@ -106,6 +116,7 @@ def finish_report(index: Index, report: HarvestReport, scope: str | None) -> Non
     report.failures = [_failure(i) for i in failed]
     # a logo the server no longer has is said, not a failed harvest (exit 0 stays 0)
     report.requisite_failures = [_failure(i) for i in loaded if i.state == FAILED]
+    report.document_failures = [_failure(i) for i in linked if i.state == FAILED]
     report.truncated = sorted({c.url for c in index.captures() if c.truncated})
     report.requisites_far = index.db.execute(
         "SELECT COUNT(*) FROM captures WHERE kind = ? AND requisite_gap_s > ?",

@@ -22,6 +22,10 @@ from selectolax.lexbor import LexborHTMLParser
 from parsers.encoding import decode_html
 from parsers.limits import bytes_problem
 
+# what counts as a document a page links to (by the path's extension)
+DOCUMENT_EXTENSIONS = frozenset(
+    {"pdf", "doc", "docx", "rtf", "odt", "xls", "xlsx", "ppt", "pptx", "txt"}
+)
 MAX_URLS = 500  # requisites of one page or stylesheet (the site's pages load about 10)
 MAX_CSS_BYTES = 2 * 1024 * 1024
 # (tag, attribute) pairs whose value is a URL the page loads to render
@@ -123,6 +127,20 @@ def page_requisites(html: bytes, url: str, content_type: str | None = None) -> l
         if len(found) > MAX_URLS * 2:
             break
     return _unique(u for u in found if u)
+
+
+def document_links(html: bytes, url: str, content_type: str | None = None) -> list[str]:
+    """The documents the page at `url` links to (its "Documents & links" rows, or any
+    link in a field): `<a href>` whose path ends in a document's extension."""
+    if bytes_problem(html):
+        return []
+    tree = LexborHTMLParser(decode_html(html, content_type).text)
+    found: list[str] = []
+    for node in tree.css("a[href]"):
+        target = _absolute(url, node.attributes.get("href"))
+        if target and urlsplit(target).path.lower().rsplit(".", 1)[-1] in DOCUMENT_EXTENSIONS:
+            found.append(target)
+    return _unique(found)
 
 
 def _unique(urls: Iterable[str]) -> list[str]:

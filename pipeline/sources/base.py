@@ -47,6 +47,12 @@ class Settings(Protocol):
     def retry_failed(self) -> bool: ...
     @property
     def requisites(self) -> bool: ...
+    @property
+    def take_documents(self) -> bool: ...
+    @property
+    def documents_from(self) -> frozenset[str]: ...
+    @property
+    def max_document_bytes(self) -> int: ...
 
 
 class Job(Protocol):
@@ -57,7 +63,7 @@ class Job(Protocol):
     store: WarcStore
     fetcher: Fetcher
 
-    requisite_urls: set[str]  # the queue URLs taken as requisites, archived as such
+    loaded: dict[str, str]  # queue URLs of requisites and documents → their kind
 
     async def run_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
     async def queue_io(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
@@ -72,6 +78,9 @@ class Source(ABC):
     # What `--rate` and `--concurrency` are when not given (the site: 1 a second, 2 in flight)
     default_rate: ClassVar[float] = 1.0
     default_concurrency: ClassVar[int] = 2
+    # Whether the documents pages link to are harvested when neither --documents nor
+    # --no-documents is given
+    documents_by_default: ClassVar[bool] = False
 
     def __init__(self, config: Settings) -> None:
         self.config = config
@@ -117,6 +126,10 @@ class Source(ABC):
         source does not fetch it (another host, say). By default: nowhere."""
         return None
 
+    def document_url(self, url: str, page: Exchange) -> str | None:
+        """Where to fetch `url`, a document `page` links to, or None (out of scope)."""
+        return None
+
     def requisite_meta(self, url: str) -> str | None:
         """What the queue keeps of a requisite queued by `requisite_url` (JSON), if any."""
         return None
@@ -134,13 +147,16 @@ class Source(ABC):
 
 
 async def fetch_and_finish(
-    job: Job, item: QueueItem, check: Callable[[FetchResult], str | None] | None = None
+    job: Job,
+    item: QueueItem,
+    check: Callable[[FetchResult], str | None] | None = None,
+    max_body: int | None = None,
 ) -> FetchResult:
     """GET the item (every answer archived on the way) and mark it done or failed.
 
     `check` may find fault with a successful answer (its message makes the item failed,
-    the bytes stay archived)."""
-    result = await job.fetcher.get(item.url)
+    the bytes stay archived); `max_body` replaces the policy's (a document's limit)."""
+    result = await job.fetcher.get(item.url, max_body=max_body)
     if result.ok and check is not None:
         result.error = check(result)
     state = DONE if result.ok else FAILED

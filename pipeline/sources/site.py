@@ -17,7 +17,7 @@ from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher
 from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
 from pipeline.sources.listings import discover
-from pipeline.urls import REQUISITE, activity_url
+from pipeline.urls import DOCUMENT, REQUISITE, activity_url
 
 
 class SiteSource(Source):
@@ -69,13 +69,20 @@ class SiteSource(Source):
         host = (urlsplit(url).hostname or "").lower()
         return url if host == (urlsplit(self.config.base_url).hostname or "").lower() else None
 
+    def document_url(self, url: str, page: Exchange) -> str | None:
+        """A document on one of the document hosts (`--document-hosts`)."""
+        return url if (urlsplit(url).hostname or "").lower() in self.config.documents_from else None
+
     async def take(self, job: Job, item: QueueItem) -> bool:
-        if item.kind == REQUISITE:
-            job.requisite_urls.add(item.url)
-        if not self.allowed(item.url):
+        if item.kind in (REQUISITE, DOCUMENT):
+            job.loaded[item.url] = item.kind
+        # the site's robots.txt rules its own host; a document host's is not read
+        site = urlsplit(self.config.base_url).hostname == urlsplit(item.url).hostname
+        if site and not self.allowed(item.url):
             await job.run_io(job.index.finish, item.url, SKIPPED, None, "disallowed by robots.txt")
             return True
-        return (await fetch_and_finish(job, item)).ok
+        limit = self.config.max_document_bytes if item.kind == DOCUMENT else None
+        return (await fetch_and_finish(job, item, max_body=limit)).ok
 
     async def load_robots(self, fetcher: Fetcher) -> None:
         if not self.config.policy.obey_robots:

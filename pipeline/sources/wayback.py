@@ -36,7 +36,7 @@ from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
 from pipeline.sources import cdx, cdxclient, memento
 from pipeline.sources.base import Job, Settings, Source
 from pipeline.sources.warcimport import SITE_HOSTS
-from pipeline.urls import REQUISITE
+from pipeline.urls import DOCUMENT, REQUISITE
 
 DEFAULT_WAYBACK = "https://web.archive.org"
 CDX_INTERVAL = 2.5  # seconds between CDX queries: 24 a minute, EDGI's default (limit 30)
@@ -104,6 +104,10 @@ def cdx_limiter(fetcher: Fetcher, options: WaybackOptions) -> None:
     fetcher.limiters[f"{host}/cdx"] = HostLimiter(options.cdx_interval)
 
 
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
 def replay_url(wayback: str, timestamp: str, original: str) -> str:
     return f"{wayback.rstrip('/')}/web/{timestamp}id_/{original}"
 
@@ -128,6 +132,7 @@ class WaybackSource(Source):
     name = "wayback"
     url_flag = "--wayback-url"
     default_rate, default_concurrency = REPLAY_RATE, REPLAY_CONCURRENCY
+    documents_by_default = True  # the documents the pages link survive only there
 
     def __init__(self, config: Settings) -> None:
         super().__init__(config)
@@ -164,9 +169,15 @@ class WaybackSource(Source):
     def requisite_url(self, url: str, page: Exchange) -> str | None:
         """A requisite of the site's hosts, replayed at its page's time: the Archive
         redirects to the capture of it nearest that time (the gap is kept)."""
+        return self._at_page_time(url, page, SITE_HOSTS | {_host(page.url)})
+
+    def document_url(self, url: str, page: Exchange) -> str | None:
+        """A document on a document host, its capture nearest the page's time."""
+        return self._at_page_time(url, page, self.config.documents_from)
+
+    def _at_page_time(self, url: str, page: Exchange, hosts: frozenset[str]) -> str | None:
         stamp = page.warc_headers.get("WARC-Wayback-Timestamp")
-        host = (urlsplit(url).hostname or "").lower()
-        if not stamp or host not in SITE_HOSTS | {(urlsplit(page.url).hostname or "").lower()}:
+        if not stamp or _host(url) not in hosts:
             return None
         self.page_dates.setdefault(url, warc_date(page.fetched_at))
         return replay_url(self.config.wayback.wayback_url, stamp, url)
@@ -225,7 +236,7 @@ class WaybackSource(Source):
             todo = await job.run_io(job.index.pending)
         for item in todo:
             meta = json.loads(item.meta) if item.meta else {}
-            if item.kind == REQUISITE and meta.get("page_date"):  # queued by an earlier run
+            if item.kind in (REQUISITE, DOCUMENT) and meta.get("page_date"):  # an earlier run's
                 original = (memento.replay_parts(item.url) or ("", ""))[1]
                 self.page_dates.setdefault(original, meta["page_date"])
                 continue
@@ -236,9 +247,10 @@ class WaybackSource(Source):
 
     async def take(self, job: Job, item: QueueItem) -> bool:
         """Replay the chosen capture; if it will not play, the next most recent one."""
-        if item.kind == REQUISITE:
-            job.requisite_urls.add(item.url)
-            result = await job.fetcher.get(item.url)
+        if item.kind in (REQUISITE, DOCUMENT):
+            job.loaded[item.url] = item.kind
+            limit = self.config.max_document_bytes if item.kind == DOCUMENT else None
+            result = await job.fetcher.get(item.url, max_body=limit)
             why = unplayable(result)
             state = FAILED if why else DONE
             await job.queue_io(job.index.finish, item.url, state, result.status, why,
