@@ -34,6 +34,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_up(port: int, seconds: float = 10.0) -> None:
+    """Wait for a server a test started on 127.0.0.1:`port` to answer."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing answers on 127.0.0.1:{port}") from None
+            time.sleep(0.05)
+
+
 def activity_page(activity_id: int) -> bytes:
     """A synthetic activity page (windows-1252) carrying the given ID."""
     spec = next(synthetic_specs(1, seed=activity_id))

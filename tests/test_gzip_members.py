@@ -148,3 +148,15 @@ def test_a_fault_names_the_member_it_starts_at(tail: bytes, problem: str) -> Non
     with pytest.raises(GzipFault) as caught:
         list(inflate(io.BytesIO(data + tail)))
     assert caught.value.offset == len(data) and problem in str(caught.value)
+
+
+def test_a_member_cut_in_its_trailer_does_not_count_its_record() -> None:
+    """The record's bytes are all there, but the member's CRC and length are not: the
+    record is not whole (an import must not copy it, the audit must not pass it)."""
+    data = archive(random.Random(3), [(0, False)])
+    for cut in range(len(data) - 8, len(data)):
+        (member,) = list(members(io.BytesIO(data[:cut])))
+        assert not member.whole and member.problem == "the gzip member is cut"
+        with pytest.raises(ReadProblem) as caught:
+            list(raw_records(io.BytesIO(data[:cut]), lambda f: True, MB))
+        assert caught.value.offset == 0

@@ -5,12 +5,10 @@ looked: every request it makes for a resource of the site is answered from the a
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Response, sync_playwright
 
@@ -18,7 +16,7 @@ from pipeline.archive import Index
 from pipeline.fixtures.assets import ASSETS
 from pipeline.fixtures.server import FixtureServer
 from tests.conftest import run_cli
-from tests.servers import free_port
+from tests.servers import free_port, wait_until_up
 from tests.test_pywb_replay import PYWB
 from tests.test_web_browser import CHROMIUM
 
@@ -52,12 +50,7 @@ def test_a_replayed_page_makes_no_failed_request_for_a_site_resource(
             [when] = [c.fetched_at for c in index.captures() if c.url == url]
         stamp = "".join(ch for ch in when if ch.isdigit())  # its own time: no redirect
         replay = f"http://127.0.0.1:{port}/jp/{stamp}/{url}"  # pywb's frame, the page inside
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_up(port)
         page = browser.new_page()
         answered: list[Response] = []
         failed: list[str] = []

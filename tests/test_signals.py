@@ -16,13 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from pipeline.archive import Index
 from pipeline.fixtures.server import FixtureServer
 from tests.conftest import JPARCHIVE, run_cli
-from tests.servers import FaultServer, free_port
+from tests.servers import FaultServer, free_port, wait_until_up
 from tests.test_exit_codes import good_warc
 
 LIMIT = 2.0  # seconds from the signal to the exit
@@ -145,12 +144,7 @@ def test_a_signal_stops_the_web_app_within_two_seconds(
     port = free_port()
     proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
+    wait_until_up(port)
     took = stopped_in(proc, signum)
     out, err = proc.communicate()
     assert proc.returncode == code and took <= LIMIT, (took, out, err)

@@ -19,10 +19,9 @@ from pipeline.archive.rawwarc import (
     PAGE_DATE,
     RawRecord,
     ReadProblem,
-    http_head,
-    payload_digest,
     raw_records,
     requisite_gap,
+    what_it_holds,
 )
 from pipeline.urls import classify
 
@@ -32,12 +31,7 @@ MAX_BLOCK = 256 * 1024 * 1024  # the largest record whose HTTP head is read back
 
 def _capture(rec: RawRecord, name: str, length: int, source: str, index: Index) -> Capture:
     """The index entry of a record, read from its headers and its HTTP head."""
-    block = rec.block or b""
-    if rec.type == "conversion":
-        status, content_type, payload = 200, rec.fields.get("content-type"), block
-    else:
-        status, content_type, payload = http_head(block)
-    digest = rec.fields.get("warc-payload-digest") or payload_digest(payload)
+    status, content_type, digest = what_it_holds(rec)
     original = index.first_with_digest(digest) if rec.type == "revisit" else None
     source_uri = rec.fields.get("warc-source-uri")
     ref = None

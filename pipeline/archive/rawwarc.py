@@ -63,6 +63,7 @@ class _Stream:
         self.position = 0  # file offset just past what has been taken in (plain files)
         self.member_start = 0  # file offset of the member the buffer's bytes come from
         self._pieces = inflate(fh) if gzip else None
+        self._open = False  # the last piece taken was not its member's last
 
     def record_offset(self) -> int:
         return self.member_start if self.gzip else self.position - len(self.buffer)
@@ -89,7 +90,17 @@ class _Stream:
         if not self.buffer:  # a record starting now starts in this member
             self.member_start = piece.start
         self.buffer += piece.data
+        self._open = piece.end is None
         return True
+
+    def close_member(self) -> None:
+        """When a record has ended with everything read so far, read on to its member's
+        end, so that a member cut in its trailer (CRC and length) is found before the
+        record counts. (Records that share a member cannot wait for it: memory stays
+        bounded, and its fault is found at the next record.)"""
+        while self._pieces is not None and self._open and not self.buffer:
+            if not self._fill():
+                return
 
     def read_header(self) -> bytes | None:
         """The next header block (up to the blank line), or None at a clean end."""
@@ -171,6 +182,17 @@ def http_head(block: bytes) -> tuple[int, str | None, bytes]:
     return status, content_type, payload
 
 
+def what_it_holds(rec: RawRecord) -> tuple[int, str | None, str]:
+    """(status, Content-Type, payload digest) of a response, revisit or conversion
+    record: a conversion is a text rendering, a 200 of its own content type."""
+    block = rec.block or b""
+    if rec.type == "conversion":
+        status, content_type, payload = 200, rec.fields.get("content-type"), block
+    else:
+        status, content_type, payload = http_head(block)
+    return status, content_type, rec.fields.get("warc-payload-digest") or payload_digest(payload)
+
+
 def header_fields(header: bytes) -> dict[str, str]:
     fields: dict[str, str] = {}
     for line in header.split(b"\r\n")[1:]:
@@ -214,6 +236,7 @@ def raw_records(
         )
         block = stream.read_block(length, keep, start, digests)
         stream.read_end(start)
+        stream.close_member()
         problems = digests.problems() if digests else ()
         yield RawRecord(start, header, fields, length, block, problems)
 

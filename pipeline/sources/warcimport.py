@@ -24,7 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import __version__
 from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, payload_digest
-from pipeline.archive.rawwarc import RawRecord, ReadProblem, http_head, raw_records
+from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records, what_it_holds
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
 from pipeline.urls import PAGE_KINDS, REQUISITE, classify
@@ -235,12 +235,7 @@ class Importer:
 
     def capture(self, rec: RawRecord, path: Path, page: tuple[str, int | None]) -> Capture | str:
         """The index entry of a page record, or why it cannot have one."""
-        block = rec.block or b""
-        if rec.type == "conversion":
-            status, content_type, payload = 200, rec.fields.get("content-type"), block
-        else:
-            status, content_type, payload = http_head(block)
-        digest = rec.fields.get("warc-payload-digest") or payload_digest(payload)
+        status, content_type, digest = what_it_holds(rec)
         refers_to = None
         if rec.type == "revisit":
             original = self.index.first_with_digest(digest)
