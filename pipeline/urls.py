@@ -32,12 +32,18 @@ LOGFRAME_KINDS = tuple(LOGFRAME_VIEWS)
 PAGE_KINDS = ("activity", *LOGFRAME_KINDS)  # the pages a harvest keeps and a build reads
 REQUISITE = "requisite"  # the kind of what a page loads (stylesheets, images, scripts)
 DOCUMENT = "document"  # the kind of what a page links to: agendas, reports (PDF, DOC, ...)
-# Where the Council of Europe kept the documents its pages linked (besides the site's own
-# host): `--document-hosts` replaces these.
-DOCUMENT_HOSTS = frozenset(
-    {"www.jp.coe.int", "jp.coe.int", "www.coe.int", "coe.int", "rm.coe.int", "wcd.coe.int",
-     "book.coe.int", "edoc.coe.int", "assembly.coe.int", "search.coe.int"}
-)  # fmt: skip
+SITE_HOSTS = frozenset({"www.jp.coe.int", "jp.coe.int"})  # the site's own
+# Where the Council of Europe kept the documents its pages linked (and the site itself):
+# `--document-hosts` replaces these.
+DOCUMENT_HOSTS = SITE_HOSTS | {
+    "www.coe.int", "coe.int", "rm.coe.int", "wcd.coe.int", "book.coe.int", "edoc.coe.int",
+    "assembly.coe.int", "search.coe.int",
+}  # fmt: skip
+
+
+def host(url: str) -> str:
+    """The host name of `url`, lower-cased ("" when it has none)."""
+    return (urlsplit(url).hostname or "").lower()
 
 
 def classify(url: str) -> PageRef:

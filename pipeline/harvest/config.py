@@ -11,7 +11,7 @@ from pipeline import __version__
 from pipeline.errors import ConfigError
 from pipeline.fetch import FetchPolicy
 from pipeline.sources import WaybackOptions, source_class
-from pipeline.urls import DOCUMENT_HOSTS
+from pipeline.urls import DOCUMENT_HOSTS, host
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +40,10 @@ class HarvestConfig:
             raise ConfigError(f"{source.url_flag} {url!r} is not an http(s) URL with a host")
         if self.max_document_bytes < 1:
             raise ConfigError(f"--max-document-bytes {self.max_document_bytes}: give 1 or more")
-        for host in self.document_hosts or ():
-            if not host or any(c in host for c in ":/ ") or host != host.lower():
+        for name in self.document_hosts or ():
+            if not name or any(c in name for c in ":/ ") or name != name.lower():
                 raise ConfigError(
-                    f"--document-hosts: {host!r} is not a host name or IP address in lower "
+                    f"--document-hosts: {name!r} is not a host name or IP address in lower "
                     "case, without a scheme or a port (e.g. www.coe.int,rm.coe.int)"
                 )
         source.check(self)
@@ -61,7 +61,7 @@ class HarvestConfig:
         of Europe's document hosts and the site's (or mirror's) own."""
         if self.document_hosts is not None:
             return self.document_hosts
-        return DOCUMENT_HOSTS | {(urlsplit(self.base_url).hostname or "").lower()}
+        return DOCUMENT_HOSTS | {host(self.base_url)}
 
     @property
     def raw(self) -> Path:
@@ -75,7 +75,7 @@ class HarvestConfig:
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.service_url).hostname or "").lower()
+        return host(self.service_url)
 
 
 def warcinfo(config: HarvestConfig) -> dict[str, str]:

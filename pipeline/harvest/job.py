@@ -31,7 +31,7 @@ from pipeline.harvest.config import HarvestConfig, warcinfo
 from pipeline.harvest.report import EXIT_FAILURES, EXIT_RATE_LIMITED, HarvestReport, finish_report
 from pipeline.progress import Progress
 from pipeline.reports import write_report
-from pipeline.requisites import document_links, page_requisites, stylesheet_requisites
+from pipeline.requisites import page_links, stylesheet_requisites
 from pipeline.sources import Source, source_class
 from pipeline.urls import DOCUMENT, PAGE_KINDS, REQUISITE, classify
 
@@ -88,12 +88,13 @@ class Job:
         # it redirected to
         kind = asked or (self.seen.get(ex.url) if ref.kind == "other" else None) or ref.kind
         await self.queue_io(self.store.write, ex, activity_id=number, kind=kind)
-        if ex.status != 200:
+        if ex.status != 200 or not (self.config.requisites or self.config.take_documents):
             return
+        requisites, documents = loads(ex, kind)
         if self.config.requisites:
-            await self.queue_loaded(loads(ex, kind), ex, REQUISITE)
+            await self.queue_loaded(requisites, ex, REQUISITE)
         if self.config.take_documents and kind in PAGE_KINDS:
-            await self.queue_loaded(document_links(ex.body, ex.url, ex.content_type), ex, DOCUMENT)
+            await self.queue_loaded(documents, ex, DOCUMENT)
 
     async def queue_loaded(self, urls: list[str], page: Exchange, kind: str) -> None:
         """Queue each requisite (or document) of `page` the source fetches, once per URL
@@ -125,15 +126,16 @@ class Job:
                 self.queue.task_done()
 
 
-def loads(ex: Exchange, kind: str) -> list[str]:
-    """What an archived answer loads: a page's requisites, or a stylesheet's."""
+def loads(ex: Exchange, kind: str) -> tuple[list[str], list[str]]:
+    """What an archived answer loads and the documents it links to: a page's (read once
+    for both), or a stylesheet's requisites."""
     content_type = (ex.content_type or "").lower()
     if kind == REQUISITE:
         is_css = "text/css" in content_type or ex.url.lower().split("?")[0].endswith(".css")
-        return stylesheet_requisites(ex.body, ex.url) if is_css else []
+        return (stylesheet_requisites(ex.body, ex.url) if is_css else []), []
     if kind in (*PAGE_KINDS, "listing") and "html" in (content_type or "text/html"):
-        return page_requisites(ex.body, ex.url, ex.content_type)
-    return []
+        return page_links(ex.body, ex.url, ex.content_type)
+    return [], []
 
 
 def _fetch_policy(config: HarvestConfig, source: Source) -> FetchPolicy:

@@ -6,6 +6,11 @@ Pure: it imports only `parsers` (decoding, the page limits), selectolax and tiny
 nothing of the pipeline's I/O (archive, fetch, sources, harvest) imports it but the job.
 """
 
-from pipeline.requisites.find import document_links, page_requisites, stylesheet_requisites
+from pipeline.requisites.find import (
+    document_links,
+    page_links,
+    page_requisites,
+    stylesheet_requisites,
+)
 
-__all__ = ["document_links", "page_requisites", "stylesheet_requisites"]
+__all__ = ["document_links", "page_links", "page_requisites", "stylesheet_requisites"]

@@ -98,11 +98,28 @@ def stylesheet_requisites(css: bytes, url: str) -> list[str]:
     return _unique(_css(rules, url))
 
 
+def page_links(
+    html: bytes, url: str, content_type: str | None = None
+) -> tuple[list[str], list[str]]:
+    """(what the page loads, the documents it links to), from one reading of the page."""
+    if bytes_problem(html):
+        return [], []
+    tree = LexborHTMLParser(decode_html(html, content_type).text)
+    return _requisites(tree, url), _documents(tree, url)
+
+
 def page_requisites(html: bytes, url: str, content_type: str | None = None) -> list[str]:
     """What the page at `url` loads to render: see the module docstring."""
-    if bytes_problem(html):
-        return []
-    tree = LexborHTMLParser(decode_html(html, content_type).text)
+    return page_links(html, url, content_type)[0]
+
+
+def document_links(html: bytes, url: str, content_type: str | None = None) -> list[str]:
+    """The documents the page at `url` links to (its "Documents & links" rows, or any
+    link in a field): `<a href>` whose path ends in a document's extension."""
+    return page_links(html, url, content_type)[1]
+
+
+def _requisites(tree: LexborHTMLParser, url: str) -> list[str]:
     base = url
     found: list[str | None] = []
     for node in tree.css(_SELECTOR):
@@ -129,12 +146,7 @@ def page_requisites(html: bytes, url: str, content_type: str | None = None) -> l
     return _unique(u for u in found if u)
 
 
-def document_links(html: bytes, url: str, content_type: str | None = None) -> list[str]:
-    """The documents the page at `url` links to (its "Documents & links" rows, or any
-    link in a field): `<a href>` whose path ends in a document's extension."""
-    if bytes_problem(html):
-        return []
-    tree = LexborHTMLParser(decode_html(html, content_type).text)
+def _documents(tree: LexborHTMLParser, url: str) -> list[str]:
     found: list[str] = []
     for node in tree.css("a[href]"):
         target = _absolute(url, node.attributes.get("href"))

@@ -8,7 +8,6 @@ and every queued page is fetched once under its canonical URL.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from protego import Protego
 
@@ -17,7 +16,7 @@ from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher
 from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
 from pipeline.sources.listings import discover
-from pipeline.urls import DOCUMENT, REQUISITE, activity_url
+from pipeline.urls import DOCUMENT, REQUISITE, activity_url, host
 
 
 class SiteSource(Source):
@@ -66,19 +65,17 @@ class SiteSource(Source):
 
     def requisite_url(self, url: str, page: Exchange) -> str | None:
         """A requisite is fetched from the site's own host (or the mirror's), not beyond."""
-        host = (urlsplit(url).hostname or "").lower()
-        return url if host == (urlsplit(self.config.base_url).hostname or "").lower() else None
+        return url if host(url) == host(self.config.base_url) else None
 
     def document_url(self, url: str, page: Exchange) -> str | None:
         """A document on one of the document hosts (`--document-hosts`)."""
-        return url if (urlsplit(url).hostname or "").lower() in self.config.documents_from else None
+        return url if host(url) in self.config.documents_from else None
 
     async def take(self, job: Job, item: QueueItem) -> bool:
         if item.kind in (REQUISITE, DOCUMENT):
             job.loaded[item.url] = item.kind
         # the site's robots.txt rules its own host; a document host's is not read
-        site = urlsplit(self.config.base_url).hostname == urlsplit(item.url).hostname
-        if site and not self.allowed(item.url):
+        if host(item.url) == host(self.config.base_url) and not self.allowed(item.url):
             await job.run_io(job.index.finish, item.url, SKIPPED, None, "disallowed by robots.txt")
             return True
         limit = self.config.max_document_bytes if item.kind == DOCUMENT else None

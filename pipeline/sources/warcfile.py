@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pipeline import __version__
 from pipeline.archive import PENDING, QueueItem
 from pipeline.errors import ConfigError
 from pipeline.fetch import FetchPolicy
 from pipeline.sources.base import Job, Settings, Source
-from pipeline.sources.warcimport import SITE_HOSTS, Importer
+from pipeline.sources.warcimport import Importer
+from pipeline.urls import SITE_HOSTS, host
 
 MAGIC = (b"\x1f\x8b", b"WARC/", b"filedesc://")  # gzip, WARC, ARC
 
@@ -98,8 +98,7 @@ class WarcFileSource(Source):
                 await job.run_io(job.index.enqueue, [(key, "warc-file", None)])
                 await job.run_io(job.index.finish, key, "failed", None, problem)
         ids = set(self.config.ids) if self.config.ids else None
-        host = (urlsplit(self.config.base_url).hostname or "").lower()
-        hosts = SITE_HOSTS | {host} if self.config.requisites else frozenset()
+        hosts = SITE_HOSTS | {host(self.config.base_url)} if self.config.requisites else frozenset()
         self.importer = Importer(job.index, job.store, ids, self.config.policy.max_body, hosts)
         return [QueueItem(str(path), "warc-file", None, PENDING, 0, None, None)
                 for path, problem in problems.items() if not problem]  # fmt: skip

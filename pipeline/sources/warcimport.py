@@ -27,14 +27,13 @@ from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, 
 from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records, what_it_holds
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
-from pipeline.urls import PAGE_KINDS, REQUISITE, classify
+from pipeline.urls import PAGE_KINDS, REQUISITE, SITE_HOSTS, classify, host
 
 # Responses and revisits, and conversions: text renderings of pages (WET files).
 PAGE_TYPES = ("response", "revisit", "conversion")
 REQUISITE_EXTENSIONS = frozenset(
     {"css", "js", "gif", "jpg", "jpeg", "png", "bmp", "ico", "svg", "webp", "woff", "woff2", "ttf"}
 )
-SITE_HOSTS = frozenset({"www.jp.coe.int", "jp.coe.int"})
 KEPT_WITH_PAGES = ("request", "metadata")
 # Framing that the payload no longer has once warcio has undone it (ARC records).
 _UNDONE = {
@@ -69,7 +68,7 @@ def site_requisite(uri: str, hosts: frozenset[str]) -> bool:
     its pages load (told by the path's extension: a WARC header has no Content-Type of
     the response, and a request record none at all)."""
     parts = urlsplit(uri)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in hosts:
+    if parts.scheme not in ("http", "https") or host(uri) not in hosts:
         return False
     return parts.path.lower().rsplit(".", 1)[-1] in REQUISITE_EXTENSIONS
 

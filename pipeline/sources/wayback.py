@@ -35,8 +35,7 @@ from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher, FetchPolicy, FetchResult, HostLimiter
 from pipeline.sources import cdx, cdxclient, memento
 from pipeline.sources.base import Job, Settings, Source
-from pipeline.sources.warcimport import SITE_HOSTS
-from pipeline.urls import DOCUMENT, REQUISITE
+from pipeline.urls import DOCUMENT, REQUISITE, SITE_HOSTS, host
 
 DEFAULT_WAYBACK = "https://web.archive.org"
 CDX_INTERVAL = 2.5  # seconds between CDX queries: 24 a minute, EDGI's default (limit 30)
@@ -104,10 +103,6 @@ def cdx_limiter(fetcher: Fetcher, options: WaybackOptions) -> None:
     fetcher.limiters[f"{host}/cdx"] = HostLimiter(options.cdx_interval)
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 def replay_url(wayback: str, timestamp: str, original: str) -> str:
     return f"{wayback.rstrip('/')}/web/{timestamp}id_/{original}"
 
@@ -140,7 +135,7 @@ class WaybackSource(Source):
         self.found: dict[str, Any] = {}
         self.fallbacks: list[dict[str, str]] = []  # captures taken instead of the chosen
         self.mismatches: list[dict[str, str]] = []  # bodies unlike their CDX digest
-        self.page_dates: dict[str, str] = {}  # a requisite's URL → its page's WARC-Date
+        self.page_dates: dict[str, str] = {}  # a requisite's or document's URL → its page's
 
     @classmethod
     def service_url(cls, config: Settings) -> str:
@@ -157,7 +152,8 @@ class WaybackSource(Source):
 
         def rule(url: str, ex: Exchange, target: str) -> str | None:
             page = memento.replay_parts(url)
-            # a requisite is taken from its nearest capture however far: the gap is kept
+            # a requisite or document is taken from its nearest capture however far: the
+            # gap is kept
             far = timedelta.max if page and page[1] in self.page_dates else window
             why = memento.nearest_problem(url, ex.response_headers, target, far)
             if why is None and url in self.cdx_digests:  # the capture served stands for it
@@ -169,7 +165,7 @@ class WaybackSource(Source):
     def requisite_url(self, url: str, page: Exchange) -> str | None:
         """A requisite of the site's hosts, replayed at its page's time: the Archive
         redirects to the capture of it nearest that time (the gap is kept)."""
-        return self._at_page_time(url, page, SITE_HOSTS | {_host(page.url)})
+        return self._at_page_time(url, page, SITE_HOSTS | {host(page.url)})
 
     def document_url(self, url: str, page: Exchange) -> str | None:
         """A document on a document host, its capture nearest the page's time."""
@@ -177,20 +173,20 @@ class WaybackSource(Source):
 
     def _at_page_time(self, url: str, page: Exchange, hosts: frozenset[str]) -> str | None:
         stamp = page.warc_headers.get("WARC-Wayback-Timestamp")
-        if not stamp or _host(url) not in hosts:
+        if not stamp or host(url) not in hosts:
             return None
         self.page_dates.setdefault(url, warc_date(page.fetched_at))
         return replay_url(self.config.wayback.wayback_url, stamp, url)
 
     def requisite_meta(self, url: str) -> str | None:
-        """What a rerun needs to know of a queued requisite: its page's time."""
+        """What a rerun needs to know of a queued requisite or document: its page's time."""
         page_date = self.page_dates.get(url)
         return json.dumps({"page_date": page_date}) if page_date else None
 
     def to_capture(self, ex: Exchange) -> Exchange:
         capture = as_capture(ex)
         page_date = self.page_dates.get(capture.url)
-        if page_date and capture.url != ex.url:  # a requisite as archived: its page's time
+        if page_date and capture.url != ex.url:  # a requisite or document: its page's time
             headers = {**capture.warc_headers, PAGE_DATE: page_date}
             capture = replace(capture, warc_headers=headers)
         digest = self.cdx_digests.get(ex.url)
