@@ -1,5 +1,6 @@
-"""`make demo`: serve the fixture site, harvest it over HTTP, import an earlier crawl,
-build the tables, audit the archive (`verify`), summarise."""
+"""`make demo`: serve the fixture site, harvest it over HTTP (with what its pages load and
+the documents they link), import an earlier crawl, build the tables (the documents'
+text read), audit the archive (`verify`), summarise."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def main() -> int:
             data=args.data,
             ids=ids,
             discover=True,  # the listings and logframes too: programmes, budgets, coverage
+            # the documents the pages link to, from the fixture site only (never the web)
+            documents=True,
+            document_hosts=frozenset({"127.0.0.1"}),
             progress=False,
             policy=FetchPolicy(rate=50, concurrency=4, contact="make-demo@localhost"),
             command_line=shlex.join(["python", "-m", "pipeline.demo", "--data", str(args.data)]),

@@ -57,8 +57,8 @@ def fixture_server() -> Iterator[FixtureServer]:
 
 @pytest.fixture(scope="session")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A harvest of the fixture site (its ID list, and `--discover` for the listings and
-    logframes), then the import of an earlier crawl (two older page versions: a history),
+    """A harvest of the fixture site (its ID list, `--discover` for the listings and
+    logframes, and the documents its pages link to), then the import of an earlier crawl (two older page versions: a history),
     built once; tests copy it when they change it."""
     data = tmp_path_factory.mktemp("archive") / "data"
     with FixtureServer() as server:
@@ -71,6 +71,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 policy=policy,
                 ids=ids,
                 discover=True,
+                documents=True,  # from the fixture site only
+                document_hosts=frozenset({"127.0.0.1"}),
                 progress=False,
             )
         )

@@ -72,7 +72,7 @@ def test_parse_cli_reads_urls_with_their_charset_header(fixture_server: FixtureS
     assert [r["url"] for r in records] == urls
     # a link written relative to the page ("docs/a.pdf") is made whole with its address
     wanted = [
-        {**expected(p), "links": [urljoin(u, link) for link in expected(p)["links"]]}  # type: ignore[union-attr]
+        {**expected(p), "links": [urljoin(u, link) for link in expected(p)["links"]]}  # type: ignore[attr-defined]
         for p, u in zip(pages, urls, strict=True)
     ]
     assert [{**r, "url": None} for r in records] == wanted

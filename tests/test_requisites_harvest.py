@@ -17,6 +17,7 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.archive import Index
 from pipeline.fixtures.assets import ASSETS
+from pipeline.fixtures.documents import DOCUMENTS
 from pipeline.fixtures.server import FixtureServer, Site
 from tests.conftest import run_cli
 from tests.servers import Capture, FakeWayback
@@ -86,9 +87,13 @@ def test_a_missing_requisite_is_reported_not_a_failed_harvest(tmp_path: Path) ->
     assert report["exit_code"] == 0 and report["failures"] == []
 
 
+REPORT = DOCUMENTS["docs/paco-serbia-final-report.pdf"]
+REPORT_URL = "http://www.coe.int/t/dghl/cooperation/economiccrime/paco-serbia-final-report.pdf"
+
+
 def crawl_with_requisites(path: Path) -> None:
-    """Another institution's crawl: a page, its stylesheet, logo and script, a PDF and a
-    page of another host."""
+    """Another institution's crawl: a page, its stylesheet, logo and script, a PDF of the
+    Council of Europe's document host, and an image and a PDF of another host."""
     site = Site()
     with path.open("wb") as fh:
         writer = WARCWriter(fh, gzip=True)
@@ -100,6 +105,8 @@ def crawl_with_requisites(path: Path) -> None:
             ("http://www.jp.coe.int/CEAD/scripts/menu.js", "application/x-javascript",
              ASSETS["scripts/menu.js"][1]),
             ("http://www.example.org/other.gif", "image/gif", ASSETS["images/bg.gif"][1]),
+            (REPORT_URL, "application/pdf", REPORT.write(REPORT)),
+            ("http://www.example.org/other.pdf", "application/pdf", b"%PDF-1.4 elsewhere"),
         ]:  # fmt: skip
             http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(
@@ -116,11 +123,15 @@ def test_an_import_keeps_the_requisites_a_warc_holds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert requisites(data) == {"/CEAD/styles/jp.css": 1, "/CEAD/images/logo.gif": 1,
                                 "/CEAD/scripts/menu.js": 1}  # fmt: skip
-    assert ("import: kept 4 records (3 of them requisites: stylesheets, scripts, images of the "
-            "site's hosts) and 0 requests and metadata about them; left 1 (1 of no page or "
-            "requisite of the site)") in result.stdout  # fmt: skip
+    assert ("import: kept 5 records (3 of them requisites: stylesheets, scripts, images of the "
+            "site's hosts; 1 documents: PDF, DOC... of the document hosts) and 0 requests and "
+            "metadata about them; left 2 (2 of no page, requisite or document of the site)"
+            ) in result.stdout  # fmt: skip
     kept = {r.uri: r.payload for r in read_all(data / "raw") if r.type == "response"}
     assert kept["http://www.jp.coe.int/CEAD/images/logo.gif"] == ASSETS["images/logo.gif"][1]
+    assert kept[REPORT_URL] == REPORT.write(REPORT)  # verbatim
+    with Index(data / "raw" / "index.sqlite3", readonly=True) as index:
+        assert [c.url for c in index.captures() if c.kind == "document"] == [REPORT_URL]
 
 
 def test_wayback_requisites_are_the_captures_nearest_the_page(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from pipeline.archive import Capture, Index, Payloads, WriterLock
 from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
+from pipeline.build.documents import DocumentCounts, DocumentStage, ReadLimits
 from pipeline.build.history import SYNOPSIS_FIELDS, hides_synopsis, history_rows
 from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
@@ -53,6 +54,9 @@ class BuildConfig:
     # Bytes of one page decoded at most (a gzip bomb is cut there and said so).
     max_body: int = MAX_BODY
 
+    # documents: read by OCR when they have no text layer (slow), and each one's limits
+    documents: ReadLimits = field(default_factory=ReadLimits)
+
     def __post_init__(self) -> None:
         if self.max_body < 1024:
             raise ConfigError(f"--max-body {self.max_body} must be at least 1024 bytes")
@@ -75,6 +79,7 @@ class BuildReport:
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     # per programme and purpose: counted by the logframe, archived, share, missing IDs
     coverage: list[dict[str, Any]] = field(default_factory=list)
+    documents: DocumentCounts = field(default_factory=DocumentCounts)
     rows: dict[str, int] = field(default_factory=dict)
     fill_rates: dict[str, float] = field(default_factory=dict)
     issues_by_field: dict[str, int] = field(default_factory=dict)
@@ -93,7 +98,17 @@ class BuildReport:
             f"build: {self.pages_parsed} pages parsed, {self.activities} activities, "
             f"{self.not_activities} non-activity page{'' if self.not_activities == 1 else 's'}, "
             f"{self.logframes} logframe views, {self.parse_issues} parse issues, "
-            f"{len(self.disagreements)} logframe disagreements; tables in {self.output}"
+            f"{len(self.disagreements)} logframe disagreements; {self._documents()}"
+            f"tables in {self.output}"
+        )
+
+    def _documents(self) -> str:
+        d = self.documents
+        if not d.documents:
+            return ""
+        unread = ", ".join(f"{n} {why}" for why, n in sorted(d.unread.items()))
+        return f"{d.documents} documents, {d.with_text} with text" + (
+            f" (without: {unread}); " if unread else "; "
         )
 
 
@@ -138,6 +153,8 @@ class _Build:
             for name, s in TABLES.items()
         }
         self.payloads = Payloads(config.data / "raw", index)
+        self.documents = DocumentStage(config.data, index, self.payloads, config.documents)
+        self.pages: dict[int, bytes] = {}  # the bodies of the captures of one activity
         self.report = BuildReport()
         self.catalogue = Catalogue()
         self.filled: Counter[str] = Counter()
@@ -154,6 +171,7 @@ class _Build:
         url = capture.source_ref or capture.url
         parsed = parse_activity(body[: self.config.max_body], url, capture.content_type)
         if isinstance(parsed, ActivityRecord):
+            self.pages[capture.capture_id or 0] = body[: self.config.max_body]
             if parsed.activity_id in (None, aid):  # one row per activity, whatever its URLs
                 issues = (*parsed.issues, _cut_issue(self.config.max_body)) if cut else ()
                 found = dataclasses.replace(parsed, activity_id=aid)
@@ -175,6 +193,7 @@ class _Build:
         """Every markup capture's record, newest first (the first is the one kept); a text
         rendering only when no markup capture parses."""
         found: list[tuple[ActivityRecord, Capture]] = []
+        self.pages.clear()
         for capture in captures:  # markup first, newest first
             if found and capture.record_type == "conversion":
                 break
@@ -207,6 +226,8 @@ class _Build:
         w["activity_groups"].add(R.group_rows(record, aid))
         w["activity_people"].add(R.people_rows(record, aid))
         w["activity_links"].add(R.link_rows(record, aid))
+        page = self.pages.get(capture.capture_id or 0)
+        w["activity_documents"].add(self.documents.links(record, aid, page, capture))
         w["parse_issues"].add(R.issue_rows(record, capture.source_ref or capture.url))
         named = treaty_rows(record, aid)
         w["activity_treaties"].add(named)
@@ -227,6 +248,12 @@ class _Build:
             self.writers["captures"].add([R.capture_row(capture)])
             self.report.captures += 1
         self.parents()
+        for row, text in self.documents.rows(self.config.progress):
+            self.writers["documents"].add([row])
+            if text:
+                self.writers["document_texts"].add([{"document_id": row["document_id"],
+                                                     "text": text}])  # fmt: skip
+        self.report.documents = self.documents.counts
 
     def parents(self) -> None:
         """The parent tables: what activity pages say, completed by the logframes."""

@@ -14,6 +14,7 @@ import pyarrow as pa
 from pipeline.build.columns import CODE, COUNTRY_CODE, UTC_TIME
 from pipeline.build.columns import SCHEMA_VERSION as SCHEMA_VERSION
 from pipeline.build.columns import table as _table
+from pipeline.build.docschemas import ACTIVITY_DOCUMENTS, DOCUMENT_TEXTS, DOCUMENTS
 from pipeline.build.parents import (
     ACTIVITY_VERSIONS,
     COVERAGE,
@@ -235,6 +236,9 @@ TABLES: dict[str, pa.Schema] = {
     "activity_treaties": ACTIVITY_TREATIES,
     "activity_versions": ACTIVITY_VERSIONS,
     "field_changes": FIELD_CHANGES,
+    "documents": DOCUMENTS,
+    "activity_documents": ACTIVITY_DOCUMENTS,
+    "document_texts": DOCUMENT_TEXTS,
 }
 
 
@@ -265,6 +269,9 @@ PRIMARY_KEYS: dict[str, tuple[str, ...] | None] = {
     "activity_treaties": ("activity_id", "ets_number", "field"),
     "activity_versions": ("activity_id", "version"),
     "field_changes": ("activity_id", "to_version", "field"),
+    "documents": ("document_id",),
+    "activity_documents": ("activity_id", "document_id"),
+    "document_texts": ("document_id",),
 }
 _ACTIVITY = ForeignKey(("activity_id",), "activities", ("activity_id",))
 FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
@@ -297,6 +304,12 @@ FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
         _ACTIVITY,
         ForeignKey(("activity_id", "to_version"), "activity_versions", ("activity_id", "version")),
     ),
+    "documents": (ForeignKey(("capture_id",), "captures", ("capture_id",)),),
+    "activity_documents": (
+        _ACTIVITY,
+        ForeignKey(("document_id",), "documents", ("document_id",)),
+    ),
+    "document_texts": (ForeignKey(("document_id",), "documents", ("document_id",)),),
     "coverage": (
         ForeignKey(("programme_code",), "programmes", ("programme_code",)),
         ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),

@@ -3,8 +3,9 @@
 Written with sqlite-utils from the Parquet files just built, table by table in batches
 (memory stays flat): the same primary keys, the single-column foreign keys (so Datasette
 links a row to its programme, purpose, country and capture), indexes on the columns the
-web app filters by, and an FTS5 index over the activities' texts. It sits in the build's
-folder, so it is swapped in with the Parquet files, and `DATA/jparchive.db` points at it.
+web app filters by, and FTS5 indexes over the activities' texts and the documents'. It
+sits in the build's folder, so it is swapped in with the Parquet files, and
+`DATA/jparchive.db` points at it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ INDEXES = {
     "activity_people": (("name",),),
     "captures": (("activity_id",),),
     "parse_issues": (("activity_id",),),
+    "activity_documents": (("document_id",),),
 }
 _BATCH = 5000
 
@@ -106,6 +108,9 @@ def write_sqlite(parquet: Path) -> Path:
             db[name].create_index(list(index))  # type: ignore[union-attr]
     db["activities"].enable_fts(  # type: ignore[union-attr]
         list(FTS_COLUMNS), fts_version="FTS5", tokenize="unicode61 remove_diacritics 2"
+    )
+    db["document_texts"].enable_fts(  # type: ignore[union-attr]
+        ["text"], fts_version="FTS5", tokenize="unicode61 remove_diacritics 2"
     )
     db.conn.execute("ANALYZE")
     db.conn.commit()

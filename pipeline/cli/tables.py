@@ -55,19 +55,53 @@ def serve_fixtures(port: int) -> None:
     show_default=True,
     help="Bytes of one page decoded at most; a larger one (a gzip bomb) is cut there.",
 )
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="Read documents with no text layer (scanned PDFs) with tesseract; slow "
+    "(a few seconds a page).",
+)
+@click.option(
+    "--document-seconds",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Wall time one document may take to read  [default: 30; 300 with --ocr]",
+)
+@click.option(
+    "--document-memory",
+    type=click.IntRange(min=64),
+    default=1024,
+    show_default=True,
+    help="Memory (MB of address space) the reader of one document may use.",
+)
 @expected_errors
-def build(data: Path, progress: bool | None, max_body: int) -> None:
+def build(
+    data: Path,
+    progress: bool | None,
+    max_body: int,
+    ocr: bool,
+    document_seconds: float | None,
+    document_memory: int,
+) -> None:
     """Parse the archive under DATA/raw/ into Parquet tables in DATA/parquet/.
+
+    The archived documents (PDF, DOC, DOCX, RTF, XLS(X), PPT(X), ODT, TXT) are read for
+    their text, each in a child process within --document-seconds and --document-memory:
+    a document that cannot be read (scanned, encrypted, truncated, damaged, hostile) gets
+    extraction 'none: <why>' in the documents table. What was read is kept in
+    DATA/cache/, so a rebuild reads only new documents.
 
     \b
     Example:
       jparchive build --data data
       python -c "import pandas; print(pandas.read_parquet('data/parquet/activities.parquet'))"
     """
-    from pipeline.build import BuildConfig
+    from pipeline.build import BuildConfig, ReadLimits
     from pipeline.build import build as run
 
-    report = run(BuildConfig(data=data, progress=progress, max_body=max_body))
+    limits = ReadLimits(ocr, document_seconds, document_memory * 1024 * 1024)
+    config = BuildConfig(data=data, progress=progress, max_body=max_body, documents=limits)
+    report = run(config)
     click.echo(report.summary())
     click.echo(report.details())
     click.echo(f"report: {report.report_path}")

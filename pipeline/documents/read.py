@@ -25,6 +25,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -105,7 +106,6 @@ def _check_zip(data: bytes) -> None:
 
 def _pdf(data: bytes, ocr: bool) -> Extracted:
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -134,23 +134,23 @@ def _pdf(data: bytes, ocr: bool) -> Extracted:
         pdf.close()
 
 
-def _language(pdf: object) -> str | None:
+def _language(pdf: Any) -> str | None:
     """The catalog's /Lang, when the PDF says its language."""
     import pypdfium2.raw as raw
 
-    size = raw.FPDFCatalog_GetLanguage(pdf.raw, None, 0)  # type: ignore[attr-defined]
+    size = raw.FPDFCatalog_GetLanguage(pdf.raw, None, 0)
     if size <= 2 or size > 200:
         return None
     buffer = (raw.c_ushort * (size // 2))()
-    raw.FPDFCatalog_GetLanguage(pdf.raw, buffer, size)  # type: ignore[attr-defined]
+    raw.FPDFCatalog_GetLanguage(pdf.raw, buffer, size)
     return bytes(buffer).decode("utf-16-le", "replace").rstrip("\x00").strip() or None
 
 
-def _ocr(pdf: object) -> str:
+def _ocr(pdf: Any) -> str:
     if shutil.which("tesseract") is None:
         raise Unreadable("scanned: --ocr needs tesseract (Debian package tesseract-ocr)")
     texts = []
-    for i, page in enumerate(pdf):  # type: ignore[call-overload]
+    for i, page in enumerate(pdf):
         if i >= MAX_OCR_PAGES:
             break
         image = page.render(scale=300 / 72).to_pil()
@@ -236,14 +236,16 @@ def _odt(data: bytes) -> Extracted:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         root = ElementTree.fromstring(z.read("content.xml"))
     paragraph = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-    lines = ["".join(e.itertext()) for e in root.iter() if e.tag in (f"{paragraph}p", f"{paragraph}h")]
+    wanted = (f"{paragraph}p", f"{paragraph}h")
+    lines = ["".join(e.itertext()) for e in root.iter() if e.tag in wanted]
     return Extracted("odt", "\n".join(lines))
 
 
 def _rtf(data: bytes) -> Extracted:
     from striprtf.striprtf import rtf_to_text
 
-    return Extracted("rtf", rtf_to_text(data.decode("latin-1"), errors="ignore"))
+    text: str = rtf_to_text(data.decode("latin-1"), errors="ignore")  # type: ignore[no-untyped-call]
+    return Extracted("rtf", text)
 
 
 def _txt(data: bytes) -> Extracted:

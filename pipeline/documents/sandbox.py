@@ -6,44 +6,38 @@
 A hostile or broken file (a PDF bomb, an endless object stream, a zip bomb, a reader's
 crash) costs at most `seconds` of wall time and `memory` bytes of address space, and
 becomes `extraction = "none: ..."` with the reason; the child is then killed and a new
-one started for the next document. The child ignores Ctrl-C (the parent stops, and kills
-it) and dies with its parent on Linux, so a build stopped any way leaves no reader behind.
+one started for the next document.
+
+The child is `python -m pipeline.documents.sandbox MEMORY` (not `multiprocessing`, whose
+spawn re-imports the caller's main module and whose fork copies a threaded process).
+It limits its own address space, ignores Ctrl-C (the parent stops, and kills it) and dies
+with its parent on Linux, so a build stopped any way leaves no reader behind. Each
+request is a JSON line (type, URL, OCR, size) and the document's bytes; each answer is
+one JSON line.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import multiprocessing
+import json
+import os
 import resource
+import select
 import signal
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from typing import IO
 
 from pipeline.documents.read import Extracted, read_document
 
 SECONDS = 30.0  # wall time for one document (OCR: OCR_SECONDS)
 OCR_SECONDS = 300.0
 MEMORY = 1024 * 1024 * 1024  # address space of the reading process (and the tools it runs)
+MAX_ANSWER = 64 * 1024 * 1024  # an answer line's bytes at most (text is cut well before)
 _PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _serve(conn: Connection, memory: int) -> None:
-    """The child: read documents from `conn` until it closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    while True:
-        try:
-            data, content_type, url, ocr = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(read_document(data, content_type, url, ocr))
 
 
 class Sandbox:
@@ -51,10 +45,9 @@ class Sandbox:
 
     def __init__(self, seconds: float = SECONDS, memory: int = MEMORY, ocr: bool = False) -> None:
         self.seconds, self.memory, self.ocr = seconds, memory, ocr
-        self._context = multiprocessing.get_context("spawn")
-        self._child: BaseProcess | None = None
-        self._conn: Connection | None = None
-        self.restarts = 0
+        self._child: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+        self.restarts = 0  # children killed or dead (a document over a limit)
 
     def __enter__(self) -> Sandbox:
         return self
@@ -62,42 +55,86 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start(self) -> Connection:
-        if self._conn is None or self._child is None or not self._child.is_alive():
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._child is None or self._child.poll() is not None:
             self.close()
-            ours, theirs = self._context.Pipe()
-            self._child = self._context.Process(
-                target=_serve, args=(theirs, self.memory), daemon=True, name="jparchive-reader"
+            command = [sys.executable, "-m", "pipeline.documents.sandbox", str(self.memory)]
+            self._child = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
             )
-            self._child.start()
-            theirs.close()
-            self._conn = ours
-        return self._conn
+        return self._child
 
     def read(self, data: bytes, content_type: str | None, url: str) -> Extracted:
         """The document's text, or `none: <why>` when it cannot be read within the limits."""
-        conn = self._start()
+        child = self._start()
+        assert child.stdin is not None and child.stdout is not None
+        head = {"content_type": content_type, "url": url, "ocr": self.ocr, "size": len(data)}
         try:
-            conn.send((data, content_type, url, self.ocr))
-            if not conn.poll(self.seconds):
-                self.close()
-                self.restarts += 1
-                return Extracted(f"none: took over {self.seconds:g} s to read (stopped)")
-            found: Extracted = conn.recv()
-            return found
-        except (EOFError, OSError):  # the child died: the memory limit, or a reader crashed
-            code = self._child.exitcode if self._child is not None else None
+            child.stdin.write(json.dumps(head).encode() + b"\n" + data)
+            child.stdin.flush()
+            line = self._answer(child.stdout, time.monotonic() + self.seconds)
+        except (BrokenPipeError, OSError):
+            line = None
+        if line is None or not line.endswith(b"\n"):
+            return self._failed(child, timed_out=line is None)
+        return Extracted(**json.loads(line))
+
+    def _answer(self, out: IO[bytes], deadline: float) -> bytes | None:
+        """The child's answer line; b"" when it ended first; None when time ran out."""
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([out], [], [], left)[0]:
+                return None
+            chunk = os.read(out.fileno(), 1 << 20)
+            if not chunk or len(self._buffer) > MAX_ANSWER:
+                return b""
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line + b"\n"
+
+    def _failed(self, child: subprocess.Popen[bytes], timed_out: bool) -> Extracted:
+        self.restarts += 1
+        if timed_out:
             self.close()
-            self.restarts += 1
-            why = "out of memory or crashed" if code is None or code < 0 else f"exit {code}"
-            return Extracted(f"none: the reader died ({why}) within {self.memory:,} bytes")
+            return Extracted(f"none: took over {self.seconds:g} s to read (stopped)")
+        code = child.wait(timeout=5)
+        self.close()
+        why = f"signal {-code}" if code < 0 else f"exit {code}"
+        size = f"{self.memory:,}"
+        return Extracted(f"none: the reader died ({why}): over {size} bytes, or it crashed")
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        if self._child is not None:
-            if self._child.is_alive():
-                self._child.kill()
-            self._child.join(timeout=2)
-            self._child = None
+        child, self._child, self._buffer = self._child, None, b""
+        if child is None:
+            return
+        if child.poll() is None:
+            child.kill()
+        with contextlib.suppress(OSError, ValueError):
+            if child.stdin is not None:
+                child.stdin.close()
+        if child.stdout is not None:
+            child.stdout.close()
+        child.wait()
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _serve(memory: int) -> None:
+    """The child: read documents from stdin until it closes; an answer line for each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    while line := source.readline():
+        head = json.loads(line)
+        data = source.read(head["size"])
+        found = read_document(data, head["content_type"], head["url"], head["ocr"])
+        sink.write(json.dumps(asdict(found)).encode() + b"\n")
+        sink.flush()
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))

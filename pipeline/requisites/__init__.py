@@ -7,10 +7,17 @@ nothing of the pipeline's I/O (archive, fetch, sources, harvest) imports it but 
 """
 
 from pipeline.requisites.find import (
+    document_anchors,
     document_links,
     page_links,
     page_requisites,
     stylesheet_requisites,
 )
 
-__all__ = ["document_links", "page_links", "page_requisites", "stylesheet_requisites"]
+__all__ = [
+    "document_anchors",
+    "document_links",
+    "page_links",
+    "page_requisites",
+    "stylesheet_requisites",
+]

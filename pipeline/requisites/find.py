@@ -119,6 +119,16 @@ def document_links(html: bytes, url: str, content_type: str | None = None) -> li
     return page_links(html, url, content_type)[1]
 
 
+def document_anchors(
+    html: bytes, url: str, content_type: str | None = None
+) -> list[tuple[str, str]]:
+    """(URL, the link's text) of each document the page links to, the first link of each."""
+    if bytes_problem(html):
+        return []
+    tree = LexborHTMLParser(decode_html(html, content_type).text)
+    return list(_anchors(tree, url).items())
+
+
 def _requisites(tree: LexborHTMLParser, url: str) -> list[str]:
     base = url
     found: list[str | None] = []
@@ -147,12 +157,18 @@ def _requisites(tree: LexborHTMLParser, url: str) -> list[str]:
 
 
 def _documents(tree: LexborHTMLParser, url: str) -> list[str]:
-    found: list[str] = []
+    return list(_anchors(tree, url))
+
+
+def _anchors(tree: LexborHTMLParser, url: str) -> dict[str, str]:
+    found: dict[str, str] = {}
     for node in tree.css("a[href]"):
         target = _absolute(url, node.attributes.get("href"))
         if target and urlsplit(target).path.lower().rsplit(".", 1)[-1] in DOCUMENT_EXTENSIONS:
-            found.append(target)
-    return _unique(found)
+            found.setdefault(target, " ".join(node.text(deep=True).split()))
+            if len(found) >= MAX_URLS:
+                break
+    return found
 
 
 def _unique(urls: Iterable[str]) -> list[str]:

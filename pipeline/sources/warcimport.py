@@ -27,7 +27,16 @@ from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, 
 from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records, what_it_holds
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
-from pipeline.urls import PAGE_KINDS, REQUISITE, SITE_HOSTS, classify, host
+from pipeline.requisites.find import DOCUMENT_EXTENSIONS
+from pipeline.urls import (
+    DOCUMENT,
+    DOCUMENT_HOSTS,
+    PAGE_KINDS,
+    REQUISITE,
+    SITE_HOSTS,
+    classify,
+    host,
+)
 
 # Responses and revisits, and conversions: text renderings of pages (WET files).
 PAGE_TYPES = ("response", "revisit", "conversion")
@@ -73,6 +82,15 @@ def site_requisite(uri: str, hosts: frozenset[str]) -> bool:
     return parts.path.lower().rsplit(".", 1)[-1] in REQUISITE_EXTENSIONS
 
 
+def site_document(uri: str, hosts: frozenset[str]) -> bool:
+    """Whether `uri` is a document (PDF, DOC, ...) on one of the document hosts: what the
+    pages link to (told by the path's extension, as for requisites)."""
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or host(uri) not in hosts:
+        return False
+    return parts.path.lower().rsplit(".", 1)[-1] in DOCUMENT_EXTENSIONS
+
+
 class Importer:
     """The import of a run's files: counts, and the index and store it writes to."""
 
@@ -87,6 +105,7 @@ class Importer:
         self.index, self.store, self.ids, self.max_block = index, store, ids, max_block
         self.hosts = hosts  # whose stylesheets, scripts and images are the pages' requisites
         self.requisites = 0  # of the records imported, what the pages load
+        self.documents = 0  # and what they link to
         self.left: Counter[str] = Counter()  # records not imported, by why
         self.imported = self.skipped = self.other = self.failed = 0
         self.kept = 0  # requests and metadata copied with the pages
@@ -104,6 +123,7 @@ class Importer:
             "other_records_by_reason": dict(self.left),
             "records_kept_with_pages": self.kept,
             "requisites": self.requisites,
+            "documents": self.documents,
             "failed_records": self.failed,
             "files": self.files,
             "notes": self.notes(),
@@ -119,17 +139,20 @@ class Importer:
             left = ", ".join(f"{n} {why}" for why, n in self.left.most_common())
             notes.append(
                 f"import: kept {self.imported} records ({self.requisites} of them requisites: "
-                f"stylesheets, scripts, images of the site's hosts) and {self.kept} requests "
+                f"stylesheets, scripts, images of the site's hosts; {self.documents} documents: "
+                f"PDF, DOC... of the document hosts) and {self.kept} requests "
                 f"and metadata about them; left {self.other}" + (f" ({left})" if left else "")
             )
         return notes
 
     def what(self, fields: dict[str, str]) -> tuple[str, int | None] | None:
-        """(kind, number) of a record to import: a page, or a requisite of the pages."""
+        """(kind, number) of a record to import: a page, a requisite or a document."""
         uri = fields.get("warc-target-uri", "").strip("<>")
         page = site_page(uri)
         if page is None and site_requisite(uri, self.hosts):
             return (REQUISITE, None)
+        if page is None and site_document(uri, DOCUMENT_HOSTS | self.hosts):
+            return (DOCUMENT, None)
         return page
 
     def why_not(self, fields: dict[str, str]) -> str | None:
@@ -139,8 +162,8 @@ class Importer:
             return f"{kind or 'untyped'} records"
         what = self.what(fields)
         if what is None:
-            return "of no page or requisite of the site"
-        if self.ids is not None and what[0] != REQUISITE and what[1] not in self.ids:
+            return "of no page, requisite or document of the site"
+        if self.ids is not None and what[0] in PAGE_KINDS and what[1] not in self.ids:
             return "of pages outside --ids"
         return None
 
@@ -227,6 +250,7 @@ class Importer:
         self._note(record_id, digest)
         self.imported += 1
         self.requisites += page[0] == REQUISITE
+        self.documents += page[0] == DOCUMENT
 
     def _note(self, record_id: str, digest: str) -> None:
         if record_id:
