@@ -32,8 +32,8 @@ def test_search_example_from_the_help(archive: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[2:] == [
-        "18356        2007-03-19  2007-03-21  PACO-Serbia     Belgrade, Serbia  Regional Conference on Cybercrime",
-        "18420        2007-10-04  2007-10-04  PACO-Serbia     Belgrade, Serbia  Workshop on cybercrime legislation in Serbia",
+        "18356        2007-03-19  2007-03-21  PACO-Serbia     Belgrade, Serbia  Regional Conference on Cybercrime             page",
+        "18420        2007-10-04  2007-10-04  PACO-Serbia     Belgrade, Serbia  Workshop on cybercrime legislation in Serbia  page",
         "(2 rows)",
     ]
 

@@ -232,12 +232,15 @@ def search(
     fmt: str,
     data: Path,
 ) -> None:
-    """Find activities whose title, description or synopsis contain every TEXT (and, with
-    --treaty, that name that Council of Europe treaty; TEXT may then be left out).
+    """Find activities whose title, description or synopsis contain every TEXT, or that
+    link a document (a report, an agenda) whose text contains every TEXT; the `matched`
+    column says which: page, or document: TITLE (ID). With --treaty, only those that
+    name that Council of Europe treaty (TEXT may then be left out).
 
     \b
     Examples:
       jparchive search cybercrime --country RS --from 2007 --to 2007
+      jparchive search "seized criminal assets"
       jparchive search --treaty 185 --country RS
     """
     from pipeline.query import render

@@ -1,9 +1,11 @@
-"""`jparchive search`: activities whose texts hold every word, narrowed by country,
-programme and years.
+"""`jparchive search`: activities whose texts, or one of whose documents, hold every
+word, narrowed by country, programme, years and treaty.
 
 Every value the user gives is bound as a parameter; nothing typed is pasted into SQL. A
 term matches when it occurs (case-insensitively) in the title, description, objectives,
-results or follow-up; several terms must all match.
+results or follow-up; several terms must all match. An activity matches too when the
+text of one document it links holds every term; the `matched` column says where:
+`page`, or `document: <title> (<document_id>)`.
 """
 
 from __future__ import annotations
@@ -49,12 +51,53 @@ def search_sql(
             f"search: --country {country!r} is no ISO 3166-1 alpha-2 code "
             "(e.g. RS; Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
         )
+    words = [t for t in terms if t.strip()]
+    where, params = _filters(country, programme, year_from, year_to, treaty)
+    if not words:
+        sql = (
+            f"SELECT {_SHOWN}, NULL AS matched, count(*) OVER () AS matches FROM activities a "
+            f"WHERE {' AND '.join(where) or 'TRUE'} "
+            "ORDER BY a.start_date NULLS LAST, a.activity_id LIMIT ?"
+        )
+        return sql, [*params, limit]
+    on_page = " AND ".join(_ON_PAGE for _ in words)
+    in_text = " AND ".join("strpos(lower(t.text), lower(?)) > 0" for _ in words)
+    sql = (
+        # the activities with a document holding every word, and the first such document
+        "WITH in_documents AS (SELECT l.activity_id, "
+        "min(coalesce(d.title, l.label, d.url) || ' (' || d.document_id || ')') AS document "
+        "FROM activity_documents l JOIN document_texts t ON t.document_id = l.document_id "
+        f"JOIN documents d ON d.document_id = l.document_id WHERE {in_text} "
+        "GROUP BY l.activity_id), "
+        f"paged AS (SELECT a.*, ({on_page}) AS on_page FROM activities a) "
+        f"SELECT {_SHOWN}, CASE WHEN a.on_page THEN 'page' ELSE 'document: ' || h.document END "
+        "AS matched, count(*) OVER () AS matches "
+        "FROM paged a LEFT JOIN in_documents h ON h.activity_id = a.activity_id "
+        f"WHERE (a.on_page OR h.activity_id IS NOT NULL) AND {' AND '.join(where) or 'TRUE'} "
+        "ORDER BY a.start_date NULLS LAST, a.activity_id LIMIT ?"
+    )
+    text_params = [w for w in words for _ in TEXT_COLUMNS]
+    return sql, [*words, *text_params, *params, limit]
+
+
+_ON_PAGE = (
+    "("
+    + " OR ".join(f"strpos(lower(coalesce(a.{c}, '')), lower(?)) > 0" for c in TEXT_COLUMNS)
+    + ")"
+)  # a word on the page: in one of its texts
+_SHOWN = "a.activity_id, a.start_date, a.end_date, a.programme_code, a.location, a.title"
+
+
+def _filters(
+    country: str | None,
+    programme: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    treaty: int | None,
+) -> tuple[list[str], list[Any]]:
+    """The search's filters as SQL conditions over `a` and their bound parameters."""
     where: list[str] = []
     params: list[Any] = []
-    for term in (t for t in terms if t.strip()):
-        ors = " OR ".join(f"strpos(lower(coalesce(a.{c}, '')), lower(?)) > 0" for c in TEXT_COLUMNS)
-        where.append(f"({ors})")
-        params += [term] * len(TEXT_COLUMNS)
     if country:
         where.append(
             "EXISTS (SELECT 1 FROM activity_countries c "
@@ -76,13 +119,7 @@ def search_sql(
     if year_to is not None:
         where.append("year(coalesce(a.start_date, a.end_date)) <= ?")
         params.append(year_to)
-    sql = (
-        "SELECT a.activity_id, a.start_date, a.end_date, a.programme_code, a.location, a.title, "
-        "count(*) OVER () AS matches "
-        f"FROM activities a WHERE {' AND '.join(where) or 'TRUE'} "
-        "ORDER BY a.start_date NULLS LAST, a.activity_id LIMIT ?"
-    )
-    return sql, [*params, limit]
+    return where, params
 
 
 def search(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.build.schemas import TABLES
 from pipeline.errors import ConfigError
@@ -62,8 +63,13 @@ def connect(data: str | Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
-    for name in TABLES:
-        path = str((root / f"{name}.parquet").resolve()).replace("'", "''")
+    for name, schema in TABLES.items():
+        file = root / f"{name}.parquet"
+        if not file.exists():  # a table newer than the build: empty until the next build
+            empty = pa.Table.from_pylist([], schema=schema)  # noqa: F841 (DuckDB reads it by name)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty")
+            continue
+        path = str(file.resolve()).replace("'", "''")
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
