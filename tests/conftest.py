@@ -32,7 +32,9 @@ def archive_captures() -> int:
 
     views = sum(1 for spec in logframe_specs() if not spec.print_view)
     pages = 1 + len(parse_id_spec(f"@{SITE / 'ids.txt'}")) + len(listings()) + views
-    site = pages + len(ASSETS)  # and what the pages load, once each
+    from pipeline.fixtures.documents import DOCUMENTS
+
+    site = pages + len(ASSETS) + len(DOCUMENTS)  # what the pages load and link, once each
     return site + len(earlier_versions())
 
 

@@ -92,9 +92,12 @@ def lines_of(rec: dict[str, Any]) -> list[Line]:
     mail = f"mailto:{rec['contact_email'] or ''}"
     name = rec["contact_name"] or ","
     add("CoE Contact", f"{name}   email", f'{html.escape(name)} <a href="{mail}">email</a>')
-    for i, url in enumerate(rec["links"], 1):
-        heading = "Web Pages" if i == 1 else "Documents & links" if i == 2 else None
-        add(heading, f"{i} {url}", f'{i} <a href="{html.escape(url)}">{html.escape(url)}</a>')
+    links = list(enumerate(rec["links"], 1))
+    for heading, shown in (("Web Pages", links[:1]), ("Documents & links", links[1:])):
+        if shown:  # the numbered links of a row, a line each
+            add(heading, " ".join(f"{i} {url}" for i, url in shown),
+                "<br>".join(f'{i} <a href="{html.escape(url)}">{html.escape(url)}</a>'
+                            for i, url in shown))  # fmt: skip
     add("Last Modified", day(rec["last_modified"]))
     if rec["has_synopsis"]:
         add(None, f"Activity Synopsis (ID# {rec['activity_id']}) (Hide Synopsis)")

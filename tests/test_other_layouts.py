@@ -6,7 +6,8 @@ whole record in one cell (a field a line, labels in bold), a form in two columns
 label/value pairs in some rows), a narrow view with each label above its value, and a
 definition list with no table. Each must parse to the golden record, field by
 field; the text rendering keeps no links, so the logframe's TransID and the contact's
-address (taken from links) are null there.
+address (taken from links) are null there, and a link written relative to its page
+(`docs/report.pdf`) is not among its links.
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def test_record_in_another_layout_parses_to_its_golden_record(page: str, layout:
     assert isinstance(parsed, ActivityRecord), parsed
     record = parsed.to_dict()
     skipped = FROM_LINKS if layout == "text rendering" else set()
+    if layout == "text rendering":  # a link written relative to its page shows no address
+        golden = {**golden, "links": [u for u in golden["links"] if "://" in u]}
     wrong = {
         f: (record[f], golden[f]) for f in FIELDS if f not in skipped and record[f] != golden[f]
     }

@@ -88,7 +88,8 @@ def test_status_shows_counts_files_failures_and_the_lock(copy: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "  site     activity   42 done" in result.stdout
     assert (
-        f"captures indexed: {archive_captures()} (9 of them requisites)" in result.stdout
+        f"captures indexed: {archive_captures()} (9 of them requisites, 11 documents)"
+        in result.stdout
         and "WARC files: 2, " in result.stdout
     )
     assert "writer lock: free" in result.stdout

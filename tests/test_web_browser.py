@@ -22,6 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.build import BuildConfig, build
+from pipeline.fixtures.documents import DOCUMENTS, document_bytes
 from pipeline.fixtures.server import SITE
 from tests.conftest import run_cli
 from tests.webapp import web_app
@@ -167,3 +168,43 @@ def test_an_archived_page_reaches_no_other_host(data: Path, page: tuple[Page, Re
     # it did try: the stylesheet, the images; its scripts never ran (no fetch, no beacon)
     tried = {urlsplit(u).path for u in requests.blocked}
     assert {"/s.css", "/a.png", "/bg.png"} <= tried and not tried & {"/fetch", "/beacon"}
+
+
+def test_the_archived_page_shows_styled_and_its_documents_download(
+    archive: Path, page: tuple[Page, Requests], tmp_path: Path
+) -> None:
+    """Activity 20107 as it looked: its stylesheet (and the one that @imports), images and
+    backgrounds from the archive, every one of them found; its documents listed, and one
+    downloaded as the archived bytes."""
+    tab, requests = page
+    answers: dict[str, int] = {}
+    tab.on("response", lambda r: answers.__setitem__(r.url, r.status))
+    with web_app(archive) as site:
+        tab.goto(f"{site}/activity/20107")
+        frame = tab.frame_locator("iframe")
+        body = frame.locator("body")
+        assert "Final conference of the PACO-Serbia project" in body.inner_text()
+        tab.wait_for_load_state("networkidle")
+        style = body.evaluate(
+            "b => [getComputedStyle(b).fontFamily, getComputedStyle(b).backgroundImage]"
+        )
+        assert "Verdana" in style[0] and "bg.gif" in style[1]  # jp.css applied, url() served
+        loaded = {urlsplit(u).path.rsplit("/CEAD/", 1)[-1]: s for u, s in answers.items()
+                  if "/replay/" in u}  # fmt: skip
+        assert {"styles/jp.css", "styles/print.css", "images/logo.gif", "images/bg.gif"} <= set(
+            loaded
+        )
+        assert all(s == 200 for p, s in loaded.items() if not p.startswith("Countries")), loaded
+        rows = tab.locator("#documents tbody tr").all_inner_texts()
+        assert len(rows) == 2 and any("PACO-Serbia: final report" in r for r in rows)
+        with tab.expect_download() as download:
+            tab.locator("#documents a.download", has_text="PACO-Serbia: final report").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        framed = tab.locator("iframe")
+        framed.scroll_into_view_if_needed()
+        framed.screenshot(path=str(SCREENSHOTS / "archived-page-styled.png"))
+    assert saved.name == "paco-serbia-final-report.pdf"
+    doc = DOCUMENTS["docs/paco-serbia-final-report.pdf"]
+    assert saved.read_bytes() == document_bytes(doc)
+    assert hosts(requests.sent) == {"127.0.0.1"}, sorted(requests.sent)

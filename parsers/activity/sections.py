@@ -292,7 +292,9 @@ def walk(rows: list[Row]) -> Sections:
             slot = _slot(key, section, values)
             _file(values, slot, row)
             last = slot if slot in MULTILINE else ""
-            pending = "" if values[slot].value else slot
+            # "Documents & links" with its value below, after "Web Pages" had one
+            filled = row.value if slot in ACCUMULATING else values[slot].value
+            pending = "" if filled else slot
         elif row.label:  # a label we do not know: its value is not ours to file
             last = pending = ""
         elif (
@@ -306,7 +308,12 @@ def walk(rows: list[Row]) -> Sections:
             and not (section == "poa" and PILLAR.match(row.value))
         ):
             # label above, value below: a stacked layout (print views, narrow copies)
-            values[pending] = Row(values[pending].label, row.value, row.nodes)
+            held = values[pending]
+            values[pending] = (
+                _extended(held, row)
+                if pending in ACCUMULATING and held.value
+                else Row(held.label, row.value, row.nodes)
+            )
             last = pending if pending in MULTILINE else ""
             pending = ""
         else:

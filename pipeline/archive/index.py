@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS captures(
 );
 CREATE INDEX IF NOT EXISTS captures_digest ON captures(payload_digest);
 CREATE INDEX IF NOT EXISTS captures_activity ON captures(activity_id);
+CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
 CREATE TABLE IF NOT EXISTS queue(
     url TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -217,6 +218,16 @@ class Index(ImportedFiles):
     def capture(self, capture_id: int) -> Capture | None:
         row = self.db.execute(
             "SELECT * FROM captures WHERE capture_id = ?", (capture_id,)
+        ).fetchone()
+        return self.row_to_capture(row) if row else None
+
+    def nearest(self, url: str, when: str) -> Capture | None:
+        """The capture of `url` (answered 200) nearest in time to `when` (ISO 8601 UTC)."""
+        row = self.db.execute(
+            "SELECT * FROM captures WHERE url = ? AND status = 200 "
+            "AND record_type IN ('response', 'revisit') "
+            "ORDER BY abs(julianday(fetched_at) - julianday(?)), capture_id DESC LIMIT 1",
+            (url, when.rstrip("Z")),
         ).fetchone()
         return self.row_to_capture(row) if row else None
 

@@ -34,6 +34,7 @@ class Status:
     warc_files: list[dict[str, Any]] = field(default_factory=list)
     captures: int = 0
     requisites: int = 0  # of the captures, what pages load (stylesheets, images, scripts)
+    documents: int = 0  # and what they link to (PDF, DOC...)
     lock: dict[str, Any] | None = None
 
     def render(self) -> str:
@@ -44,7 +45,9 @@ class Status:
                 lines.append(f"  {source:8} {kind:10} {text}")
         if not self.counts:
             lines.append("  (empty)")
-        loads = f" ({self.requisites} of them requisites)" if self.requisites else ""
+        parts = [f"{self.requisites} of them requisites"] if self.requisites else []
+        parts += [f"{self.documents} documents"] if self.documents else []
+        loads = f" ({', '.join(parts)})" if parts else ""
         lines.append(f"captures indexed: {self.captures}{loads}")
         total = sum(f["size"] for f in self.warc_files)
         lines.append(f"WARC files: {len(self.warc_files)}, {total / 1e6:.1f} MB")
@@ -84,9 +87,11 @@ def status(data: Path) -> Status:
             )
         ]
         found.captures = index.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0]
-        found.requisites = index.db.execute(
-            "SELECT COUNT(*) FROM captures WHERE kind = 'requisite'"
-        ).fetchone()[0]
+        kinds = dict(index.db.execute(
+            "SELECT kind, COUNT(*) FROM captures WHERE kind IN ('requisite', 'document') "
+            "GROUP BY kind"
+        ).fetchall())  # fmt: skip
+        found.requisites, found.documents = kinds.get("requisite", 0), kinds.get("document", 0)
         closed = dict(index.db.execute("SELECT name, closed FROM warc_files"))
     for path in sorted(raw.glob("*.warc.gz")):
         size = path.stat().st_size

@@ -26,8 +26,10 @@ def serve(data: Path, host: str, port: int) -> None:
     """Browse, search and cite the archive in a web browser (Datasette and our pages).
 
     Pages: / (what the archive holds, a search box), /search?q=&country=&programme=&from=&to=,
-    /activity/<id> (the record, its provenance, the archived page), /capture/<id> (the
-    archived bytes, with no script and no outside request), /programme/<code>,
+    /activity/<id> (the record, its provenance, its documents, the archived page as it
+    looked), /capture/<id> (the archived bytes, with no script and no outside request),
+    /replay/<time>/<url> (a page with its archived stylesheets and images),
+    /document/<id> (a document's archived bytes, as a download), /programme/<code>,
     /country/<code>; Datasette's tables, facets, CSV/JSON export and SQL page under
     /data/. Read-only: the database is opened immutable and SQL stops after a second.
     Reads DATA/jparchive.db, which `jparchive build` writes.

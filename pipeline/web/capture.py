@@ -7,9 +7,10 @@ original); at most `MAX_BODY` bytes of it are decoded, so a gzip bomb in a WARC 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.archive import Index, Payloads
+from pipeline.archive import Capture, Index, Payloads
 from pipeline.errors import StoreError
 
 MAX_BODY = 10 * 1024 * 1024
@@ -29,14 +30,23 @@ class CaptureStore:
     def __init__(self, data: Path) -> None:
         self.raw = data / "raw"
 
-    def read(self, capture_id: int) -> tuple[bytes, str] | None:
+    def read(self, capture_id: int, limit: int = MAX_BODY) -> tuple[bytes, str] | None:
         """(body, content type) of a capture the index names; None for any other ID."""
+        return self._read(lambda index: index.capture(capture_id), limit)
+
+    def nearest(self, url: str, when: str, limit: int = MAX_BODY) -> tuple[bytes, str] | None:
+        """(body, content type) of the capture of `url` nearest to `when`; None if none."""
+        return self._read(lambda index: index.nearest(url, when), limit)
+
+    def _read(
+        self, find: Callable[[Index], Capture | None], limit: int
+    ) -> tuple[bytes, str] | None:
         path = self.raw / "index.sqlite3"
         if not path.exists():
             return None
         try:
             with Index(path, readonly=True) as index:
-                capture = index.capture(capture_id)
+                capture = find(index)
                 if capture is None or capture.record_type not in (
                     "response",
                     "revisit",
@@ -44,7 +54,7 @@ class CaptureStore:
                 ):
                     return None
                 with Payloads(self.raw, index) as payloads:
-                    body = payloads.read(capture, MAX_BODY)[:MAX_BODY]
+                    body = payloads.read(capture, limit)[:limit]
         except StoreError:
             return None
         content_type = capture.content_type or "application/octet-stream"

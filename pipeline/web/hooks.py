@@ -9,6 +9,7 @@ from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
 from pipeline.web import pages
+from pipeline.web.replay import replay
 
 
 @hookimpl
@@ -18,6 +19,8 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/search$", pages.search),
         (r"^/activity/(?P<activity_id>[^/]+)$", pages.activity),
         (r"^/capture/(?P<capture_id>[^/]+)$", pages.capture),
+        (r"^/replay/(?P<stamp>[^/]+)/(?P<url>.+)$", replay),
+        (r"^/document/(?P<document_id>[^/]+)$", pages.document),
         (r"^/programme/(?P<code>[^/]+)$", pages.programme),
         (r"^/country/(?P<code>[^/]+)$", pages.country),
     ]

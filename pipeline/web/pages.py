@@ -23,6 +23,7 @@ from pipeline.web import charts
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE
+from pipeline.web.replay import replay_url, stamp_of
 from pipeline.web.searching import run_search
 
 # Our pages: no script at all, styles and images from here, frames of our own captures.
@@ -32,6 +33,7 @@ PAGE_CSP = (
 )
 _OPEN, _CLOSE = "\x02", "\x03"
 Row = dict[str, Any]
+MAX_DOCUMENT = 1024 * 1024 * 1024  # a document's archived bytes are served whole
 
 
 async def _rows(ds: Datasette, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
@@ -148,8 +150,44 @@ async def activity(datasette: Datasette, request: Request) -> Response:
     digest = a["payload_digest"]
     read_from = [c for c in captures if c["payload_digest"] == digest and c["status"] == 200]
     ok = [c for c in captures if c["status"] == 200]
-    context["shown"] = next(iter(read_from or ok), None)
+    shown = context["shown"] = next(iter(read_from or ok), None)
+    if shown is not None:
+        shown["replay"] = replay_url(stamp_of(shown["captured_at"]), shown["url"])
+    for d in context["documents"]:
+        d["size"] = _size(d["bytes"])
     return await _render(datasette, request, "jp_activity.html", context)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "over 200 MB"
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
+
+
+_DOCUMENT_ID = re.compile(r"^[0-9a-f]{16}$")
+_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+async def document(datasette: Datasette, request: Request) -> Response:
+    """A document's archived bytes, as a download (never shown in the browser's page)."""
+    doc_id = request.url_vars["document_id"]
+    if not _DOCUMENT_ID.match(doc_id):
+        return await error_page(datasette, request, 400, f"document: {doc_id!r} is no document ID")
+    found = await _rows(datasette, Q.DOCUMENT_SQL, {"id": doc_id})
+    if not found:
+        return await error_page(datasette, request, 404, f"no document {doc_id} in the archive")
+    d = found[0]
+    store: CaptureStore = datasette._jparchive_captures
+    read = store.read(d["capture_id"], limit=MAX_DOCUMENT)
+    if read is None:
+        reason = f"document {doc_id}: its capture {d['capture_id']} is not in the archive's index"
+        return await error_page(datasette, request, 404, reason)
+    body, content_type = read
+    name = _FILE_NAME.sub("_", d["url"].split("?")[0].rstrip("/").rsplit("/", 1)[-1])[:120]
+    response = Response(body, status=200, content_type=content_type)
+    response.headers.update(CaptureStore.headers())
+    response.headers["Content-Disposition"] = f'attachment; filename="{name or doc_id}"'
+    return response
 
 
 async def capture(datasette: Datasette, request: Request) -> Response:

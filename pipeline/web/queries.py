@@ -174,9 +174,13 @@ ORDER BY captured_at DESC, capture_id DESC""",
     "versions": "SELECT * FROM activity_versions WHERE activity_id = :id ORDER BY version",
     "changes": """SELECT * FROM field_changes WHERE activity_id = :id
 ORDER BY to_version, field""",
+    "documents": """SELECT d.*, l.label, l.field FROM activity_documents l
+JOIN documents d USING (document_id) WHERE l.activity_id = :id ORDER BY d.url""",
     "treaties": """SELECT t.ets_number, tr.title, t.field, t.matched FROM activity_treaties t
 LEFT JOIN treaties tr USING (ets_number) WHERE t.activity_id = :id ORDER BY 1, 3""",
 }
+
+DOCUMENT_SQL = "SELECT capture_id, url, content_type FROM documents WHERE document_id = :id"
 
 PROGRAMME_SQL = {
     "activities": """SELECT activity_id, title, start_date, end_date, location, status
