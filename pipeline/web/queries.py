@@ -122,9 +122,8 @@ def positive_int(text: str, name: str) -> int:
 
 
 # The matches and the filters every search applies.
-MATCHES = """
-FROM activities_fts JOIN activities a ON a.rowid = activities_fts.rowid
-WHERE activities_fts MATCH :q
+# The filters every search applies, over `a`.
+FILTERS = """
   AND (:country = '' OR a.activity_id IN
        (SELECT activity_id FROM activity_countries WHERE country_code = :country))
   AND (:programme = '' OR a.programme_code = :programme)
@@ -136,11 +135,27 @@ WHERE activities_fts MATCH :q
 
 
 def search_sql(mark_open: str, mark_close: str) -> str:
-    """The ranked results with a snippet whose matching words sit between the marks (the
-    canned query behind the search page's CSV and JSON)."""
-    return f"""SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
-       a.location, snippet(activities_fts, -1, '{mark_open}', '{mark_close}', '…', 24) AS snippet
-{MATCHES}ORDER BY activities_fts.rank, a.activity_id"""
+    """The ranked results with a snippet whose matching words sit between the marks, and
+    where they matched (`page`, or `document: <title> (<document_id>)`): the canned query
+    behind the search page's CSV and JSON. An activity matches by its own texts or by
+    the text of a document it links; its own texts count first."""
+    mark = f"'{mark_open}', '{mark_close}', '…', 24"
+    return f"""WITH hits AS (
+  SELECT rowid AS id, rank, snippet(activities_fts, -1, {mark}) AS snippet, 'page' AS matched
+  FROM activities_fts WHERE activities_fts MATCH :q
+  UNION ALL
+  SELECT l.activity_id, f.rank, snippet(document_texts_fts, -1, {mark}),
+         'document: ' || COALESCE(d.title, l.label, d.url) || ' (' || d.document_id || ')'
+  FROM document_texts_fts f JOIN document_texts t ON t.rowid = f.rowid
+  JOIN activity_documents l ON l.document_id = t.document_id
+  JOIN documents d ON d.document_id = t.document_id
+  WHERE document_texts_fts MATCH :q),
+best AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY matched != 'page', rank) AS n
+  FROM hits)
+SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code, a.location,
+       b.snippet, b.matched
+FROM best b JOIN activities a ON a.activity_id = b.id
+WHERE b.n = 1{FILTERS}ORDER BY b.rank, a.activity_id"""
 
 
 HOLDINGS_SQL = """SELECT

@@ -1,6 +1,7 @@
-"""The search page's work in one pass over the full-text index.
+"""The search page's work in one pass over the full-text indexes.
 
-One query finds every match with its rank; the filters, the count, the page of results
+One query finds every match with its rank, and one the activities whose linked
+documents match (an activity's own text counts first); the filters, the count, the page of results
 and the facet counts all come from that list, so the index is read once however the
 page is sliced. What the filters and facets need of each activity (programme, year,
 dates, beneficiary countries) is read once per server into arrays (a few MB for 50,000
@@ -23,6 +24,11 @@ import numpy as np
 from pipeline.web.queries import PAGE_SIZE, PROGRAMME_CODES_SQL, TREATY_NUMBERS_SQL
 
 HITS_SQL = "SELECT rowid, rank FROM activities_fts WHERE activities_fts MATCH :q"
+# activities whose documents match: each with its best document's rank
+DOCUMENT_HITS_SQL = """SELECT l.activity_id, MIN(f.rank)
+FROM document_texts_fts f JOIN document_texts t ON t.rowid = f.rowid
+JOIN activity_documents l ON l.document_id = t.document_id
+WHERE document_texts_fts MATCH :q GROUP BY l.activity_id"""
 # the page's rows, with their snippets: the index read for those rowids only
 PAGE_SQL = """SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
        a.location, s.snippet
@@ -30,6 +36,17 @@ FROM (SELECT rowid AS id, snippet(activities_fts, -1, char(2), char(3), '…', 2
       FROM activities_fts WHERE activities_fts MATCH :q
         AND rowid IN (SELECT value FROM json_each(:ids))) AS s
 JOIN activities a ON a.activity_id = s.id"""
+# the page's rows matched by a document only, best document first (the first row of each
+# activity is kept)
+DOCUMENT_PAGE_SQL = """SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
+       a.location, snippet(document_texts_fts, -1, char(2), char(3), '…', 24) AS snippet,
+       d.document_id, COALESCE(d.title, l.label, d.url) AS document
+FROM document_texts_fts f JOIN document_texts t ON t.rowid = f.rowid
+JOIN activity_documents l ON l.document_id = t.document_id
+JOIN documents d ON d.document_id = t.document_id
+JOIN activities a ON a.activity_id = l.activity_id
+WHERE document_texts_fts MATCH :q AND l.activity_id IN (SELECT value FROM json_each(:ids))
+ORDER BY f.rank DESC"""
 FACTS_SQL = """SELECT activity_id, programme_code, start_year,
        CAST(REPLACE(start_date, '-', '') AS INTEGER), CAST(REPLACE(end_date, '-', '') AS INTEGER)
 FROM activities ORDER BY activity_id"""
@@ -147,21 +164,31 @@ def _facet(
     return [{"value": v, "label": (names or {}).get(v, v), "n": n} for v, n in items]
 
 
+def _rows(conn: sqlite3.Connection, sql: str, q: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    cursor = conn.execute(sql, {"q": q, "ids": json.dumps(ids)})
+    names = [d[0] for d in cursor.description]
+    # rows come worst first where an activity has several: the best one is kept
+    return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+
+
 def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, facts: Facts) -> Found:
     """Everything the search page shows, from one read of the index (in Datasette's
     thread, on its read-only connection)."""
     facts.load(conn)
-    hits = conn.execute(HITS_SQL, {"q": params["q"]}).fetchall()
-    rowids = np.array([h[0] for h in hits], dtype=np.int64)
-    ranks = np.array([h[1] for h in hits], dtype=np.float64)
+    best = dict(conn.execute(DOCUMENT_HITS_SQL, {"q": params["q"]}).fetchall())
+    on_page = dict(conn.execute(HITS_SQL, {"q": params["q"]}).fetchall())
+    best.update(on_page)  # the page's own match first
+    rowids = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
+    ranks = np.fromiter(best.values(), dtype=np.float64, count=len(best))
     pos = facts.positions(rowids)
     keep = facts.keep(pos, params)
     rowids, ranks, pos = rowids[keep], ranks[keep], pos[keep]
     order = np.lexsort((rowids, ranks))  # best rank first, then the lower ID
     ids = [int(i) for i in rowids[order[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]]
-    cursor = conn.execute(PAGE_SQL, {"q": params["q"], "ids": json.dumps(ids)})
-    names = [d[0] for d in cursor.description]
-    by_id = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+    by_id = _rows(conn, PAGE_SQL, params["q"], [i for i in ids if i in on_page])
+    by_id.update(_rows(conn, DOCUMENT_PAGE_SQL, params["q"], [i for i in ids if i not in on_page]))
     found = Found(len(rowids), [by_id[i] for i in ids if i in by_id])
     hit = np.zeros(len(facts.ids), dtype=bool)
     hit[pos] = True
