@@ -41,6 +41,26 @@ DOCUMENT_HOSTS = SITE_HOSTS | {
 }  # fmt: skip
 
 
+# What a path's extension says a URL is: a requisite (what a page loads) or a document
+# (what a page links to); servers' Content-Types of old sites are less to be trusted.
+REQUISITE_EXTENSIONS = frozenset(
+    {"css", "js", "gif", "jpg", "jpeg", "png", "bmp", "ico", "svg", "webp", "woff", "woff2", "ttf"}
+)
+DOCUMENT_EXTENSIONS = frozenset(
+    {"pdf", "doc", "docx", "rtf", "odt", "xls", "xlsx", "ppt", "pptx", "txt"}
+)
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf", "application/msword", "application/rtf", "text/rtf",
+        "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }
+)  # fmt: skip
+
+
 def host(url: str) -> str:
     """The host name of `url`, lower-cased ("" when it has none)."""
     return (urlsplit(url).hostname or "").lower()

@@ -278,6 +278,16 @@ class FaultServer:
         return answer or (200, {"Content-Type": "text/html"}, self.page(aid))
 
 
+MIMETYPES = {
+    "css": "text/css",
+    "gif": "image/gif",
+    "js": "application/x-javascript",
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "rtf": "application/rtf",
+}
+
+
 @dataclass
 class Capture:
     """One capture in the fake Wayback Machine: what the CDX lists and what `id_` replays."""
@@ -295,6 +305,14 @@ class Capture:
         import hashlib
 
         return self.digest or base64.b32encode(hashlib.sha1(self.body).digest()).decode()
+
+    @property
+    def mimetype(self) -> str:
+        """What the CDX says it is (by the URL's extension, as the Archive records it)."""
+        if self.status == "-":
+            return "warc/revisit"
+        extension = urlsplit(self.original).path.rsplit(".", 1)[-1].lower()
+        return MIMETYPES.get(extension, "text/html")
 
 
 @dataclass
@@ -353,13 +371,19 @@ class FakeWayback(FaultServer):
     def _cdx(self, target: str) -> tuple[int, dict[str, str], bytes]:
         import json as _json
 
-        query = dict(parse_qsl(urlsplit(target).query))
+        pairs = parse_qsl(urlsplit(target).query)
+        query = dict(pairs)
         if self.cdx_max_months is not None and not self._narrow(query):
             return 504, {"Content-Type": "text/html"}, b"<html>Gateway Time-out</html>"
         key = (query["url"], query.get("from"), query.get("to"))
         if key not in self._rows:
             self._rows[key] = self._query_rows(*key)
         rows = self._rows[key]
+        for name, value in pairs:  # filter=!mimetype:text/html, as the real CDX server
+            if name == "filter" and value.startswith("!mimetype:"):
+                rows = [c for c in rows if c.mimetype != value.split(":", 1)[1]]
+        if query.get("collapse") == "urlkey":
+            rows = list({c.original.lower(): c for c in reversed(rows)}.values())[::-1]
         start = int(query.get("resumeKey", "0"))
         page = rows[start : start + self.page_size]
         fields = query["fl"].split(",")
@@ -369,7 +393,7 @@ class FakeWayback(FaultServer):
                 "urlkey": c.original.lower(),
                 "timestamp": c.timestamp,
                 "original": c.original,
-                "mimetype": "warc/revisit" if c.status == "-" else "text/html",
+                "mimetype": c.mimetype,
                 "statuscode": c.status,
                 "digest": c.cdx_digest,
                 "length": str(len(c.body)),

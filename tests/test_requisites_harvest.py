@@ -208,3 +208,34 @@ def test_document_flags_are_checked(tmp_path: Path) -> None:
                          "--data", str(tmp_path))  # fmt: skip
         assert result.returncode == 2, result.stderr
         assert f"--document-hosts: {hosts!r} is not a host name" in result.stderr
+
+
+def test_wayback_list_says_how_many_requisites_and_documents_the_archive_holds(
+    tmp_path: Path,
+) -> None:
+    """`--list` asks the CDX once more, for the site's host's URLs that are no page (each
+    URL once): what a harvest would add at most, and fetches nothing."""
+    origin = "http://www.jp.coe.int/CEAD"
+    page = Site().route("/CEAD/Countries.asp?ID=18356&ActSyn=True").body
+    held = [
+        Capture("20070321000000", f"{origin}/Countries.asp?ID=18356&ActSyn=True", page),
+        Capture("20070321000000", f"{origin}/styles/jp.css", ASSETS["styles/jp.css"][1]),
+        Capture("20070321000000", f"{origin}/images/logo.gif", ASSETS["images/logo.gif"][1]),
+        Capture("20150601000000", f"{origin}/images/logo.gif", b"GIF89a later"),  # once
+        Capture("20070322000000", f"{origin}/docs/agenda.pdf", b"%PDF-1.4 agenda"),
+        Capture("20070322000000", f"{origin}/Default.asp", b"<html>home</html>"),
+    ]
+    with FakeWayback(captures=held, page_size=2) as server:
+        code, out = wayback_harvest(
+            server, tmp_path / "data", "--list", requisites=True, documents=True
+        )
+        replays = [r for r in server.log if "id_/" in r.target]
+    assert code == 0, out
+    assert replays == []
+    assert ("and, of the site's host, up to 2 requisites (stylesheets, scripts, images) and 1 "
+            "documents the Archive holds") in " ".join(out.split())  # fmt: skip
+    with FakeWayback(captures=held, page_size=2) as server:  # neither: no question asked
+        _, without = wayback_harvest(server, tmp_path / "d2", "--list")
+        asked = [r.target for r in server.log if "cdx" in r.target]
+    assert "requisites" not in without.split("replays")[1]
+    assert asked and not any("collapse" in target for target in asked)

@@ -291,5 +291,17 @@ def _listing(found: dict[str, Any], rate: float) -> str:
         f"{found.get('captures_per_page_max', 0)} at most; "
         f"{found.get('cdx_pages', 0)} CDX pages\n"
         f"a harvest would make {replays:,} replays: about {hours} h {rest // 60} min at "
-        f"{rate:g} a second (more if some must fall back to older captures)"
+        f"{rate:g} a second (more if some must fall back to older captures)" + _loads(found)
+    )
+
+
+def _loads(found: dict[str, Any]) -> str:
+    """What `--list` says of requisites and documents (when the harvest would take them)."""
+    if "requisites_held" not in found:
+        return ""
+    return (
+        f"\nand, of the site's host, up to {found['requisites_held']:,} requisites (stylesheets, "
+        f"scripts, images) and {found['documents_held']:,} documents the Archive holds: those "
+        "the pages load and link (documents on the Council of Europe's other hosts are found "
+        "as the pages are read)"
     )

@@ -2,7 +2,8 @@
 frames) and what it loads in turn: found purely in `find`, harvested by every source
 through the job (`pipeline.harvest.job`).
 
-Pure: it imports only `parsers` (decoding, the page limits), selectolax and tinycss2;
+Pure: it imports only `parsers` (decoding, the page limits), `pipeline.urls` (what a
+document's extension is), selectolax and tinycss2;
 nothing of the pipeline's I/O (archive, fetch, sources, harvest) imports it but the job.
 """
 

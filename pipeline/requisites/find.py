@@ -21,11 +21,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from parsers.encoding import decode_html
 from parsers.limits import bytes_problem
+from pipeline.urls import DOCUMENT_EXTENSIONS
 
-# what counts as a document a page links to (by the path's extension)
-DOCUMENT_EXTENSIONS = frozenset(
-    {"pdf", "doc", "docx", "rtf", "odt", "xls", "xlsx", "ppt", "pptx", "txt"}
-)
 MAX_URLS = 500  # requisites of one page or stylesheet (the site's pages load about 10)
 MAX_CSS_BYTES = 2 * 1024 * 1024
 # (tag, attribute) pairs whose value is a URL the page loads to render

@@ -64,6 +64,22 @@ def query_url(
     return f"{wayback.rstrip('/')}/cdx/search/cdx?{urlencode(params)}"
 
 
+SITE_PREFIX = "www.jp.coe.int/"  # everything of the site's host, for what pages load and link
+
+
+def loads_query_url(wayback: str, resume_key: str | None) -> str:
+    """A CDX query for every URL of the site's host that is no page: each URL once."""
+    params: list[tuple[str, str]] = [
+        ("url", SITE_PREFIX), ("matchType", "prefix"), ("output", "json"),
+        ("fl", "original,timestamp,mimetype"), ("filter", "statuscode:200"),
+        ("filter", "!mimetype:text/html"), ("collapse", "urlkey"), ("showResumeKey", "true"),
+        ("limit", str(PAGE_SIZE)),
+    ]  # fmt: skip
+    if resume_key:
+        params.append(("resumeKey", resume_key))
+    return f"{wayback.rstrip('/')}/cdx/search/cdx?{urlencode(params)}"
+
+
 def parse_page(body: bytes) -> tuple[list[CdxRow], str | None]:
     """Rows of one CDX JSON page and its resume key (None on the last page).
 

@@ -14,11 +14,18 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError, FetchError
 from pipeline.fetch import Fetcher
 from pipeline.sources import cdx
-from pipeline.urls import LOGFRAME_KINDS, PAGE_KINDS
+from pipeline.urls import (
+    DOCUMENT_EXTENSIONS,
+    DOCUMENT_TYPES,
+    LOGFRAME_KINDS,
+    PAGE_KINDS,
+    REQUISITE_EXTENSIONS,
+)
 
 if TYPE_CHECKING:
     from pipeline.sources.wayback import WaybackOptions
@@ -113,6 +120,43 @@ async def _window_rows(
         rows += found
         if not resume:
             return rows
+
+
+async def count_loads(
+    fetcher: Fetcher, index_call: IndexCall, options: WaybackOptions
+) -> dict[str, int]:
+    """How many stylesheets, scripts and images, and how many documents, of the site's
+    host the Archive holds (each URL once): at most what a harvest would add of them."""
+    counts = {"requisites": 0, "documents": 0}
+    resume: str | None = None
+    while True:
+        url = cdx.loads_query_url(options.wayback_url, resume)
+        body = await cdx_page(fetcher, index_call, url)
+        try:
+            rows, resume = cdx.parse_page(body)
+        except ValueError as exc:
+            raise FetchError(url, f"did not answer CDX JSON ({exc})") from exc
+        for row in rows:
+            kind = loaded_kind(row.original, row.mimetype)
+            if kind is not None:
+                counts[kind] += 1
+        if not resume:
+            return counts
+
+
+def loaded_kind(url: str, mimetype: str) -> str | None:
+    """ "requisites" or "documents" for a URL of the site the CDX lists, else None."""
+    extension = urlsplit(url).path.lower().rsplit(".", 1)[-1]
+    mime = mimetype.lower()
+    if (
+        extension in REQUISITE_EXTENSIONS
+        or mime.startswith(("image/", "text/css"))
+        or ("javascript" in mime)
+    ):
+        return "requisites"
+    if extension in DOCUMENT_EXTENSIONS or mime in DOCUMENT_TYPES:
+        return "documents"
+    return None
 
 
 def queue_items(

@@ -27,12 +27,13 @@ from pipeline.archive import DONE, FAILED, Capture, Exchange, Index, WarcStore, 
 from pipeline.archive.rawwarc import RawRecord, ReadProblem, raw_records, what_it_holds
 from pipeline.archive.store import record_bytes, warc_date
 from pipeline.archive.verify import file_sha256
-from pipeline.requisites.find import DOCUMENT_EXTENSIONS
 from pipeline.urls import (
     DOCUMENT,
+    DOCUMENT_EXTENSIONS,
     DOCUMENT_HOSTS,
     PAGE_KINDS,
     REQUISITE,
+    REQUISITE_EXTENSIONS,
     SITE_HOSTS,
     classify,
     host,
@@ -40,9 +41,6 @@ from pipeline.urls import (
 
 # Responses and revisits, and conversions: text renderings of pages (WET files).
 PAGE_TYPES = ("response", "revisit", "conversion")
-REQUISITE_EXTENSIONS = frozenset(
-    {"css", "js", "gif", "jpg", "jpeg", "png", "bmp", "ico", "svg", "webp", "woff", "woff2", "ttf"}
-)
 KEPT_WITH_PAGES = ("request", "metadata")
 # Framing that the payload no longer has once warcio has undone it (ARC records).
 _UNDONE = {

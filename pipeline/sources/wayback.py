@@ -225,8 +225,12 @@ class WaybackSource(Source):
             rows, counts = await cdxclient.list_rows(job.fetcher, index_call, options)
             items = cdxclient.queue_items(rows, options, ids)
             self.found = cdxclient.summary(rows, items, counts)
-            if options.list_only:
-                return []  # `--list`: what the CDX holds, and no replay
+            if options.list_only:  # `--list`: what the CDX holds, and no replay
+                if self.config.requisites or self.config.take_documents:
+                    loads = await cdxclient.count_loads(job.fetcher, index_call, options)
+                    self.found["requisites_held"] = loads["requisites"] * self.config.requisites
+                    self.found["documents_held"] = loads["documents"] * self.config.take_documents
+                return []
             await job.run_io(job.index.enqueue, items)
             await job.run_io(job.index.retry_failed, self.scope)  # a rerun retries failures
             todo = await job.run_io(job.index.pending)
