@@ -27,11 +27,13 @@ $(PYWB)/.installed: Makefile
 	touch $(PYWB)/.installed
 
 # Debian packages the tests run as other tools (GNU wget writes WARCs of its own; Chromium is
-# the browser the web app's tests drive through Playwright); installed with apt when
-# missing, as root (CI runs as root on a fresh machine).
-SYSTEM_TOOLS := wget chromium
+# the browser the web app's tests drive through Playwright) and the readers of documents
+# (antiword and catdoc read Word 97 and older files, tesseract reads scans with --ocr);
+# installed with apt when missing, as root (CI runs as root on a fresh machine).
+# Each is command:package.
+SYSTEM_TOOLS := wget:wget chromium:chromium antiword:antiword catdoc:catdoc tesseract:tesseract-ocr
 system-tools:
-	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $${tool%%:*} >/dev/null || missing="$$missing $${tool#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing (apt)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -61,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/hostile_bench.py --write
 	$(BIN)/python benchmarks/wayback_bench.py --write
 	$(BIN)/python benchmarks/requisites_bench.py --write
+	$(BIN)/python benchmarks/documents_bench.py --write
 	$(BIN)/python benchmarks/build_bench.py --write
 	$(BIN)/python benchmarks/web_bench.py --write
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities

@@ -93,3 +93,18 @@ def test_requisites_bench_compares_with_and_without() -> None:
     rows = {line.split("|")[1].strip(): line.split("|")[2] for line in result.stdout.splitlines()
             if line.startswith("| --no") or line.startswith("| requisites")}  # fmt: skip
     assert float(rows["--no-requisites"]) < float(rows["requisites (default)"])
+
+
+def test_documents_bench_prints_every_type_and_every_hostile_document() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/documents_bench.py", "--copies", "2"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    rows = {line.split("|")[1].strip(): line for line in result.stdout.splitlines()
+            if line.startswith("| ") and not line.startswith("| type")}  # fmt: skip
+    assert {"doc", "docx", "pdf", "pptx", "rtf", "xlsx", "scanned PDF, --ocr"} <= set(rows)
+    for kind in ("doc", "docx", "pdf", "pptx", "rtf", "xlsx"):  # each read as its type
+        assert rows[kind].rstrip(" |").rsplit("|", 1)[1].strip() == kind
+    assert rows["scanned PDF, --ocr"].rstrip(" |").rsplit("|", 1)[1].strip() == "ocr"
+    assert "none: zip bomb" in rows["zip bomb DOCX (200 MB inflated)"]
+    assert "none: took over 2 s" in rows["30 scanned pages, --ocr, 2 s limit"]

@@ -63,6 +63,9 @@ PHASES: dict[str, tuple[str, Args]] = {
     "build: parsing": (
         "pipeline.build.job:parse_activity",
         lambda d, a, s: ["build", "--data", str(a), "--no-progress"]),
+    "build: reading a document": (
+        "pipeline.build.documents:read_text",
+        lambda d, a, s: ["build", "--data", str(a), "--no-progress"]),
     "build: the SQLite copy": (
         "pipeline.build.job:write_sqlite",
         lambda d, a, s: ["build", "--data", str(a), "--no-progress"]),
