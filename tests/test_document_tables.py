@@ -5,6 +5,7 @@ in `search`, which says whether the words were on the page or in which document.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -15,7 +16,9 @@ import pytest
 from pipeline.build import BuildConfig, build
 from pipeline.build.documents import document_id
 from pipeline.fixtures.documents import DOCUMENTS, LINKED, document_bytes
+from pipeline.fixtures.server import FixtureServer
 from tests.conftest import run_cli
+from tests.warcs import read_all
 
 
 def table(archive: Path, name: str) -> list[dict[str, object]]:
@@ -106,3 +109,38 @@ def test_a_rebuild_reads_no_document_again(archive: Path, tmp_path: Path) -> Non
         "11 documents, 8 with text (without: 1 encrypted, 1 scanned, 1 truncated)"
         in report.summary()
     )
+
+
+def test_build_ocr_reads_the_scan_and_search_finds_its_words(archive: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(archive, copy, symlinks=True)
+    result = run_cli("build", "--data", str(copy), "--ocr", "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert "11 documents, 9 with text (without: 1 encrypted, 1 truncated)" in result.stdout
+    rows = by_path(table(copy, "documents"))
+    assert rows["docs/scanned-declaration-35761.pdf"]["extraction"] == "ocr"
+    found = run_cli("search", "Dubrovnik", "--format", "csv", "--data", str(copy))
+    assert found.stdout.splitlines()[1].startswith("35761,")
+    report = json.loads(Path(result.stdout.split("report: ", 1)[1].strip()).read_text())
+    unread = {
+        r["url"].split("/CEAD/", 1)[1]: r["extraction"] for r in report["documents"]["without_text"]
+    }
+    assert set(unread) == {"docs/restricted-38230.pdf", "docs/draft-law-review-38877.pdf"}
+
+
+def test_a_site_harvest_archives_each_linked_document_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    ids = ",".join(str(a) for a in LINKED)
+    with FixtureServer() as server:
+        for _ in range(2):  # the rerun archives none again
+            result = run_cli("harvest", "--base-url", server.url, "--ids", ids, "--rate", "0",
+                             "--documents", "--document-hosts", "127.0.0.1", "--data", str(data),
+                             "--no-progress")  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr
+    records = [
+        r for r in read_all(data / "raw") if r.type == "response" and "/docs/" in (r.uri or "")
+    ]
+    by_path_ = {str(r.uri).split("/CEAD/", 1)[1]: r for r in records}
+    assert len(records) == len(by_path_) == len(DOCUMENTS)  # each once
+    for path, doc in DOCUMENTS.items():
+        assert by_path_[path].payload == document_bytes(doc)

@@ -180,6 +180,7 @@ class DocumentCounts:
     unread: dict[str, int] = field(default_factory=dict)  # why (the reason's first words) → n
     linked: int = 0  # activity_documents rows
     read_now: int = 0  # of the documents, read by this build (the others: from the cache)
+    without_text: list[dict[str, str]] = field(default_factory=list)  # url, extraction
 
 
 class DocumentStage:
@@ -213,19 +214,20 @@ class DocumentStage:
             with Progress(len(self.archived), "documents", progress, failed="without text") as bar:
                 for capture in latest_documents(self.index):
                     read = read_text(capture, self.payloads, sandbox, cache, limits.max_bytes)
-                    self.count(read)
+                    self.count(read, capture.url)
                     bar.advance(ok=not read.found.extraction.startswith("none"))
                     yield document_row(capture, read), read.found.text
         finally:
             sandbox.close()
             cache.close()
 
-    def count(self, read: Read) -> None:
+    def count(self, read: Read, url: str) -> None:
         c = self.counts
         c.documents += 1
         c.read_now += read.fresh
         if read.found.text:
             c.with_text += 1
         if read.found.extraction.startswith("none"):
+            c.without_text.append({"url": url, "extraction": read.found.extraction})
             why = read.found.extraction.removeprefix("none: ").split(":")[0].split(" (")[0]
             c.unread[why] = c.unread.get(why, 0) + 1

@@ -3,6 +3,7 @@ safely.
 
     read.py     one document's text, title, language and pages, by its type (child only)
     sandbox.py  documents read one by one in a child process with time and memory limits
+    child.py    that child (`python -m pipeline.documents.child`)
 
 Imports no other package of jparchive: bytes in, `Extracted` out. The build
 (`pipeline.build.documents`) reads the archived documents through it.

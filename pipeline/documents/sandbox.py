@@ -8,7 +8,7 @@ crash) costs at most `seconds` of wall time and `memory` bytes of address space,
 becomes `extraction = "none: ..."` with the reason; the child is then killed and a new
 one started for the next document.
 
-The child is `python -m pipeline.documents.sandbox MEMORY` (not `multiprocessing`, whose
+The child is `python -m pipeline.documents.child MEMORY` (not `multiprocessing`, whose
 spawn re-imports the caller's main module and whose fork copies a threaded process).
 It limits its own address space, ignores Ctrl-C (the parent stops, and kills it) and dies
 with its parent on Linux, so a build stopped any way leaves no reader behind. Each
@@ -19,25 +19,20 @@ one JSON line.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
-import resource
 import select
-import signal
 import subprocess
 import sys
 import time
-from dataclasses import asdict
 from typing import IO
 
-from pipeline.documents.read import Extracted, read_document
+from pipeline.documents.read import Extracted
 
 SECONDS = 30.0  # wall time for one document (OCR: OCR_SECONDS)
 OCR_SECONDS = 300.0
 MEMORY = 1024 * 1024 * 1024  # address space of the reading process (and the tools it runs)
 MAX_ANSWER = 64 * 1024 * 1024  # an answer line's bytes at most (text is cut well before)
-_PR_SET_PDEATHSIG = 1
 
 
 class Sandbox:
@@ -58,10 +53,13 @@ class Sandbox:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._child is None or self._child.poll() is not None:
             self.close()
-            command = [sys.executable, "-m", "pipeline.documents.sandbox", str(self.memory)]
+            command = [sys.executable, "-m", "pipeline.documents.child", str(self.memory)]
+            # a reader's warnings are not errors there, whatever the caller's settings
+            env = {**os.environ, "PYTHONWARNINGS": "ignore"}
             self._child = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-            )
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env=env,
+            )  # fmt: skip
         return self._child
 
     def read(self, data: bytes, content_type: str | None, url: str) -> Extracted:
@@ -115,26 +113,3 @@ class Sandbox:
         if child.stdout is not None:
             child.stdout.close()
         child.wait()
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _serve(memory: int) -> None:
-    """The child: read documents from stdin until it closes; an answer line for each."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    while line := source.readline():
-        head = json.loads(line)
-        data = source.read(head["size"])
-        found = read_document(data, head["content_type"], head["url"], head["ocr"])
-        sink.write(json.dumps(asdict(found)).encode() + b"\n")
-        sink.flush()
-
-
-if __name__ == "__main__":
-    _serve(int(sys.argv[1]))
