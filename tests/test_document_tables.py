@@ -16,7 +16,7 @@ import pytest
 from pipeline.build import BuildConfig, build
 from pipeline.build.documents import document_id
 from pipeline.fixtures.documents import DOCUMENTS, LINKED, document_bytes
-from pipeline.fixtures.server import FixtureServer
+from pipeline.fixtures.server import FixtureServer, Response
 from tests.conftest import run_cli
 from tests.warcs import read_all
 
@@ -144,3 +144,42 @@ def test_a_site_harvest_archives_each_linked_document_once(tmp_path: Path) -> No
     assert len(records) == len(by_path_) == len(DOCUMENTS)  # each once
     for path, doc in DOCUMENTS.items():
         assert by_path_[path].payload == document_bytes(doc)
+
+
+class Moved(FixtureServer):
+    """The fixture site, where one document has moved: its old address redirects (301)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        route = self.site.route
+
+        def moved(target: str) -> Response:
+            if target.endswith("/CEAD/docs/paco-serbia-final-report.pdf"):
+                return Response(
+                    301, "text/html", b"moved", (("Location", "/files/final-report.pdf"),)
+                )
+            if target.endswith("/files/final-report.pdf"):
+                return route("/CEAD/docs/paco-serbia-final-report.pdf")
+            return route(target)
+
+        self.site.route = moved  # type: ignore[method-assign]
+
+
+def test_a_document_behind_a_redirect_is_the_document_its_page_links(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Moved() as server:
+        result = run_cli("harvest", "--base-url", server.url, "--ids", "20107", "--rate", "0",
+                         "--documents", "--document-hosts", "127.0.0.1", "--data", str(data),
+                         "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert run_cli("build", "--data", str(data), "--no-progress").returncode == 0
+    rows = {str(r["url"]).rsplit("/", 1)[1]: r for r in table(data, "documents")}
+    report = rows["paco-serbia-final-report.pdf"]
+    assert str(report["final_url"]).endswith("/files/final-report.pdf")
+    assert report["extraction"] == "pdf" and report["document_id"] == document_id(
+        str(report["url"])
+    )
+    links = {r["document_id"]: r for r in table(data, "activity_documents")}
+    assert set(links) == {r["document_id"] for r in rows.values()}
+    label = DOCUMENTS["docs/paco-serbia-final-report.pdf"].label
+    assert links[report["document_id"]]["label"] == label

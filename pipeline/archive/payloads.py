@@ -61,10 +61,24 @@ class Payloads:
                     f"revisit {capture.capture_id} refers to missing capture {capture.refers_to}"
                 )
             capture = original
+        return payload_at(self._file(capture), capture, limit)
+
+    def location(self, capture: Capture) -> str | None:
+        """The Location header of a redirect capture, or None."""
+        fh = self._file(capture)
+        try:
+            fh.seek(capture.warc_offset)
+            record = next(iter(ArchiveIterator(fh)))
+        except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
+            raise StoreError(f"cannot read capture {capture.capture_id}: {exc}") from exc
+        http = record.http_headers
+        return http.get_header("Location") if http is not None else None
+
+    def _file(self, capture: Capture) -> BinaryIO:
         fh = self.files.get(capture.warc_file)
         if fh is None:
             fh = self.files[capture.warc_file] = (self.raw / capture.warc_file).open("rb")
-        return payload_at(fh, capture, limit)
+        return fh
 
     def close(self) -> None:
         for fh in self.files.values():

@@ -18,18 +18,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 from parsers import ActivityRecord
 from pipeline.archive import Capture, Index, Payloads
 from pipeline.build.flatten import captured_at
 from pipeline.documents import Extracted, Sandbox, kind_of
 from pipeline.documents.sandbox import MEMORY, OCR_SECONDS, SECONDS
+from pipeline.errors import StoreError
 from pipeline.progress import Progress
 from pipeline.requisites import document_anchors
 
 READER_VERSION = "1"  # bump when a reader changes what it gives: cached texts are read again
 TEXT_FIELDS = ("description", "objectives", "results", "follow_up", "participants")
 _PASSING = ("none: took over", "none: the reader died")  # not kept: may go next time
+REDIRECTS_SQL = (
+    "SELECT * FROM captures WHERE kind = 'document' AND status BETWEEN 300 AND 399 "
+    "ORDER BY fetched_at DESC, capture_id DESC"
+)
 DOCUMENTS_SQL = (
     "SELECT * FROM captures WHERE kind = 'document' AND status = 200 "
     "ORDER BY url, truncated, fetched_at DESC, capture_id DESC"
@@ -39,6 +45,34 @@ DOCUMENTS_SQL = (
 def document_id(url: str) -> str:
     """The document's key: stable over builds and harvests, whatever capture is kept."""
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def redirects(index: Index, payloads: Payloads) -> dict[str, str]:
+    """Where each document URL that answered with a redirect leads (its latest answer)."""
+    out: dict[str, str] = {}
+    for row in index.db.execute(REDIRECTS_SQL):
+        capture = Index.row_to_capture(row)
+        if capture.url in out:
+            continue
+        try:
+            location = payloads.location(capture)
+            if location:
+                out[capture.url] = urldefrag(urljoin(capture.url, location.strip())).url
+        except (StoreError, ValueError):  # an unreadable record, a malformed Location
+            continue
+    return out
+
+
+def linked_as(leads: dict[str, str], held: set[str]) -> dict[str, str]:
+    """The archived URL each linked URL reaches through its redirects (at most 10 hops)."""
+    out: dict[str, str] = {}
+    for start in leads:
+        url, hops = start, 0
+        while url in leads and hops < 10:
+            url, hops = leads[url], hops + 1
+        if url in held and start not in held:
+            out[start] = url
+    return out
 
 
 def latest_documents(index: Index) -> Iterator[Capture]:
@@ -128,11 +162,12 @@ def read_text(capture: Capture, payloads: Payloads, sandbox: Sandbox, cache: Tex
     return read
 
 
-def document_row(capture: Capture, read: Read) -> dict[str, Any]:
+def document_row(capture: Capture, read: Read, url: str) -> dict[str, Any]:
+    """The `documents` row of the capture of `url` (reached at `capture.url`)."""
     found = read.found
     return {
-        "document_id": document_id(capture.url),
-        "url": capture.url,
+        "document_id": document_id(url),
+        "url": url,
         "final_url": capture.url,
         "content_type": capture.content_type,
         "kind": read.kind,
@@ -189,7 +224,13 @@ class DocumentStage:
 
     def __init__(self, data: Path, index: Index, payloads: Payloads, limits: ReadLimits) -> None:
         self.data, self.index, self.payloads, self.limits = data, index, payloads, limits
-        self.archived = {c.url: document_id(c.url) for c in latest_documents(index)}
+        held = {c.url for c in latest_documents(index)}
+        self.held = len(held)  # documents archived (whole or cut), each URL once
+        via = linked_as(redirects(index, payloads), held) if held else {}
+        self.linked = {final: first for first, final in sorted(via.items(), reverse=True)}
+        # the URL pages link → the document's key (a redirected link: its first URL's)
+        self.archived = {u: document_id(self.linked.get(u, u)) for u in held}
+        self.archived.update((first, self.archived[final]) for first, final in via.items())
         self.counts = DocumentCounts()
 
     def links(self, record: ActivityRecord, aid: int, page: bytes | None,
@@ -211,12 +252,13 @@ class DocumentStage:
         sandbox = Sandbox(limits.timeout, limits.memory, limits.ocr)
         cache = TextCache(self.data / "cache" / "documents.sqlite3", limits.ocr)
         try:
-            with Progress(len(self.archived), "documents", progress, failed="without text") as bar:
+            with Progress(self.held, "documents", progress, failed="without text") as bar:
                 for capture in latest_documents(self.index):
                     read = read_text(capture, self.payloads, sandbox, cache, limits.max_bytes)
                     self.count(read, capture.url)
                     bar.advance(ok=not read.found.extraction.startswith("none"))
-                    yield document_row(capture, read), read.found.text
+                    url = self.linked.get(capture.url, capture.url)
+                    yield document_row(capture, read, url), read.found.text
         finally:
             sandbox.close()
             cache.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import contextlib
 import shlex
 import sys
 import time
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 import httpx
 
@@ -88,6 +90,8 @@ class Job:
         # it redirected to
         kind = asked or (self.seen.get(ex.url) if ref.kind == "other" else None) or ref.kind
         await self.queue_io(self.store.write, ex, activity_id=number, kind=kind)
+        if 300 <= ex.status < 400 and kind in (REQUISITE, DOCUMENT):
+            self._follows(ex, kind)
         if ex.status != 200 or not (self.config.requisites or self.config.take_documents):
             return
         requisites, documents = loads(ex, kind)
@@ -95,6 +99,13 @@ class Job:
             await self.queue_loaded(requisites, ex, REQUISITE)
         if self.config.take_documents and kind in PAGE_KINDS:
             await self.queue_loaded(documents, ex, DOCUMENT)
+
+    def _follows(self, hop: Exchange, kind: str) -> None:
+        """Where a requisite's or document's redirect leads is that thing too."""
+        location = next((v for k, v in hop.response_headers if k.lower() == "location"), "")
+        if location:
+            with contextlib.suppress(ValueError):
+                self.seen.setdefault(urldefrag(urljoin(hop.url, location.strip())).url, kind)
 
     async def queue_loaded(self, urls: list[str], page: Exchange, kind: str) -> None:
         """Queue each requisite (or document) of `page` the source fetches, once per URL
