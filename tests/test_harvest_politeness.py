@@ -83,4 +83,6 @@ def test_requests_after_a_429_keep_the_interval_at_the_server(
     held = statuses.index(429)
     assert starts[held + 1] - starts[held] >= 1.0 - 0.010  # the hold itself
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 1 / rate - 0.010, [round(g, 3) for g in gaps]  # 10 ms: clock jitter
+    # 25 ms: when the server's thread sees a request start varies on a busy machine (11 ms
+    # seen); a burst, what this guards against, has gaps near 0
+    assert min(gaps) >= 1 / rate - 0.025, [round(g, 3) for g in gaps]
