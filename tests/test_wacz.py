@@ -3,12 +3,14 @@ CDXJ offsets each lead to their record, and whose data package holds every file'
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -24,8 +26,21 @@ def whole(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wacz") / "jparchive.wacz"
     result = run_cli("wacz", str(out), "--data", str(archive))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith(f"wacz: {out}: 76 pages")
+    assert result.stdout.startswith(f"wacz: {out}: 78 pages")  # 2 earlier versions too
     return out
+
+
+def index_lines(z: zipfile.ZipFile) -> list[str]:
+    """The CDXJ lines of the WACZ's compressed index (its gzip blocks, read whole)."""
+    return gzip.decompress(z.read("indexes/index.cdx.gz")).decode().splitlines()
+
+
+def listed(z: zipfile.ZipFile) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()[1:]]
+
+
+def stamp(ts: str) -> str:
+    return ts.replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
 
 
 def validate(path: Path) -> subprocess.CompletedProcess[str]:
@@ -50,12 +65,18 @@ def test_its_layout_pages_and_data_package(whole: Path, archive: Path) -> None:
             assert z.read(f"archive/{w}") == (archive / "raw" / w).read_bytes()
         lines = z.read("pages/pages.jsonl").decode().splitlines()
         assert json.loads(lines[0])["format"] == "json-pages-1.0"
-        pages = {p["id"]: p for p in map(json.loads, lines[1:])}
-        seed = pages["activity-18356"]
+        pages = listed(z)
+        history = [p for p in pages if p.get("activity_id") == 18356]
+        assert len(history) == 2 and history[0]["ts"] > history[1]["ts"]  # latest first
+        seed = history[0]
         assert seed["title"] == "Regional Conference on Cybercrime"
         assert seed["url"].endswith("/CEAD/Countries.asp?ID=18356&ActSyn=True")
         assert seed["ts"].endswith("Z") and seed["ts"][10] == "T"
-        assert sum(p.startswith("logframe-") for p in pages) == 35
+        assert "Regional Conference on Cybercrime" in seed["text"]
+        earlier = history[1]  # the imported crawl's: its original URL, not the file's path
+        assert earlier["url"] == "http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&ActSyn=True"
+        logframes = [p for p in pages if p["title"].startswith("Logframe: ")]
+        assert len(logframes) == 35 == len({p["title"] for p in logframes})  # one title a view
         package = json.loads(z.read("datapackage.json"))
         assert package["wacz_version"] == "1.1.1" and package["software"].startswith("jparchive")
         for resource in package["resources"]:
@@ -66,10 +87,23 @@ def test_its_layout_pages_and_data_package(whole: Path, archive: Path) -> None:
         assert digest["hash"] == "sha256:" + hashlib.sha256(z.read("datapackage.json")).hexdigest()
 
 
+def test_every_listed_page_is_in_the_index(whole: Path) -> None:
+    with zipfile.ZipFile(whole) as z:
+        held = set()
+        for line in index_lines(z):
+            _, ts, fields = line.split(" ", 2)
+            held.add((json.loads(fields)["url"], ts))
+        pages = listed(z)
+    assert pages and all((p["url"], stamp(p["ts"])) in held for p in pages)
+
+
 def test_every_cdxj_line_leads_to_its_record(whole: Path) -> None:
     with zipfile.ZipFile(whole) as z:
-        lines = z.read("indexes/index.cdxj").decode().splitlines()
+        lines = index_lines(z)
         assert lines == sorted(lines) and len(lines) >= 104
+        meta, *blocks = z.read("indexes/index.idx").decode().splitlines()
+        assert meta.startswith("!meta 0 ") and '"cdxj-gzip-1.0"' in meta
+        assert len(blocks) == -(-len(lines) // 1024)  # a block of 1,024 lines, as py-wacz
         for line in lines:
             _, _, fields = line.split(" ", 2)
             entry = json.loads(fields)
@@ -89,10 +123,9 @@ def test_part_of_the_archive_with_its_tables(archive: Path, tmp_path: Path) -> N
     check = validate(out)
     assert check.returncode == 0, check.stdout + check.stderr
     with zipfile.ZipFile(out) as z:
-        pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()[1:]]
-        assert sorted(p["id"] for p in pages) == ["activity-18356", "activity-19011"]
-        urls = {json.loads(line.split(" ", 2)[2])["url"] for line in
-                z.read("indexes/index.cdxj").decode().splitlines()}  # fmt: skip
+        pages = listed(z)
+        assert {p["activity_id"] for p in pages} == {18356, 19011}
+        urls = {json.loads(line.split(" ", 2)[2])["url"] for line in index_lines(z)}
         assert {u.split("ID=")[1].split("&")[0] for u in urls} == {"18356", "19011"}
         assert (
             "tables/activities.parquet" in z.namelist()
@@ -100,24 +133,21 @@ def test_part_of_the_archive_with_its_tables(archive: Path, tmp_path: Path) -> N
         )
 
 
-def test_pywb_replays_a_page_from_it_through_its_own_index(whole: Path, tmp_path: Path) -> None:
-    """pywb 2.10's `wb-manager add --unpack-wacz` looks only for `*.cdx(.gz)` indexes, not
-    the spec's `indexes/index.cdxj`; so the collection is laid out from the WACZ by hand:
-    its WARCs in `archive/`, its CDXJ in `indexes/`, and pywb replays through our index."""
-    init = [str(TOOLS / "wb-manager"), "init", "jp"]
-    subprocess.run(init, cwd=tmp_path, check=True, capture_output=True)
-    collection = tmp_path / "collections" / "jp"
+def test_pywb_adds_it_and_replays_its_pages(whole: Path, tmp_path: Path) -> None:
+    """pywb 2.10's own `wb-manager add --unpack-wacz` takes the WACZ (its WARCs and its
+    compressed index) into a fresh collection, which replays the latest capture of a page
+    and the earlier one another institution's crawl held, each at its own time."""
+    subprocess.run([str(TOOLS / "wb-manager"), "init", "jp"], cwd=tmp_path, check=True,
+                   capture_output=True)  # fmt: skip
+    added = subprocess.run([str(TOOLS / "wb-manager"), "add", "--unpack-wacz", "jp", str(whole)],
+                           cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert added.returncode == 0 and "does not contain" not in added.stderr, added.stderr
     with zipfile.ZipFile(whole) as z:
-        for name in z.namelist():
-            if name.startswith("archive/"):
-                (collection / "archive" / Path(name).name).write_bytes(z.read(name))
-        (collection / "indexes" / "index.cdxj").write_bytes(z.read("indexes/index.cdxj"))
-        seed = next(json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()
-                    if '"activity-18356"' in line)  # fmt: skip
-    stamp = seed["ts"].replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
-    answer = replay(tmp_path, f"/jp/{stamp}id_/{seed['url']}")
-    assert answer.status_code == 200
-    assert "Regional Conference on Cybercrime" in answer.text
+        history = [p for p in listed(z) if p.get("activity_id") == 18356]
+    for page in history:
+        answer = replay(tmp_path, f"/jp/{stamp(page['ts'])}id_/{page['url']}")
+        assert answer.status_code == 200, page
+        assert "Regional Conference on Cybercrime" in answer.text
 
 
 def test_it_needs_the_tables_and_says_so(tmp_path: Path, archive: Path) -> None:

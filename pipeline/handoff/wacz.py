@@ -2,7 +2,9 @@
 
     archive/            the WARC files as they are (stored, not recompressed); with `ids`,
                         one WARC holding only those activities' records, copied byte for byte
-    indexes/index.cdxj  a CDXJ index of every record (cdxj-indexer, sorted)
+    indexes/index.cdx.gz  the CDXJ index of every record (cdxj-indexer, sorted), in gzip
+                        blocks of 1,024 lines, as py-wacz writes it
+    indexes/index.idx   the blocks' own index (ZipNum): a replay tool reads one block
     pages/pages.jsonl   one line per activity and logframe page: URL, capture time, title
     tables/             with `with_tables`: the Parquet tables and their datapackage.json
     datapackage.json    every file's sha256 and size, title, software, created
@@ -14,10 +16,12 @@ file is written beside OUT and renamed into place when whole.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import os
+import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +38,7 @@ from pipeline.archive.verify import file_sha256
 from pipeline.errors import ConfigError
 
 WACZ_VERSION = "1.1.1"
+SELECTION = "jparchive-selection.warc.gz"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All pages"}
 
 
@@ -59,41 +64,62 @@ def _ts(captured: Any) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+PAGE_TEXT = 10_000  # characters of a page's own text in pages.jsonl (for full-text search)
+_TEXTS = ("title", "description", "objectives", "results", "follow_up")
+_SHOWN = ("response", "revisit")  # captures a replay tool shows (not text renderings)
+
+
+def _page(capture: dict[str, Any], title: str, text: str) -> dict[str, Any]:
+    return {
+        "id": f"capture-{capture['capture_id']}",
+        "url": capture["url"],
+        "ts": _ts(capture["captured_at"]),
+        "title": title,
+        "text": text[:PAGE_TEXT],
+    }
+
+
+def _logframe_title(row: dict[str, Any]) -> str:
+    """ "Logframe: Tur-JudEthics: project purpose 3234": one title per view."""
+    scope = row["scope"]
+    if scope == "project_purpose":
+        what = f"project purpose {row['project_purpose_key']}"
+    elif scope == "expected_result":
+        what = f"expected result {row['expected_result_id']}"
+    else:
+        what = str(row["programme_title"] or "programme")
+    name = row["programme_code"] or f"TransID {row['trans_id']}"
+    printed = " (print view)" if "printversion=true" in str(row["url"]).lower() else ""
+    return f"Logframe: {name}: {what}{printed}"
+
+
 def pages(parquet: Path, ids: set[int] | None) -> list[dict[str, Any]]:
-    """The pages a replay tool lists: every activity and every logframe view read."""
-    out: list[dict[str, Any]] = []
-    columns = ["activity_id", "title", "source_url", "captured_at"]
-    for row in pq.read_table(parquet / "activities.parquet", columns=columns).to_pylist():
-        if ids is None or row["activity_id"] in ids:
-            out.append(
-                {
-                    "id": f"activity-{row['activity_id']}",
-                    "url": row["source_url"],
-                    "ts": _ts(row["captured_at"]),
-                    "title": row["title"] or "",
-                }
-            )
+    """The pages a replay tool lists: every capture of every activity page (its whole
+    history, each at its own time, at the URL it was archived from: for a Wayback capture
+    or an import too), by activity, the latest first; then every logframe view read."""
+    wanted = ["activity_id", *_TEXTS]
+    texts = {
+        r["activity_id"]: r
+        for r in pq.read_table(parquet / "activities.parquet", columns=wanted).to_pylist()
+        if ids is None or r["activity_id"] in ids
+    }
+    columns = ["capture_id", "url", "activity_id", "kind", "captured_at", "status", "record_type"]
+    captures = [
+        c for c in pq.read_table(parquet / "captures.parquet", columns=columns).to_pylist()
+        if c["status"] == 200 and c["record_type"] in _SHOWN
+    ]  # fmt: skip
+    newest_first = sorted(captures, key=lambda c: (c["captured_at"], c["capture_id"]), reverse=True)
+    out = []
+    for c in sorted(newest_first, key=lambda c: c["activity_id"] or 0):  # stable: by activity
+        if c["kind"] == "activity" and c["activity_id"] in texts:
+            record = texts[c["activity_id"]]
+            text = "\n".join(str(record[f]) for f in _TEXTS if record[f])
+            out.append({**_page(c, record["title"] or "", text), "activity_id": c["activity_id"]})
     if ids is None:
-        columns = [
-            "capture_id",
-            "url",
-            "captured_at",
-            "programme_code",
-            "programme_title",
-            "scope",
-            "kept",
-        ]
-        for row in pq.read_table(parquet / "logframe_pages.parquet", columns=columns).to_pylist():
-            if row["kept"]:
-                title = " - ".join(t for t in (row["programme_code"], row["programme_title"]) if t)
-                out.append(
-                    {
-                        "id": f"logframe-{row['capture_id']}",
-                        "url": row["url"],
-                        "ts": _ts(row["captured_at"]),
-                        "title": f"Logframe: {title}",
-                    }
-                )
+        by_id = {c["capture_id"]: c for c in captures}
+        for row in pq.read_table(parquet / "logframe_pages.parquet").to_pylist():
+            if row["error"] is None and row["capture_id"] in by_id:
+                out.append(_page(by_id[row["capture_id"]], _logframe_title(row), ""))
     return out
 
 
@@ -142,11 +168,19 @@ class _Zip:
         self.resources.append(resource)
 
 
-def _cdxj(warcs: list[Path]) -> bytes:
-    out = io.StringIO()
-    indexer = CDXJIndexer(output=out, inputs=[str(p) for p in warcs], sort=True, post_append=True)
+INDEX_LINES = 1024  # CDXJ lines a block of the compressed index holds (as py-wacz writes)
+
+
+def _cdxj(warcs: list[Path]) -> tuple[bytes, bytes]:
+    """(index.cdx.gz, index.idx): the CDXJ index of `warcs` as py-wacz writes it: sorted,
+    in gzip blocks of INDEX_LINES lines, and a secondary (ZipNum) index of the blocks, so
+    that a replay tool reads only the block it needs (pywb reads the blocks whole)."""
+    blocks, secondary = io.BytesIO(), io.StringIO()
+    indexer = CDXJIndexer(output=secondary, inputs=[str(p) for p in warcs], sort=True,
+                          post_append=True, compress=blocks, lines=INDEX_LINES,
+                          data_out_name="index.cdx.gz")  # fmt: skip
     indexer.process_all()
-    return out.getvalue().encode("utf-8")
+    return blocks.getvalue(), secondary.getvalue().encode("utf-8")
 
 
 def write_wacz(
@@ -183,24 +217,22 @@ def _write(
 ) -> WaczReport:
     raw, parquet = data / "raw", data / "parquet"
     warcs = sorted(raw.glob("*.warc.gz")) + sorted(raw.glob("*.warc"))
-    if ids is not None:
-        part = tmp.with_name(tmp.name + ".warc.gz")
+    if ids is not None:  # named as the zip will hold it: the index names files by that
+        part = tmp.with_name(tmp.name + ".d") / SELECTION
+        part.parent.mkdir(exist_ok=True)
         with part.open("wb") as fh:
             for record in _selected_records(data, ids):
                 fh.write(record)
         warcs = [part]
     z = _Zip(tmp)
     try:
-        names = {}
         for path in warcs:
-            name = "jparchive-selection.warc.gz" if ids is not None else path.name
-            names[path] = name
-            z.add_file(f"archive/{name}", path)
-        index = _cdxj(warcs).decode("utf-8")
-        for path, name in names.items():  # the index names each file as the zip holds it
-            index = index.replace(f'"filename": "{path.name}"', f'"filename": "{name}"')
-        report.records = index.count("\n")
-        z.add_bytes("indexes/index.cdxj", index.encode("utf-8"))
+            z.add_file(f"archive/{path.name}", path)
+        blocks, secondary = _cdxj(warcs)
+        with gzip.open(io.BytesIO(blocks), "rt", encoding="utf-8") as index_lines:
+            report.records = sum(1 for _ in index_lines)
+        z.add_bytes("indexes/index.cdx.gz", blocks)
+        z.add_bytes("indexes/index.idx", secondary)
         listed = pages(parquet, ids)
         report.pages = len(listed)
         lines = [json.dumps(PAGES_HEADER)] + [json.dumps(p, ensure_ascii=False) for p in listed]
@@ -231,6 +263,6 @@ def _write(
     finally:
         z.zip.close()
         if ids is not None:
-            warcs[0].unlink(missing_ok=True)
+            shutil.rmtree(warcs[0].parent, ignore_errors=True)
     report.warc_files = len(warcs)
     return report
