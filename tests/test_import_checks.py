@@ -117,7 +117,8 @@ def test_an_import_after_a_failed_one_does_not_count_the_old_failure(
     code, out, report = import_files(data, bad_and_good["good"])
     assert code == 0, out
     assert report["this_run"]["failed"] == 0 and report["failed"] == 1  # still in the state
-    assert "4 done, 0 failed, 0 skipped by robots.txt this run" in out  # 2 pages, 2 requests
+    # 2 pages, 2 requests and the file's warcinfo
+    assert "5 done, 0 failed, 0 skipped by robots.txt this run" in out
 
 
 def test_records_are_copied_with_the_sources_block_bytes_and_requests(tmp_path: Path) -> None:
@@ -131,7 +132,11 @@ def test_records_are_copied_with_the_sources_block_bytes_and_requests(tmp_path: 
             theirs[rec.rec_headers.get_header("WARC-Record-ID")] = rec.rec_headers
     ours = read_all(data / "raw")  # block digests checked against the bytes by warcio
     copied = [r for r in ours if r.headers.get("WARC-Record-ID") in theirs]
-    assert {r.type for r in copied} == {"response", "request"}
+    # the pages with their requests, and the file's own warcinfo (what the copies point at)
+    assert {r.type for r in copied} == {"response", "request", "warcinfo"}
+    [theirs_info] = [r for r in copied if r.type == "warcinfo"]
+    assert all(r.headers.get("WARC-Warcinfo-ID") in (None, theirs_info.headers["WARC-Record-ID"])
+               for r in copied)  # fmt: skip
     assert len([r for r in copied if r.type == "response"]) == 3  # two pages and the CSS
     for record in copied:
         source_headers = theirs[record.headers["WARC-Record-ID"]]
@@ -140,7 +145,7 @@ def test_records_are_copied_with_the_sources_block_bytes_and_requests(tmp_path: 
         assert record.headers["WARC-Source-URI"] == source.resolve().as_uri()
     notes = [r for r in ours if r.type == "metadata"]
     assert len(notes) == 3 and all(b"source-sha256: " in n.payload for n in notes)
-    info = next(r for r in ours if r.type == "warcinfo").payload.decode()
+    info = next(r for r in ours if r.type == "warcinfo" and r not in copied).payload.decode()
     assert "no pages were fetched" in info and "robots" not in info and "user-agent" not in info
 
 
@@ -200,6 +205,15 @@ def test_wget_warcs_with_dedup_revisits_import_in_two_runs(tmp_path: Path) -> No
     assert len(ours) == 4 * len(ids)  # responses, revisits, and the request before each
     for record in ours:
         assert record.headers["WARC-Block-Digest"] == blocks[record.headers["WARC-Record-ID"]]
+    # wget's own context, verbatim: each file's warcinfo, its arguments and its log, so no
+    # record kept points at a warcinfo the archive lacks
+    kept = {r.headers["WARC-Record-ID"]: r for r in read_all(data / "raw")
+            if r.headers.get("WARC-Record-ID") in blocks}  # fmt: skip
+    infos = {i for i, r in kept.items() if r.type == "warcinfo"}
+    assert len(infos) == 2
+    assert all(r.headers.get("WARC-Warcinfo-ID", next(iter(infos))) in infos for r in kept.values())
+    logs = [r for r in kept.values() if r.type == "resource"]
+    assert any(r.uri and "wget.log" in r.uri for r in logs), [r.uri for r in logs]
     assert run_cli("build", "--data", str(data), "--no-progress").returncode == 0
     rows = pq.read_table(data / "parquet" / "activities.parquet").to_pylist()
     assert sorted(r["activity_id"] for r in rows) == sorted(ids)

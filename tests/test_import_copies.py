@@ -61,7 +61,8 @@ def test_records_archived_already_are_not_stored_twice(tmp_path: Path) -> None:
     ids = record_ids(data)
     assert len(ids) == len(set(ids)), "a WARC-Record-ID stored twice"
     assert captures(data) == 6 + 3 + 2  # the pages and each file's stylesheet (its own ID)
-    assert found["duplicate_records"] == 13  # the first file's 6 pages, 6 requests, its CSS
+    # the first file's 6 pages, 6 requests, its CSS, its warcinfo
+    assert found["duplicate_records"] == 14
     assert run_cli("verify", "--data", str(data)).returncode == 0
 
 

@@ -125,7 +125,8 @@ def test_an_import_keeps_the_requisites_a_warc_holds(tmp_path: Path) -> None:
                                 "/CEAD/scripts/menu.js": 1}  # fmt: skip
     assert ("import: kept 5 records (3 of them requisites: stylesheets, scripts, images of the "
             "site's hosts; 1 documents: PDF, DOC... of the document hosts) and 0 requests and "
-            "metadata about them; left 2 (2 of no page, requisite or document of the site)"
+            "metadata about them, and 0 of the files' own context (warcinfo, a crawler's log); "
+            "left 2 (2 of no page, requisite or document of the site)"
             ) in result.stdout  # fmt: skip
     kept = {r.uri: r.payload for r in read_all(data / "raw") if r.type == "response"}
     assert kept["http://www.jp.coe.int/CEAD/images/logo.gif"] == ASSETS["images/logo.gif"][1]

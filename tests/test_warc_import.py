@@ -128,6 +128,8 @@ def test_import_builds_the_same_activities_as_a_direct_harvest(
         return [{k: v for k, v in r.items() if k not in provenance} for r in rows]
 
     assert strip(mine) == strip(direct)
+    # the address to cite: the page's own, not the file it came from (in captures.source_ref)
+    assert all(str(r["source_url"]).startswith(f"{ORIGIN}/") for r in mine)
     for table in (
         "activity_countries",
         "activity_people",

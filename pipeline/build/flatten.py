@@ -41,6 +41,15 @@ def purpose_key(code: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def page_url(capture: Capture) -> str:
+    """The address to cite a capture by: a Wayback capture's replay address; any other's
+    the URL it was archived from (an import's too: the file it came from, which is no
+    address, stays in `captures.source_ref`)."""
+    if capture.source == "wayback" and capture.source_ref:
+        return capture.source_ref
+    return capture.url
+
+
 def captured_at(capture: Capture) -> datetime:
     return datetime.strptime(capture.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
@@ -57,7 +66,7 @@ def activity_row(record: ActivityRecord, capture: Capture) -> Row:
         else None,
         project_purpose_key=purpose_key(record.project_purpose_code),
         issue_count=len(record.issues),
-        source_url=capture.source_ref or capture.url,
+        source_url=page_url(capture),
         captured_at=captured_at(capture),
         source=capture.source,
         payload_digest=capture.payload_digest,

@@ -168,7 +168,7 @@ class _Build:
         self.report.pages_parsed += 1
         body = self.payloads.read(capture, self.config.max_body)
         cut = len(body) > self.config.max_body
-        url = capture.source_ref or capture.url
+        url = R.page_url(capture)
         parsed = parse_activity(body[: self.config.max_body], url, capture.content_type)
         if isinstance(parsed, ActivityRecord):
             self.pages[capture.capture_id or 0] = body[: self.config.max_body]
@@ -228,7 +228,7 @@ class _Build:
         w["activity_links"].add(R.link_rows(record, aid))
         page = self.pages.get(capture.capture_id or 0)
         w["activity_documents"].add(self.documents.links(record, aid, page, capture))
-        w["parse_issues"].add(R.issue_rows(record, capture.source_ref or capture.url))
+        w["parse_issues"].add(R.issue_rows(record, R.page_url(capture)))
         named = treaty_rows(record, aid)
         w["activity_treaties"].add(named)
         self.treaty_activities.update({row["ets_number"] for row in named})

@@ -42,6 +42,12 @@ from pipeline.urls import (
 # Responses and revisits, and conversions: text renderings of pages (WET files).
 PAGE_TYPES = ("response", "revisit", "conversion")
 KEPT_WITH_PAGES = ("request", "metadata")
+# The source's own context, kept verbatim whatever it is about: who made the file and how
+# (warcinfo), and a crawler's notes that are about no web page (wget's arguments and log
+# are `resource` and `metadata` records of metadata:// URIs). Records kept point at their
+# file's warcinfo by WARC-Warcinfo-ID: it must be there.
+CONTEXT = "context"
+CONTEXT_TYPES = ("warcinfo", "metadata", "resource")
 # Framing that the payload no longer has once warcio has undone it (ARC records).
 _UNDONE = {
     "transfer-encoding": "X-Archive-Orig-Transfer-Encoding",
@@ -68,6 +74,14 @@ def site_page(uri: str) -> tuple[str, int | None] | None:
         return None  # file:, dns:, urn: and the like are no site pages, whatever their path
     ref = classify(uri)
     return (ref.kind, ref.number) if ref.kind in PAGE_KINDS and ref.number is not None else None
+
+
+def _context(kind: str, uri: str) -> bool:
+    """Whether a record is the source's context: a warcinfo, or a metadata or resource
+    record about no web page."""
+    return kind == "warcinfo" or (
+        kind in ("metadata", "resource") and not uri.lower().startswith(("http://", "https://"))
+    )
 
 
 def site_requisite(uri: str, hosts: frozenset[str]) -> bool:
@@ -107,6 +121,7 @@ class Importer:
         self.left: Counter[str] = Counter()  # records not imported, by why
         self.imported = self.skipped = self.other = self.failed = 0
         self.kept = 0  # requests and metadata copied with the pages
+        self.context = 0  # the sources' warcinfo, and their notes about no page
         self.duplicates = 0  # records whose WARC-Record-ID and digest are archived already
         self.files: dict[str, str] = {}  # file → sha256
         self.copies: dict[str, str] = {}  # file → the file of the same sha256 imported before
@@ -120,6 +135,7 @@ class Importer:
             "other_records": self.other,
             "other_records_by_reason": dict(self.left),
             "records_kept_with_pages": self.kept,
+            "context_records": self.context,
             "requisites": self.requisites,
             "documents": self.documents,
             "failed_records": self.failed,
@@ -139,13 +155,17 @@ class Importer:
                 f"import: kept {self.imported} records ({self.requisites} of them requisites: "
                 f"stylesheets, scripts, images of the site's hosts; {self.documents} documents: "
                 f"PDF, DOC... of the document hosts) and {self.kept} requests "
-                f"and metadata about them; left {self.other}" + (f" ({left})" if left else "")
+                f"and metadata about them, and {self.context} of the files' own context "
+                f"(warcinfo, a crawler's log); left {self.other}" + (f" ({left})" if left else "")
             )
         return notes
 
     def what(self, fields: dict[str, str]) -> tuple[str, int | None] | None:
-        """(kind, number) of a record to import: a page, a requisite or a document."""
+        """(kind, number) of a record to import: a page, a requisite, a document, or the
+        source's context."""
         uri = fields.get("warc-target-uri", "").strip("<>")
+        if _context(fields.get("warc-type", ""), uri):
+            return (CONTEXT, None)
         page = site_page(uri)
         if page is None and site_requisite(uri, self.hosts):
             return (REQUISITE, None)
@@ -156,9 +176,11 @@ class Importer:
     def why_not(self, fields: dict[str, str]) -> str | None:
         """Why a record is not imported, or None when it is wanted."""
         kind = fields.get("warc-type", "")
-        if kind not in PAGE_TYPES + KEPT_WITH_PAGES:
+        if kind not in PAGE_TYPES + KEPT_WITH_PAGES + CONTEXT_TYPES:
             return f"{kind or 'untyped'} records"
         what = self.what(fields)
+        if kind == "resource" and (what is None or what[0] != CONTEXT):
+            return "resource records of web pages"
         if what is None:
             return "of no page, requisite or document of the site"
         if self.ids is not None and what[0] in PAGE_KINDS and what[1] not in self.ids:
@@ -232,11 +254,12 @@ class Importer:
                       "record archived already; not imported (record IDs are unique)")  # fmt: skip
             return
         copy = self._with_provenance(rec, path)
-        if rec.type in KEPT_WITH_PAGES:
+        if rec.type in KEPT_WITH_PAGES or page[0] == CONTEXT:
             self.index.enqueue([(key, *page)])
             self.store.copy(copy, capture=None, done_url=key)
             self._note(record_id, digest)
-            self.kept += 1
+            self.kept += page[0] != CONTEXT
+            self.context += page[0] == CONTEXT
             return
         capture = self.capture(rec, path, page)
         if isinstance(capture, str):
