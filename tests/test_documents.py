@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.documents import Sandbox
 from pipeline.documents.read import MAX_INFLATED, kind_of
-from pipeline.fixtures.documents import DOCUMENTS, FixtureDocument, document_bytes
+from pipeline.fixtures.documents import DOCUMENTS, FixtureDocument, document_bytes, scanned_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,16 +101,7 @@ def pdf_bomb(inflated: int) -> bytes:
 
 
 def scanned_pages(pages: int) -> bytes:
-    doc = DOCUMENTS["docs/scanned-declaration-35761.pdf"]
-    from pypdf import PdfReader, PdfWriter
-
-    one = PdfReader(io.BytesIO(document_bytes(doc)))
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_page(one.pages[0])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return scanned_pdf(DOCUMENTS["docs/scanned-declaration-35761.pdf"].sentence, pages)
 
 
 HOSTILE = {

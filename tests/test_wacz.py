@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -114,11 +115,9 @@ def test_every_cdxj_line_leads_to_its_record(whole: Path) -> None:
             assert record.rec_headers.get_header("WARC-Target-URI") == entry["url"]
 
 
-def test_part_of_the_archive_with_its_tables(archive: Path, tmp_path: Path) -> None:
+def test_part_of_the_archive_carries_its_provenance(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "part.wacz"
-    result = run_cli(
-        "wacz", str(out), "--data", str(archive), "--ids", "18356,19011", "--with-tables"
-    )
+    result = run_cli("wacz", str(out), "--data", str(archive), "--ids", "18356,19011")
     assert result.returncode == 0, result.stderr
     check = validate(out)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -127,10 +126,51 @@ def test_part_of_the_archive_with_its_tables(archive: Path, tmp_path: Path) -> N
         assert {p["activity_id"] for p in pages} == {18356, 19011}
         urls = {json.loads(line.split(" ", 2)[2])["url"] for line in index_lines(z)}
         assert {u.split("ID=")[1].split("&")[0] for u in urls} == {"18356", "19011"}
-        assert (
-            "tables/activities.parquet" in z.namelist()
-            and "tables/datapackage.json" in z.namelist()
-        )
+        [warc] = [n for n in z.namelist() if n.startswith("archive/")]
+        records = list(ArchiveIterator(io.BytesIO(z.read(warc))))
+        package = json.loads(z.read("datapackage.json"))
+    types = [r.rec_type for r in records]
+    # each source file's warcinfo, the requests of our captures, the import's metadata
+    assert types.count("warcinfo") == 2 and types.count("request") == 2 and "metadata" in types
+    ids = {r.rec_headers.get_header("WARC-Record-ID") for r in records}
+    assert all(r.rec_headers.get_header("WARC-Warcinfo-ID") in (None, *ids) for r in records)
+    assert package["selection"]["activity_ids"] == [18356, 19011]
+    assert not any(n.startswith("tables/") for n in zipfile.ZipFile(out).namelist())
+
+
+def test_a_part_of_the_archive_with_every_table_is_refused(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "part.wacz"
+    result = run_cli("wacz", str(out), "--data", str(archive), "--ids", "18356", "--with-tables")
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.startswith("Error: ConfigError: wacz: --with-tables ships the tables")
+
+
+def test_the_data_package_says_what_it_holds_and_what_is_stated(
+    archive: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(archive, data, symlinks=True)
+    (data / "wacz.json").write_text(json.dumps({"rights": "CC BY 4.0", "publisher": "An archive",
+                                                "contact": "archive@example.org"}))  # fmt: skip
+    out = tmp_path / "stated.wacz"
+    result = run_cli("wacz", str(out), "--data", str(data), "--publisher", "The Archive")
+    assert result.returncode == 0, result.stderr
+    assert validate(out).returncode == 0
+    with zipfile.ZipFile(out) as z:
+        package = json.loads(z.read("datapackage.json"))
+    assert package["rights"] == "CC BY 4.0" and package["licenses"][0]["title"] == "CC BY 4.0"
+    assert package["publisher"] == "The Archive"  # the flag over the file
+    assert package["contributors"] == [{"title": "The Archive", "role": "publisher",
+                                        "email": "archive@example.org"}]  # fmt: skip
+    assert package["description"].startswith("44 captures of Activity Details pages and 35 ")
+    assert "WARC files of other institutions' crawls" in {s["title"].split(" (")[0] for s in
+                                                          package["sources"]}  # fmt: skip
+    [earlier] = package["imported_files"]
+    assert earlier["name"] == "earlier-crawl.warc.gz" and len(earlier["sha256"]) == 64
+    assert package["capture_dates"]["first"] < package["capture_dates"]["last"]
+    (data / "wacz.json").write_text('{"licence": "typo"}')
+    bad = run_cli("wacz", str(tmp_path / "x.wacz"), "--data", str(data))
+    assert bad.returncode == 2 and "unknown keys ['licence']" in bad.stderr
 
 
 def test_pywb_adds_it_and_replays_its_pages(whole: Path, tmp_path: Path) -> None:

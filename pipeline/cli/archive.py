@@ -62,19 +62,35 @@ def status(data: Path) -> None:
 @click.option(
     "--ids", metavar="SPEC", help="Only these activities, e.g. 18356,19000-19100 or @ids.txt."
 )
-@click.option("--with-tables", is_flag=True, help="Add the Parquet tables and their data package.")
+@click.option(
+    "--with-tables",
+    is_flag=True,
+    help="Add the Parquet tables and their data package (not with --ids).",
+)
+@click.option("--title", help="The package's title  [default: what the archive is]")
+@click.option("--description", help="Its description  [default: drawn from what it holds]")
+@click.option("--rights", metavar="TEXT", help="The rights or licence statement, e.g. 'CC BY 4.0'.")
+@click.option("--publisher", metavar="TEXT", help="The institution that makes the package.")
 @expected_errors
-def wacz(out: Path, data: Path, ids: str | None, with_tables: bool) -> None:
+def wacz(out: Path, data: Path, ids: str | None, with_tables: bool, **stated: str | None) -> None:
     """Write the archive as one WACZ 1.1.1 file (OUT.wacz) that replay tools open
-    (ReplayWeb.page, pywb): the WARC files as they are, a CDXJ index, the list of pages
-    with their titles, and a data package with every file's sha256.
+    (ReplayWeb.page, pywb): the WARC files as they are, a compressed CDXJ index, the list
+    of every capture of every page with its title and text, and a data package with every
+    file's sha256, what the archive holds, its sources and dates, and the rights stated.
+
+    --title, --description, --rights and --publisher may also stand in DATA/wacz.json
+    (a JSON object with those keys, and contact); flags win. With --ids, the package is a
+    part of the archive: those activities' captures with their requests and metadata and
+    the warcinfo of the files they come from, and datapackage.json says which.
 
     \b
     Example:
-      jparchive wacz jparchive.wacz --data data --with-tables
+      jparchive wacz jparchive.wacz --data data --with-tables --rights "CC BY 4.0"
     """
     from pipeline.handoff import write_wacz
+    from pipeline.handoff.package import Statement
     from pipeline.harvest.ids import parse_id_spec
 
     selected = set(parse_id_spec(ids)) if ids else None
-    click.echo(write_wacz(data, out, selected, with_tables).summary())
+    statement = Statement.read(data, **stated)
+    click.echo(write_wacz(data, out, selected, with_tables, statement).summary())

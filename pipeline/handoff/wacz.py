@@ -7,7 +7,8 @@
     indexes/index.idx   the blocks' own index (ZipNum): a replay tool reads one block
     pages/pages.jsonl   one line per activity and logframe page: URL, capture time, title
     tables/             with `with_tables`: the Parquet tables and their datapackage.json
-    datapackage.json    every file's sha256 and size, title, software, created
+    datapackage.json    every file's sha256 and size; what the archive holds, its sources,
+                        dates and scope, the rights and publisher stated (`package`)
     datapackage-digest.json  the sha256 of datapackage.json
 
 The pages' titles come from the built tables, so the archive must have been built. The
@@ -23,7 +24,6 @@ import json
 import os
 import shutil
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,10 +32,10 @@ from typing import Any
 import pyarrow.parquet as pq
 from cdxj_indexer import CDXJIndexer
 
-from pipeline import __version__
-from pipeline.archive import Index
 from pipeline.archive.verify import file_sha256
 from pipeline.errors import ConfigError
+from pipeline.handoff.package import Statement, describe
+from pipeline.handoff.selection import selected_records
 
 WACZ_VERSION = "1.1.1"
 SELECTION = "jparchive-selection.warc.gz"
@@ -123,21 +123,6 @@ def pages(parquet: Path, ids: set[int] | None) -> list[dict[str, Any]]:
     return out
 
 
-def _selected_records(data: Path, ids: set[int]) -> Iterator[bytes]:
-    """The raw records (gzip members) of the given activities' captures, and of the
-    originals their revisits point at."""
-    with Index(data / "raw" / "index.sqlite3", readonly=True) as index:
-        wanted = [c for c in index.captures() if c.activity_id in ids]
-        originals = {c.refers_to for c in wanted if c.refers_to is not None}
-        wanted += [c for c in (index.capture(i) for i in originals) if c is not None]
-    for capture in sorted(
-        {c.capture_id: c for c in wanted}.values(), key=lambda c: c.capture_id or 0
-    ):
-        with (data / "raw" / capture.warc_file).open("rb") as fh:
-            fh.seek(capture.warc_offset)
-            yield fh.read(capture.warc_length)
-
-
 class _Zip:
     """The WACZ's zip: every member stored, each listed with its hash and size."""
 
@@ -184,10 +169,22 @@ def _cdxj(warcs: list[Path]) -> tuple[bytes, bytes]:
 
 
 def write_wacz(
-    data: Path, out: Path, ids: set[int] | None = None, with_tables: bool = False
+    data: Path,
+    out: Path,
+    ids: set[int] | None = None,
+    with_tables: bool = False,
+    statement: Statement | None = None,
 ) -> WaczReport:
-    """Write the archive under `data` as the WACZ file `out`."""
+    """Write the archive under `data` as the WACZ file `out`; `statement` is what the
+    sending institution states (title, rights, ...; default: `DATA/wacz.json`'s)."""
+    statement = statement if statement is not None else Statement.read(data)
     raw, parquet = data / "raw", data / "parquet"
+    if ids is not None and with_tables:
+        raise ConfigError(
+            "wacz: --with-tables ships the tables of the whole archive, and --ids makes a "
+            "part of it; leave out one of them (the tables' rows would name captures the "
+            "package does not hold)"
+        )
     if not (raw / "index.sqlite3").exists():
         raise ConfigError(f"no archive at {raw}: run `jparchive harvest --data {data}` first")
     if not (parquet / "activities.parquet").exists():
@@ -198,7 +195,7 @@ def write_wacz(
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     report = WaczReport(path=str(out))
     try:
-        report = _write(data, tmp, ids, with_tables, report)
+        report = _write(data, tmp, (ids, with_tables, statement), report)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -213,15 +210,16 @@ def write_wacz(
 
 
 def _write(
-    data: Path, tmp: Path, ids: set[int] | None, with_tables: bool, report: WaczReport
+    data: Path, tmp: Path, what: tuple[set[int] | None, bool, Statement], report: WaczReport
 ) -> WaczReport:
+    ids, with_tables, statement = what
     raw, parquet = data / "raw", data / "parquet"
     warcs = sorted(raw.glob("*.warc.gz")) + sorted(raw.glob("*.warc"))
     if ids is not None:  # named as the zip will hold it: the index names files by that
         part = tmp.with_name(tmp.name + ".d") / SELECTION
         part.parent.mkdir(exist_ok=True)
         with part.open("wb") as fh:
-            for record in _selected_records(data, ids):
+            for record in selected_records(data, ids):
                 fh.write(record)
         warcs = [part]
     z = _Zip(tmp)
@@ -245,10 +243,7 @@ def _write(
         package = {
             "profile": "data-package",
             "wacz_version": WACZ_VERSION,
-            "title": "jparchive: the Joint Programmes site (www.jp.coe.int)",
-            "description": "Activity and logframe pages of the Council of Europe's Joint "
-            "Programmes site, harvested by jparchive",
-            "software": f"jparchive {__version__}",
+            **describe(data, ids, statement),
             "created": now,
             "modified": now,
             "resources": z.resources,
