@@ -17,7 +17,10 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import run_cli
+from tests.servers import FakeWayback
 from tests.test_pywb_replay import replay
+from tests.test_wayback import captures as wayback_captures
+from tests.test_wayback import harvest as wayback_harvest
 
 TOOLS = Path(__file__).resolve().parents[1] / ".venv-pywb" / "bin"
 
@@ -199,3 +202,27 @@ def test_it_needs_the_tables_and_says_so(tmp_path: Path, archive: Path) -> None:
     assert not (tmp_path / "x.wacz").exists()
     result = run_cli("wacz", str(tmp_path / "no" / "such" / "dir.wacz"), "--data", str(archive))
     assert result.returncode == 2 and "cannot write" in result.stderr
+
+
+def test_a_wayback_harvest_lists_its_pages_at_their_original_urls_and_times(
+    tmp_path: Path,
+) -> None:
+    """A Wayback capture's page entry is the site's URL at the time the Archive captured
+    it (not the Archive's replay address), and it is found in the package's index."""
+    data = tmp_path / "data"
+    with FakeWayback(captures=wayback_captures(), page_size=2) as server:
+        code, out = wayback_harvest(server, data)
+    assert code == 0, out
+    assert run_cli("build", "--data", str(data), "--no-progress").returncode == 0
+    out_file = tmp_path / "wayback.wacz"
+    assert run_cli("wacz", str(out_file), "--data", str(data)).returncode == 0
+    assert validate(out_file).returncode == 0
+    with zipfile.ZipFile(out_file) as z:
+        pages = listed(z)
+        held = {
+            (json.loads(f)["url"], ts) for _, ts, f in (x.split(" ", 2) for x in index_lines(z))
+        }
+    assert pages and all(p["url"].startswith("http://www.jp.coe.int/CEAD/") for p in pages)
+    assert all((p["url"], stamp(p["ts"])) in held for p in pages)
+    seed = next(p for p in pages if p.get("activity_id") == 18356)
+    assert stamp(seed["ts"]) == "20090101000000"  # the Archive's capture time
