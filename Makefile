@@ -69,4 +69,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities
 
 clean:
-	rm -rf $(VENV) $(PYWB) data/raw data/parquet data/reports .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB) data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """`make demo`: serve the fixture site, harvest it over HTTP (with what its pages load and
 the documents they link), import an earlier crawl, build the tables (the documents'
-text read), audit the archive (`verify`), summarise."""
+text read), audit the archive (`verify`), write it as a WACZ a replay tool opens,
+summarise."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pipeline.build import BuildConfig, build
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.fixtures.earlier import write_earlier_crawl
 from pipeline.fixtures.server import SITE, FixtureServer
+from pipeline.handoff import write_wacz
 from pipeline.harvest import HarvestConfig, harvest
 from pipeline.harvest.ids import parse_id_spec
 
@@ -63,6 +65,12 @@ def main() -> int:
     if not audit.sound:
         print("\n".join(audit.lines()))
         return 1
+    package = write_wacz(args.data, args.data / "jparchive.wacz")
+    print(package.summary())
+    print(
+        f"open it in ReplayWeb.page (https://replayweb.page, 'Choose File') or pywb "
+        f"(wb-manager add --unpack-wacz COLLECTION {package.path})"
+    )
     print(f"browse them: jparchive serve --data {args.data}   (then open http://127.0.0.1:8001/)")
     return 0
 
