@@ -26,6 +26,15 @@ $(PYWB)/.installed: Makefile
 	$(PYWB)/bin/python -m pip install --quiet --disable-pip-version-check 'pywb>=2.8,<3' 'wacz>=0.5' 'frictionless[parquet]' pandas
 	touch $(PYWB)/.installed
 
+# ReplayWeb.page, as archivists open a WACZ: Webrecorder's viewer from the npm registry
+# (its ui.js and service worker), which the tests serve on 127.0.0.1 to headless Chromium.
+RWP := .rwp
+RWP_VERSION := 2.5.3
+$(RWP)/.installed: Makefile
+	rm -rf $(RWP) && mkdir -p $(RWP)
+	cd $(RWP) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null && tar xzf replaywebpage-$(RWP_VERSION).tgz
+	touch $(RWP)/.installed
+
 # Debian packages the tests run as other tools (GNU wget writes WARCs of its own; Chromium is
 # the browser the web app's tests drive through Playwright) and the readers of documents
 # (antiword and catdoc read Word 97 and older files, tesseract reads scans with --ocr);
@@ -46,7 +55,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) $(PYWB)/.installed
+unit: $(STAMP) $(PYWB)/.installed $(RWP)/.installed
 	$(BIN)/pytest -q
 
 # Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
@@ -69,4 +78,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities
 
 clean:
-	rm -rf $(VENV) $(PYWB) data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB) $(RWP) data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache
