@@ -83,6 +83,7 @@ def test_rehearsal_runs_every_stage_at_a_small_size() -> None:
         *stages, *stages, *stages,  # a table per size, then the linearity table
     ]  # fmt: skip
     assert result.stdout.count("`verify` said sound") == 2
+    assert result.stdout.count("The WACZ's index: ") == 2  # what a replay reads of it
 
 
 def test_requisites_bench_compares_with_and_without() -> None:
