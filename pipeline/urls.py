@@ -107,6 +107,12 @@ def activity_url(base_url: str, activity_id: int) -> str:
     return f"{base_url.rstrip('/')}/CEAD/Countries.asp?ID={activity_id}&ActSyn=True"
 
 
+def variant_url(base_url: str, activity_id: int) -> str:
+    """The other form of an activity's URL, the one the site's listings and its "Hide
+    Synopsis" link point at (`Countries.asp?ID=n`, the view without its synopsis)."""
+    return f"{base_url.rstrip('/')}/CEAD/Countries.asp?ID={activity_id}"
+
+
 def logframe_url(base_url: str, number: int, kind: str = "logframe") -> str:
     """The canonical URL of a logframe view: `kind` one of LOGFRAME_KINDS."""
     return f"{base_url.rstrip('/')}/CEAD/JP/Default.asp?{LOGFRAME_VIEWS[kind]}={number}"

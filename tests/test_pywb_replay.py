@@ -37,16 +37,25 @@ def test_pywb_replays_a_page_with_the_sites_headers(tmp_path: Path) -> None:
 
 def replay(root: Path, path: str) -> httpx.Response:
     """Start pywb's `wayback` over the collections under `root`, GET `path`, stop it."""
+    return replay_all(root, [path])[0]
+
+
+def replay_all(root: Path, paths: list[str]) -> list[httpx.Response]:
+    """`replay` of each of `paths`, from one pywb."""
     port = free_port()
     server = subprocess.Popen([PYWB / "wayback", "-b", "127.0.0.1", "-p", str(port)], cwd=root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         for _ in range(100):
             try:
-                return httpx.get(f"http://127.0.0.1:{port}{path}", timeout=5)
+                first = httpx.get(f"http://127.0.0.1:{port}{paths[0]}", timeout=5)
+                break
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise AssertionError("pywb did not start")
+        else:
+            raise AssertionError("pywb did not start")
+        rest = [httpx.get(f"http://127.0.0.1:{port}{p}", timeout=10) for p in paths[1:]]
+        return [first, *rest]
     finally:
         server.terminate()
         server.wait(10)

@@ -103,6 +103,9 @@ def test_latest_prefers_the_synopsis_view(tmp_path: Path) -> None:
     assert [r.digest for r in select(cdx, "latest")] == ["A", "D"]
     only_hidden = [r for r in cdx if r.digest == "B"]
     assert [r.digest for r in select(only_hidden, "latest")] == ["B"]  # no other: that one
+    # --variants: the view without the synopsis too, the URL the listings link
+    assert [r.digest for r in select(cdx, "latest", variants=True)] == ["A", "B", "D"]
+    assert [r.digest for r in select(only_hidden, "latest", variants=True)] == ["B"]
 
 
 def test_a_version_counts_a_digest_once() -> None:

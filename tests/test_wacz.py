@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from pipeline.fixtures.server import FixtureServer
 from tests.conftest import run_cli
 from tests.servers import FakeWayback
-from tests.test_pywb_replay import replay
+from tests.test_pywb_replay import replay, replay_all
 from tests.test_wayback import captures as wayback_captures
 from tests.test_wayback import harvest as wayback_harvest
 
@@ -226,3 +230,34 @@ def test_a_wayback_harvest_lists_its_pages_at_their_original_urls_and_times(
     assert all((p["url"], stamp(p["ts"])) in held for p in pages)
     seed = next(p for p in pages if p.get("activity_id") == 18356)
     assert stamp(seed["ts"]) == "20090101000000"  # the Archive's capture time
+
+
+def test_with_variants_no_link_between_archived_pages_is_a_404_in_replay(tmp_path: Path) -> None:
+    """A harvest with --variants (and --discover) archives every page an activity page
+    links on the site: its "Hide Synopsis" form (Countries.asp?ID=n), the listings, the
+    logframe; pywb replays each from the WACZ at the page's time."""
+    data = tmp_path / "data"
+    with FixtureServer() as server:
+        result = run_cli("harvest", "--base-url", server.url, "--ids", "18356", "--discover",
+                         "--variants", "--rate", "0", "--data", str(data), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert run_cli("build", "--data", str(data), "--no-progress").returncode == 0
+    package = tmp_path / "site.wacz"
+    assert run_cli("wacz", str(package), "--data", str(data)).returncode == 0
+    subprocess.run([str(TOOLS / "wb-manager"), "init", "jp"], cwd=tmp_path, check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run([str(TOOLS / "wb-manager"), "add", "--unpack-wacz", "jp", str(package)],
+                   cwd=tmp_path, check=True, capture_output=True)  # fmt: skip
+    with zipfile.ZipFile(package) as z:
+        views = [p for p in listed(z) if p.get("activity_id") == 18356]
+    assert len(views) == 2  # with and without its synopsis, both listed
+    [latest] = [p for p in views if p["url"].endswith("&ActSyn=True")]
+    at = stamp(latest["ts"])
+    markup = replay(tmp_path, f"/jp/{at}id_/{latest['url']}").text
+    origin = latest["url"].split("/CEAD/")[0]
+    hrefs = re.findall(r'href="([^"#]+)"', markup)
+    links = sorted({urljoin(latest["url"], html.unescape(h)) for h in hrefs})
+    ours = [u for u in links if u.startswith(f"{origin}/CEAD/") and ".asp" in u]
+    assert any(u.endswith("Countries.asp?ID=18356") for u in ours), ours
+    answers = replay_all(tmp_path, [f"/jp/{at}id_/{u}" for u in ours])
+    assert [u for u, a in zip(ours, answers, strict=True) if a.status_code != 200] == []

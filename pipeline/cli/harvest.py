@@ -74,6 +74,14 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
     "@import and url(), images, scripts, frames) from the site's host, once per URL.",
 )
 @click.option(
+    "--variants/--no-variants",
+    default=False,
+    show_default=True,
+    help="Also archive each activity's Countries.asp?ID=n view (without its synopsis), the "
+    "URL the site's listings and its 'Hide Synopsis' link point at, so that a replay of the "
+    "archive follows them: a second request per activity.",
+)
+@click.option(
     "--documents/--no-documents",
     default=None,
     help="Also fetch the documents pages link to (PDF, DOC, DOCX, RTF, ODT, XLS, XLSX, PPT, "
@@ -258,6 +266,7 @@ def _harvest_config(files: tuple[Path, ...], source: str, ids_spec: str | None, 
         ids=tuple(parse_id_spec(ids_spec)) if ids_spec else (),
         discover=o["discover"],
         requisites=o["requisites"],
+        variants=o["variants"],
         documents=o["documents"],
         document_hosts=_hosts(o["document_hosts"]),
         max_document_bytes=o["max_document_bytes"],
@@ -290,9 +299,15 @@ def _listing(found: dict[str, Any], rate: float) -> str:
         f"captures per page: {found.get('captures_per_page_mean', 0)} on average, "
         f"{found.get('captures_per_page_max', 0)} at most; "
         f"{found.get('cdx_pages', 0)} CDX pages\n"
-        f"a harvest would make {replays:,} replays: about {hours} h {rest // 60} min at "
-        f"{rate:g} a second (more if some must fall back to older captures)" + _loads(found)
+        f"a harvest would make {replays:,} replays{_variants(found)}: about {hours} h "
+        f"{rest // 60} min at {rate:g} a second (more if some must fall back to older "
+        "captures)" + _loads(found)
     )
+
+
+def _variants(found: dict[str, Any]) -> str:
+    n = found.get("variant_replays", 0)
+    return f" ({n:,} of them views without the synopsis, which --no-variants skips)" if n else ""
 
 
 def _loads(found: dict[str, Any]) -> str:

@@ -103,9 +103,12 @@ def parse_page(body: bytes) -> tuple[list[CdxRow], str | None]:
     return rows, resume
 
 
-def select(rows: list[CdxRow], mode: str = "latest", ids: set[int] | None = None) -> list[CdxRow]:
+def select(
+    rows: list[CdxRow], mode: str = "latest", ids: set[int] | None = None, variants: bool = False
+) -> list[CdxRow]:
     """The captures to fetch: per page, the latest (`latest`; of an activity, the latest
-    that shows the synopsis, when one does) or every distinct digest (`all`).
+    that shows the synopsis, when one does, and with `variants` the latest of the view
+    without it too, the URL the listings link) or every distinct digest (`all`).
 
     Only activity and logframe pages with status 200 count: revisit rows (status "-") point
     at a payload another row already has.
@@ -124,6 +127,9 @@ def select(rows: list[CdxRow], mode: str = "latest", ids: set[int] | None = None
         if mode == "latest":  # the synopsis view when there is one: it shows the most
             full = [r for r in captures if key[0] != "activity" or shows_synopsis(r.original)]
             chosen.append((full or captures)[-1])
+            hidden = [r for r in captures if r not in full]
+            if variants and full and hidden:
+                chosen.append(hidden[-1])
         else:
             seen: set[str] = set()
             for row in captures:

@@ -25,6 +25,7 @@ from pipeline.urls import (
     LOGFRAME_KINDS,
     PAGE_KINDS,
     REQUISITE_EXTENSIONS,
+    shows_synopsis,
 )
 
 if TYPE_CHECKING:
@@ -160,10 +161,10 @@ def loaded_kind(url: str, mimetype: str) -> str | None:
 
 
 def queue_items(
-    rows: list[cdx.CdxRow], options: WaybackOptions, ids: set[int] | None
+    rows: list[cdx.CdxRow], options: WaybackOptions, ids: set[int] | None, variants: bool = False
 ) -> list[tuple[str, str, int | None, str]]:
     """The queue items of the chosen captures, each with its fallbacks in its meta."""
-    chosen = cdx.select(rows, options.captures, ids)
+    chosen = cdx.select(rows, options.captures, ids, variants)
     by_page: dict[str, list[cdx.CdxRow]] = {}
     for row in rows:
         if row.statuscode == "200":
@@ -198,6 +199,12 @@ def summary(rows: list[cdx.CdxRow], items: list[Any], counts: dict[str, int]) ->
         **counts,
         "revisit_rows": sum(1 for r in rows if r.statuscode == "-"),
         "captures_chosen": len(items),
+        # of them, activities' views without their synopsis (what --no-variants leaves)
+        "variant_replays": sum(
+            1
+            for i in items
+            if i[1] == "activity" and not shows_synopsis(json.loads(i[3])["original"])
+        ),
         "activities": len({i[2] for i in items if i[1] == "activity"}),
         "logframes": len({(i[1], i[2]) for i in items if i[1] in LOGFRAME_KINDS}),
         "pages_with_captures": len(pages),

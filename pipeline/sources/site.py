@@ -7,6 +7,7 @@ and every queued page is fetched once under its canonical URL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from protego import Protego
@@ -16,7 +17,7 @@ from pipeline.errors import ConfigError
 from pipeline.fetch import Fetcher
 from pipeline.sources.base import Job, Settings, Source, fetch_and_finish
 from pipeline.sources.listings import discover
-from pipeline.urls import DOCUMENT, REQUISITE, activity_url, host
+from pipeline.urls import DOCUMENT, REQUISITE, activity_url, host, variant_url
 
 
 class SiteSource(Source):
@@ -56,12 +57,23 @@ class SiteSource(Source):
             failed: list[QueueItem] = await job.run_io(job.index.take_failed, self.scope)
             return failed
         base = self.config.base_url
-        await job.run_io(
-            job.index.enqueue, [(activity_url(base, n), "activity", n) for n in self.config.ids]
-        )
+        items = [(activity_url(base, n), "activity", n) for n in self.config.ids]
+        await job.run_io(job.index.enqueue, self.with_variants(items))
         await job.run_io(job.index.retry_failed, self.scope)
         pending: list[QueueItem] = await job.run_io(job.index.pending)
         return pending
+
+    def with_variants(
+        self, items: Sequence[tuple[str, str, int | None]]
+    ) -> list[tuple[str, str, int | None]]:
+        """Each activity's other URL after it (with `--variants`): the form the listings
+        link, so that a replay follows them."""
+        if not self.config.variants:
+            return list(items)
+        base = self.config.base_url
+        return [x for item in items for x in (item, *(
+            [(variant_url(base, item[2]), "activity", item[2])]
+            if item[1] == "activity" and item[2] is not None else []))]  # fmt: skip
 
     def requisite_url(self, url: str, page: Exchange) -> str | None:
         """A requisite is fetched from the site's own host (or the mirror's), not beyond."""
@@ -100,7 +112,7 @@ class SiteSource(Source):
     async def discover(self, job: Job) -> dict[str, Any]:
         """Queue what the listings link to; logframes fetched on the way count as done."""
         found = await discover(job.fetcher, self.config.base_url, self.allowed)
-        await job.run_io(job.index.enqueue, found.items())
+        await job.run_io(job.index.enqueue, self.with_variants(found.items()))
         for url in found.fetched_logframes:
             await job.run_io(job.index.finish, url, DONE, 200, None)
         return {

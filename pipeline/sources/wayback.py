@@ -223,7 +223,7 @@ class WaybackSource(Source):
             todo: list[QueueItem] = await job.run_io(job.index.take_failed, self.scope)
         else:
             rows, counts = await cdxclient.list_rows(job.fetcher, index_call, options)
-            items = cdxclient.queue_items(rows, options, ids)
+            items = cdxclient.queue_items(rows, options, ids, self.config.variants)
             self.found = cdxclient.summary(rows, items, counts)
             if options.list_only:  # `--list`: what the CDX holds, and no replay
                 if self.config.requisites or self.config.take_documents:
