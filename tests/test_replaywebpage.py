@@ -1,7 +1,8 @@
 """Our WACZ in ReplayWeb.page, as an archivist receiving it would open it: Webrecorder's
 own viewer (its npm package, `make test` fetches it into `.rwp/`), embedded in a page
 served from 127.0.0.1 with the WACZ (range requests, as a web server answers them), in
-the tests' headless Chromium. Every page the package lists opens, at its own time."""
+the tests' headless Chromium. Every page the package lists opens, at its own time: the
+site harvest's with its imported history, and a Wayback harvest's."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from tests.conftest import run_cli
+from tests.servers import FakeWayback
+from tests.test_wayback import captures as wayback_captures
+from tests.test_wayback import harvest as wayback_harvest
 
 RWP = Path(__file__).resolve().parents[1] / ".rwp" / "package"
 CHROMIUM = "/usr/bin/chromium"
@@ -112,7 +116,28 @@ def tab() -> Iterator[Page]:
         browser.close()
 
 
-def test_replaywebpage_opens_every_listed_page_at_its_time(wacz: Path, tab: Page) -> None:
+@pytest.fixture(scope="module")
+def wayback_wacz(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Wayback harvest's package: its pages at the site's URLs and the Archive's times."""
+    tmp = tmp_path_factory.mktemp("rwp-wayback")
+    with FakeWayback(captures=wayback_captures(), page_size=2) as server:
+        code, out = wayback_harvest(server, tmp / "data")
+    assert code == 0, out
+    assert run_cli("build", "--data", str(tmp / "data"), "--no-progress").returncode == 0
+    result = run_cli("wacz", str(tmp / "wayback.wacz"), "--data", str(tmp / "data"))
+    assert result.returncode == 0, result.stderr
+    return tmp / "wayback.wacz"
+
+
+@pytest.mark.parametrize("source", ["site and import", "wayback"])
+def test_replaywebpage_opens_every_listed_page_at_its_time(
+    source: str, wacz: Path, wayback_wacz: Path, tab: Page
+) -> None:
+    opened(wacz if source == "site and import" else wayback_wacz, tab)
+
+
+def opened(wacz: Path, tab: Page) -> None:
+    """Open every page `wacz` lists in ReplayWeb.page; each shows its own page."""
     with zipfile.ZipFile(wacz) as z:
         lines = z.read("pages/pages.jsonl").decode().splitlines()[1:]
     pages = [json.loads(line) for line in lines]
