@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 from pipeline.archive.index import Capture, Index
 from pipeline.errors import StoreError
+
+T = TypeVar("T")
+
+
+def _read_at(fh: BinaryIO, capture: Capture, read: Callable[[ArcWarcRecord], T]) -> T:
+    """`read` of the capture's record in the open WARC file `fh`; StoreError if unreadable."""
+    try:
+        fh.seek(capture.warc_offset)
+        return read(next(iter(ArchiveIterator(fh))))
+    except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
+        raise StoreError(
+            f"cannot read capture {capture.capture_id} at "
+            f"{capture.warc_file}:{capture.warc_offset}: {exc}; the WARC file is damaged there"
+        ) from exc
 
 
 def payload_at(fh: BinaryIO, capture: Capture, limit: int | None = None) -> bytes:
@@ -16,16 +32,12 @@ def payload_at(fh: BinaryIO, capture: Capture, limit: int | None = None) -> byte
 
     With `limit`, at most `limit + 1` bytes are decoded: a compressed body that would
     grow past it (a gzip bomb) is never held whole; the caller sees it is over."""
-    try:
-        fh.seek(capture.warc_offset)
-        record = next(iter(ArchiveIterator(fh)))
+
+    def payload(record: ArcWarcRecord) -> bytes:
         stream = record.content_stream()
         return bytes(stream.read() if limit is None else stream.read(limit + 1))
-    except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
-        raise StoreError(
-            f"cannot read capture {capture.capture_id} at "
-            f"{capture.warc_file}:{capture.warc_offset}: {exc}; the WARC file is damaged there"
-        ) from exc
+
+    return _read_at(fh, capture, payload)
 
 
 def read_payload(raw_dir: Path, capture: Capture) -> bytes:
@@ -65,14 +77,12 @@ class Payloads:
 
     def location(self, capture: Capture) -> str | None:
         """The Location header of a redirect capture, or None."""
-        fh = self._file(capture)
-        try:
-            fh.seek(capture.warc_offset)
-            record = next(iter(ArchiveIterator(fh)))
-        except Exception as exc:  # warcio raises many kinds; all mean an unreadable record
-            raise StoreError(f"cannot read capture {capture.capture_id}: {exc}") from exc
-        http = record.http_headers
-        return http.get_header("Location") if http is not None else None
+
+        def location(record: ArcWarcRecord) -> str | None:
+            http = record.http_headers
+            return http.get_header("Location") if http is not None else None
+
+        return _read_at(self._file(capture), capture, location)
 
     def _file(self, capture: Capture) -> BinaryIO:
         fh = self.files.get(capture.warc_file)
