@@ -170,8 +170,9 @@ class _Build:
         cut = len(body) > self.config.max_body
         url = R.page_url(capture)
         parsed = parse_activity(body[: self.config.max_body], url, capture.content_type)
-        if isinstance(parsed, ActivityRecord) and self.documents.archived:  # read for its links
-            self.pages[capture.capture_id or 0] = body[: self.config.max_body]
+        if isinstance(parsed, ActivityRecord):
+            if self.documents.archived:  # its page is read again for its documents' links
+                self.pages[capture.capture_id or 0] = body[: self.config.max_body]
             if parsed.activity_id in (None, aid):  # one row per activity, whatever its URLs
                 issues = (*parsed.issues, _cut_issue(self.config.max_body)) if cut else ()
                 found = dataclasses.replace(parsed, activity_id=aid)
