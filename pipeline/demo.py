@@ -33,7 +33,6 @@ def main() -> int:
             data=args.data,
             ids=ids,
             discover=True,  # the listings and logframes too: programmes, budgets, coverage
-            variants=True,  # each activity's URL the listings link too: replay follows them
             # the documents the pages link to, from the fixture site only (never the web)
             documents=True,
             document_hosts=frozenset({"127.0.0.1"}),

@@ -24,14 +24,15 @@ JPARCHIVE = Path(sys.executable).parent / "jparchive"
 
 
 def archive_captures() -> int:
-    """Captures in the `archive` fixture: robots.txt, the IDs (one missing), what
-    `--discover` fetched (listings and every logframe view), and the earlier crawl's."""
+    """Captures in the `archive` fixture: robots.txt, the IDs (one missing) under both
+    their URLs (the variants), what `--discover` fetched (listings and every logframe
+    view), and the earlier crawl's."""
     from pipeline.fixtures.assets import ASSETS
     from pipeline.fixtures.logframes import logframe_specs
     from pipeline.fixtures.render import listings
 
     views = sum(1 for spec in logframe_specs() if not spec.print_view)
-    pages = 1 + len(parse_id_spec(f"@{SITE / 'ids.txt'}")) + len(listings()) + views
+    pages = 1 + 2 * len(parse_id_spec(f"@{SITE / 'ids.txt'}")) + len(listings()) + views
     from pipeline.fixtures.documents import DOCUMENTS
 
     site = pages + len(ASSETS) + len(DOCUMENTS)  # what the pages load and link, once each

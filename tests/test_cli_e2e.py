@@ -36,7 +36,8 @@ def harvested(tmp_path_factory: pytest.TempPathFactory, fixture_server: FixtureS
         "--no-progress",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{len(ACTIVITIES) + 1} done, 0 failed" in result.stdout
+    # each ID under both its URLs (the variants): with the synopsis and as listings link it
+    assert f"{2 * (len(ACTIVITIES) + 1)} done, 0 failed" in result.stdout
     result = run_cli("build", "--data", str(data), "--no-progress")
     assert result.returncode == 0, result.stderr
     assert f"{len(ACTIVITIES)} activities, 1 non-activity page" in result.stdout
@@ -89,7 +90,7 @@ def test_rows_match_the_fixture_records(harvested: Path) -> None:
 
 def test_every_warc_reads_back_with_right_digests(harvested: Path) -> None:
     records = read_all(harvested / "raw")
-    assert len(responses(records, "Countries.asp")) == len(ACTIVITIES) + 1
+    assert len(responses(records, "Countries.asp")) == 2 * (len(ACTIVITIES) + 1)
 
 
 def test_rerun_fetches_nothing_new(harvested: Path, fixture_server: FixtureServer) -> None:

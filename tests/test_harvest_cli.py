@@ -42,10 +42,14 @@ def test_discover_finds_every_activity_and_logframe_once(
     per_activity = Counter(
         a for (a,) in db.execute("SELECT activity_id FROM captures WHERE kind = 'activity'")
     )
+    urls = [u for (u,) in db.execute("SELECT url FROM captures WHERE kind = 'activity'")]
     logframes = {u for (u,) in db.execute("SELECT url FROM captures WHERE kind LIKE 'logframe%'")}
     db.close()
-    # listings link activities as Countries.asp?ID=n and ...&ActSyn=True: one fetch each
-    assert per_activity == Counter({a.record.activity_id: 1 for a in ACTIVITIES})
+    # listings link activities as Countries.asp?ID=n and ...&ActSyn=True: each form (the
+    # variants) fetched once
+    assert per_activity == Counter({a.record.activity_id: 2 for a in ACTIVITIES})
+    assert len(set(urls)) == len(urls)
+    assert sum(u.endswith("&ActSyn=True") for u in urls) == len(ACTIVITIES)
     # every view: the programmes, their purposes and their results, each once
     views = {s.record.url for s in logframe_specs() if not s.print_view}
     assert {u.split("/CEAD/", 1)[1] for u in logframes} == {
@@ -71,6 +75,7 @@ def test_failures_exit_1_are_listed_and_reported(tmp_path: Path) -> None:
             "0",
             "--retries",
             "1",
+            "--no-variants",  # one URL per ID: ID 2 fails once, not under both its URLs
             "--data",
             str(tmp_path),
             "--no-progress",
@@ -125,14 +130,24 @@ def test_report_counts_only_the_crawl_of_this_base_url(tmp_path: Path) -> None:
     with FaultServer({3: Fail(status=503, times=99)}) as first:
         report = harvest(
             HarvestConfig(
-                base_url=first.url, data=tmp_path, policy=policy, ids=(1, 2, 3), progress=False
+                base_url=first.url,
+                data=tmp_path,
+                policy=policy,
+                ids=(1, 2, 3),
+                progress=False,
+                variants=False,  # one queue item per ID
             )
         )
     assert (report.queued, report.done, report.failed) == (3, 2, 1)
     with FaultServer() as second:
         report = harvest(
             HarvestConfig(
-                base_url=second.url, data=tmp_path, policy=policy, ids=(1, 2), progress=False
+                base_url=second.url,
+                data=tmp_path,
+                policy=policy,
+                ids=(1, 2),
+                progress=False,
+                variants=False,
             )
         )
     assert (report.queued, report.done, report.failed) == (2, 2, 0)

@@ -39,6 +39,7 @@ def test_sigkill_at_random_points_then_resume(tmp_path: Path) -> None:
             "0",
             "--concurrency",
             str(CONCURRENCY),
+            "--no-variants",  # one URL per ID: the final counts are per activity
             "--data",
             str(data),
             "--no-progress",

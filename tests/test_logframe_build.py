@@ -149,6 +149,7 @@ def test_coverage_lists_activities_missing_from_the_harvest(tmp_path: Path) -> N
     gone = sorted(archived_ids("PACO-Serbia"))[:2] + sorted(archived_ids("UKR-TEJSU"))[:1]
     for aid in gone:
         (site / "CEAD" / "activities" / f"{aid}.html").unlink()  # now "no such activity"
+        (site / "CEAD" / "activities" / "hidden" / f"{aid}.html").unlink(missing_ok=True)
     data = tmp_path / "data"
     with FixtureServer(root=site) as server:
         policy = FetchPolicy(rate=0, concurrency=4, contact="tests@localhost")

@@ -40,7 +40,8 @@ def test_a_rerun_with_nothing_to_do_asks_nothing_and_writes_no_file(tmp_path: Pa
         again = harvest(config)
         assert len(server.log) == asked  # not even robots.txt
     assert sorted((tmp_path / "raw").glob("*.warc.gz")) == files
-    assert (again.requests, again.this_run["done"], again.done, again.exit_code) == (0, 0, 2, 0)
+    # two IDs, each under both its URLs (the variants)
+    assert (again.requests, again.this_run["done"], again.done, again.exit_code) == (0, 0, 4, 0)
     assert again.summary().startswith("harvest: 0 done, 0 failed, 0 skipped by robots.txt this run")
 
 
@@ -52,7 +53,8 @@ def test_redirect_hops_are_not_counted_as_tries(tmp_path: Path) -> None:
     policy = FetchPolicy(rate=0, retries=1, backoff=0, contact="tests@localhost")
     with FaultServer(behaviours) as server:
         report = harvest(HarvestConfig(base_url=server.url, data=tmp_path, policy=policy,
-                                       ids=(8,), progress=False))  # fmt: skip
+                                       ids=(8,), progress=False,
+                                       variants=False))  # fmt: skip
     [failure] = report.failures
     assert failure["error"] == "HTTP 500 after 2 attempts"  # the hop to ID 9 is no try
     assert failure["attempts"] == 3  # three requests made, all archived

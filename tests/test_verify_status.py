@@ -86,7 +86,7 @@ def test_verify_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
 def test_status_shows_counts_files_failures_and_the_lock(copy: Path) -> None:
     result = run_cli("status", "--data", str(copy))
     assert result.returncode == 0, result.stderr
-    assert "  site     activity   42 done" in result.stdout
+    assert "  site     activity   84 done" in result.stdout  # 42 IDs, both their URLs
     assert (
         f"captures indexed: {archive_captures()} (9 of them requisites, 11 documents)"
         in result.stdout
@@ -104,7 +104,8 @@ def test_retry_failed_retries_only_what_failed(tmp_path: Path) -> None:
     policy = FetchPolicy(rate=0, retries=0, contact="tests@localhost")
     with FaultServer({3: Fail(status=503, times=1)}) as server:
         first = harvest(HarvestConfig(base_url=server.url, data=tmp_path, policy=policy,
-                                      ids=(1, 2, 3), progress=False))  # fmt: skip
+                                      ids=(1, 2, 3), progress=False,
+                                      variants=False))  # fmt: skip
         assert (first.this_run["done"], first.this_run["failed"]) == (2, 1)
         status = run_cli("status", "--data", str(tmp_path))
         assert "1 failed" in status.stdout and "HTTP 503" in status.stdout

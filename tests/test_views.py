@@ -6,12 +6,13 @@ the synopsis view when the Archive has one."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from parsers import parse_activity
+from parsers import ActivityRecord, parse_activity
 from pipeline.build import BuildConfig, build
 from pipeline.build.history import SYNOPSIS_FIELDS, history_rows
 from pipeline.fixtures.server import Site
@@ -93,9 +94,22 @@ def test_a_real_removal_in_the_synopsis_view_is_still_a_change(tmp_path: Path) -
 
 def test_latest_prefers_the_synopsis_view(tmp_path: Path) -> None:
     data = archive(tmp_path, [Capture("20070405101010", FULL, full()),
-                              Capture("20080110000000", HIDDEN, hidden())])  # fmt: skip
+                              Capture("20080110000000", HIDDEN, hidden())],
+                   "--no-variants")  # fmt: skip
     [capture] = rows(data, "SELECT * FROM captures WHERE activity_id = 18356")
     assert capture["url"] == FULL
+    both = archive(tmp_path / "variants", [Capture("20070405101010", FULL, full()),
+                                           Capture("20080110000000", HIDDEN, hidden())])  # fmt: skip
+    # by default the view the listings link too; the row keeps the synopsis it hides
+    assert {c["url"] for c in rows(both, "SELECT * FROM captures WHERE activity_id = 18356")} == {
+        FULL,
+        HIDDEN,
+    }
+    [row] = rows(both, "SELECT * FROM activities")
+    objectives = parse_activity(full(), FULL, "text/html").objectives  # type: ignore[union-attr]
+    assert row["objectives"] == objectives and objectives
+    # the later view says the same but for what it hides: the row cites the full one
+    assert row["source_url"].endswith(FULL.split("://", 1)[1])
     cdx = [CdxRow(urlkey="", timestamp=t, original=u, mimetype="text/html", statuscode="200",
                   digest=d, length="1") for t, u, d in
            [("2007", FULL, "A"), ("2008", HIDDEN, "B"), ("2006", f"{ORIGIN}/JP/Default.asp?TransID=5", "C"),
@@ -116,3 +130,21 @@ def test_a_version_counts_a_digest_once() -> None:
     versions, changes = history_rows(18356, seen)  # type: ignore[arg-type]
     assert [v["captures"] for v in versions] == [2] and versions[0]["capture_ids"] == "1; 2; 3"
     assert changes == []
+
+
+def test_a_hidden_view_takes_the_synopsis_of_the_capture_nearest_in_time() -> None:
+    """A harvest takes both views seconds apart, the hidden one maybe first: its synopsis is
+    the one taken with it, not that of a capture years before (which would stretch the
+    old version to today)."""
+    record = parse_activity(full(), FULL, "text/html")
+    assert isinstance(record, ActivityRecord) and record.follow_up
+    old = dataclasses.replace(record, follow_up=None)
+    view = parse_activity(hidden(), HIDDEN, "text/html")
+    then, now = datetime(2007, 4, 5, tzinfo=UTC), datetime(2026, 12, 3, 10, tzinfo=UTC)
+    seen = [(then, 1, "sha1:A", old, False),
+            (now, 2, "sha1:B", view, True),
+            (now + timedelta(seconds=2), 3, "sha1:C", record, False)]  # fmt: skip
+    versions, changes = history_rows(18356, seen)  # type: ignore[arg-type]
+    assert [v["captures"] for v in versions] == [1, 2]
+    [change] = [c for c in changes if c["field"] == "follow_up"]
+    assert change["changed_after"] == then

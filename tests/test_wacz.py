@@ -34,7 +34,8 @@ def whole(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wacz") / "jparchive.wacz"
     result = run_cli("wacz", str(out), "--data", str(archive))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith(f"wacz: {out}: 78 pages")  # 2 earlier versions too
+    # each activity under both its URLs (the variants), 2 earlier versions, the logframes
+    assert result.stdout.startswith(f"wacz: {out}: 119 pages")
     return out
 
 
@@ -75,13 +76,18 @@ def test_its_layout_pages_and_data_package(whole: Path, archive: Path) -> None:
         assert json.loads(lines[0])["format"] == "json-pages-1.0"
         pages = listed(z)
         history = [p for p in pages if p.get("activity_id") == 18356]
-        assert len(history) == 2 and history[0]["ts"] > history[1]["ts"]  # latest first
-        seed = history[0]
+        # both of the harvest's views (the variants) and the earlier crawl's, latest first
+        assert len(history) == 3 and [p["ts"] for p in history] == sorted(
+            (p["ts"] for p in history), reverse=True
+        )
+        [seed] = [p for p in history[:2] if p["url"].endswith("&ActSyn=True")]
+        [view] = [p for p in history[:2] if p is not seed]
+        assert view["url"].endswith("/CEAD/Countries.asp?ID=18356")
         assert seed["title"] == "Regional Conference on Cybercrime"
         assert seed["url"].endswith("/CEAD/Countries.asp?ID=18356&ActSyn=True")
         assert seed["ts"].endswith("Z") and seed["ts"][10] == "T"
         assert "Regional Conference on Cybercrime" in seed["text"]
-        earlier = history[1]  # the imported crawl's: its original URL, not the file's path
+        earlier = history[2]  # the imported crawl's: its original URL, not the file's path
         assert earlier["url"] == "http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&ActSyn=True"
         logframes = [p for p in pages if p["title"].startswith("Logframe: ")]
         assert len(logframes) == 35 == len({p["title"] for p in logframes})  # one title a view
@@ -138,7 +144,8 @@ def test_part_of_the_archive_carries_its_provenance(archive: Path, tmp_path: Pat
         package = json.loads(z.read("datapackage.json"))
     types = [r.rec_type for r in records]
     # each source file's warcinfo, the requests of our captures, the import's metadata
-    assert types.count("warcinfo") == 2 and types.count("request") == 2 and "metadata" in types
+    # (two activities, each harvested under both its URLs: four requests)
+    assert types.count("warcinfo") == 2 and types.count("request") == 4 and "metadata" in types
     ids = {r.rec_headers.get_header("WARC-Record-ID") for r in records}
     assert all(r.rec_headers.get_header("WARC-Warcinfo-ID") in (None, *ids) for r in records)
     assert package["selection"]["activity_ids"] == [18356, 19011]
@@ -169,7 +176,8 @@ def test_the_data_package_says_what_it_holds_and_what_is_stated(
     assert package["publisher"] == "The Archive"  # the flag over the file
     assert package["contributors"] == [{"title": "The Archive", "role": "publisher",
                                         "email": "archive@example.org"}]  # fmt: skip
-    assert package["description"].startswith("44 captures of Activity Details pages and 35 ")
+    # 42 IDs under both their URLs (one missing), and the earlier crawl's 2
+    assert package["description"].startswith("86 captures of Activity Details pages and 35 ")
     assert "WARC files of other institutions' crawls" in {s["title"].split(" (")[0] for s in
                                                           package["sources"]}  # fmt: skip
     [earlier] = package["imported_files"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.archive import Index, Payloads
@@ -109,7 +110,15 @@ def test_activity_page_is_the_record_with_its_provenance(site: str, archive: Pat
     assert captures and all(f'href="/capture/{c.capture_id}"' in text for c in captures)
     assert captures[0].warc_file in text and captures[0].payload_digest in text
     assert 'id="cite"' in text and "Joint Programmes activity 18356" in text
-    assert f'<iframe title="The archived page, capture {captures[0].capture_id}"' in text
+    # framed: the capture the row was read from (the synopsis view, not the listings' one)
+    [digest] = [
+        r["payload_digest"]
+        for r in pq.read_table(archive / "parquet" / "activities.parquet").to_pylist()
+        if r["activity_id"] == 18356
+    ]
+    read_from = next(c for c in captures if c.payload_digest == digest and c.status == 200)
+    assert read_from.url.endswith("&ActSyn=True")
+    assert f'<iframe title="The archived page, capture {read_from.capture_id}"' in text
     assert 'sandbox=""' in text
 
 

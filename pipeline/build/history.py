@@ -8,8 +8,8 @@ are compared as sets ("a country added", not "the order changed").
 
 Like is compared with like: a view that hides the synopsis (`Countries.asp?ID=n`
 without `&ActSyn=True`) says nothing of it, so its synopsis fields are taken as the
-nearest capture that shows them says (before it, else after it), and it never reads as
-the synopsis removed. A version's `captures` counts each payload digest once: a page
+capture nearest in time that shows them says, and it never reads as the synopsis
+removed. A version's `captures` counts each payload digest once: a page
 fetched again after a kill, or archived again as a revisit, is one capture.
 
 Pure: records and capture times in, rows out.
@@ -77,12 +77,13 @@ Seen = tuple[datetime, int, str, ActivityRecord, bool]  # time, capture id, dige
 
 def _contents(seen: list[Seen]) -> list[dict[str, Any]]:
     """Each capture's comparable fields, those of a view that hid the synopsis taken
-    from the nearest capture before it that shows them, else the nearest after it."""
+    from the capture nearest in time that shows them (the earlier one on a tie): a
+    harvest takes both views of a page seconds apart, in either order."""
     contents = [{f: _comparable(getattr(s[3], f)) for f in COMPARED} for s in seen]
     shown = [n for n, s in enumerate(seen) if not s[4]]
     for n, entry in enumerate(seen):
         if entry[4] and shown:
-            source = max((m for m in shown if m < n), default=min(shown))
+            source = min(shown, key=lambda m: (abs(seen[m][0] - entry[0]), m > n))
             contents[n].update({f: contents[source][f] for f in SYNOPSIS_FIELDS})
     return contents
 

@@ -31,7 +31,7 @@ from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
 from pipeline.build.documents import DocumentCounts, DocumentStage, ReadLimits
-from pipeline.build.history import SYNOPSIS_FIELDS, hides_synopsis, history_rows
+from pipeline.build.history import COMPARED, SYNOPSIS_FIELDS, hides_synopsis, history_rows
 from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
@@ -41,6 +41,7 @@ from pipeline.build.writer import TableWriter
 from pipeline.errors import BuildError, ConfigError
 from pipeline.progress import Progress
 from pipeline.reports import write_report
+from pipeline.urls import shows_synopsis
 
 BATCH_ROWS = 2000
 MAX_BODY = 10 * 1024 * 1024  # as the harvest's --max-body
@@ -133,16 +134,30 @@ def _filled(value: object) -> bool:
     return value not in (None, "", (), [])
 
 
-def _with_synopsis(parsed: list[tuple[ActivityRecord, Capture]]) -> ActivityRecord:
-    """The newest record; when its view hid the synopsis, with the synopsis of the newest
+def _same_but_synopsis(a: ActivityRecord, b: ActivityRecord) -> bool:
+    return all(getattr(a, f) == getattr(b, f) for f in COMPARED if f not in SYNOPSIS_FIELDS)
+
+
+def _with_synopsis(
+    parsed: list[tuple[ActivityRecord, Capture]],
+) -> tuple[ActivityRecord, Capture]:
+    """The newest record and its capture. When that capture is the view without the
+    synopsis and the newest one of the synopsis view says the same otherwise (a harvest
+    takes both views of a page, `--variants`), that one: the row cites the view that shows
+    it all. Else, when the newest view hid the synopsis, it with the synopsis of the newest
     capture that shows it (a view that shows less is not a page that says less)."""
     newest, capture = parsed[0]
+    if shows_synopsis(capture.url):
+        return newest, capture
+    full = next(((r, c) for r, c in parsed[1:] if shows_synopsis(c.url)), None)
+    if full is not None and _same_but_synopsis(newest, full[0]):
+        return full
     if not hides_synopsis(newest, capture.url):
-        return newest
+        return newest, capture
     shown = next((r for r, c in parsed[1:] if not hides_synopsis(r, c.url)), None)
     if shown is None:
-        return newest
-    return dataclasses.replace(newest, **{f: getattr(shown, f) for f in SYNOPSIS_FIELDS})
+        return newest, capture
+    return dataclasses.replace(newest, **{f: getattr(shown, f) for f in SYNOPSIS_FIELDS}), capture
 
 
 class _Build:
@@ -242,7 +257,7 @@ class _Build:
         for aid, captures in _activity_groups(self.index):
             parsed = self.parse_all(aid, captures)
             if parsed:
-                self.add(_with_synopsis(parsed), parsed[0][1], aid)
+                self.add(*_with_synopsis(parsed), aid)
                 self.add_history(aid, parsed)
             progress.advance(ok=bool(parsed))
         for capture in self.index.captures():

@@ -75,7 +75,7 @@ HARVEST_HELP = """Fetch pages politely into WARC files under DATA/raw/.
 )
 @click.option(
     "--variants/--no-variants",
-    default=False,
+    default=True,
     show_default=True,
     help="Also archive each activity's Countries.asp?ID=n view (without its synopsis), the "
     "URL the site's listings and its 'Hide Synopsis' link point at, so that a replay of the "

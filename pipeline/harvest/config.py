@@ -29,7 +29,7 @@ class HarvestConfig:
     retry_failed: bool = False  # take only what failed before; queue nothing new
     requisites: bool = True  # what each page loads (stylesheets, images, scripts), once each
     # each activity's other URL too (`Countries.asp?ID=n`, what listings link): a second request
-    variants: bool = False
+    variants: bool = True
     documents: bool | None = None  # the documents pages link to; None: the source's default
     document_hosts: frozenset[str] | None = None  # None: DOCUMENT_HOSTS and the site's host
     max_document_bytes: int = 50 * 1024 * 1024  # larger ones archived cut, WARC-Truncated
