@@ -16,7 +16,7 @@ EXAMPLES = re.findall(
 
 
 def test_the_doc_has_examples() -> None:
-    assert len(EXAMPLES) == 8
+    assert len(EXAMPLES) == 10
 
 
 @pytest.mark.parametrize(

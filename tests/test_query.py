@@ -109,7 +109,8 @@ def test_query_errors_are_one_line(archive: Path, tmp_path: Path) -> None:
     empty = run_cli("search", " ", "--data", str(archive))
     assert (empty.returncode, empty.stderr) == (
         2,
-        "Error: ConfigError: search: give at least one word to look for (or --treaty N)\n",
+        "Error: ConfigError: search: give at least one word to look for "
+        "(or --treaty N, or --person NAME)\n",
     )
     none = run_cli("sql", "SELECT 1", "--data", str(tmp_path))
     assert (none.returncode, none.stderr) == (

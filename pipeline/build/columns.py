@@ -11,7 +11,9 @@ import pyarrow as pa
 # 3: the logframes' fields in programmes, project_purposes and expected_results (with a
 #    source column); the logframe_pages and coverage tables
 # 4: captures.requisite_gap_s; the documents, activity_documents and document_texts tables
-SCHEMA_VERSION = "4"
+# 5: people, person_mentions, organisations, activity_organisations, places and
+#    programme_treaties; activities.place_id, activity_people.person_id
+SCHEMA_VERSION = "5"
 CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
 COUNTRY_CODE = "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
 UTC_TIME = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit: ms is what is stored

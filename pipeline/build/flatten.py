@@ -64,6 +64,7 @@ def activity_row(record: ActivityRecord, capture: Capture) -> Row:
         location_country_code=country_code(record.location_country)
         if record.location_country
         else None,
+        place_id=None,  # the entities step's to give
         project_purpose_key=purpose_key(record.project_purpose_code),
         issue_count=len(record.issues),
         source_url=page_url(capture),

@@ -31,12 +31,13 @@ from pipeline.build import flatten as R
 from pipeline.build.catalogue import Catalogue
 from pipeline.build.datapackage import write_datapackage
 from pipeline.build.documents import DocumentCounts, DocumentStage, ReadLimits
+from pipeline.build.entities import EntityStage, PeopleCounts
 from pipeline.build.history import COMPARED, SYNOPSIS_FIELDS, hides_synopsis, history_rows
 from pipeline.build.logframes import read_logframes
 from pipeline.build.merge import coverage_rows, merge
 from pipeline.build.schemas import TABLES
 from pipeline.build.sqlite import link_database, write_sqlite
-from pipeline.build.treaties import treaty_rows, treaty_table
+from pipeline.build.treaties import programme_treaty_rows, treaty_rows, treaty_table
 from pipeline.build.writer import TableWriter
 from pipeline.errors import BuildError, ConfigError
 from pipeline.progress import Progress
@@ -81,6 +82,8 @@ class BuildReport:
     # per programme and purpose: counted by the logframe, archived, share, missing IDs
     coverage: list[dict[str, Any]] = field(default_factory=list)
     documents: DocumentCounts = field(default_factory=DocumentCounts)
+    # people, organisations, places; the uncertain links left apart, for review
+    people: PeopleCounts = field(default_factory=PeopleCounts)
     rows: dict[str, int] = field(default_factory=dict)
     fill_rates: dict[str, float] = field(default_factory=dict)
     issues_by_field: dict[str, int] = field(default_factory=dict)
@@ -169,6 +172,7 @@ class _Build:
         }
         self.payloads = Payloads(config.data / "raw", index)
         self.documents = DocumentStage(config.data, index, self.payloads, config.documents)
+        self.entities = EntityStage(config.data)
         self.pages: dict[int, bytes] = {}  # the bodies of the captures of one activity
         self.report = BuildReport()
         self.catalogue = Catalogue()
@@ -231,7 +235,15 @@ class _Build:
 
     def add(self, record: ActivityRecord, capture: Capture, aid: int) -> None:
         w = self.writers
-        w["activities"].add([R.activity_row(record, capture)])
+        row = R.activity_row(record, capture)
+        row["place_id"], why = self.entities.place(row)
+        if why:  # a location that names no place found: said, never guessed
+            row["issue_count"] += 1
+            w["parse_issues"].add([{"activity_id": aid, "url": row["source_url"],
+                                    "field": "place", "message": why,
+                                    "raw": row["location"] or ""}])  # fmt: skip
+            self.issues["place"] += 1
+        w["activities"].add([row])
         countries = R.country_rows(record, aid)
         w["activity_countries"].add(countries)
         self.catalogue.add(record, countries)
@@ -240,7 +252,7 @@ class _Build:
         if (key := R.purpose_key(record.project_purpose_code)) is not None:
             self.archived_by_purpose.setdefault(key, set()).add(aid)
         w["activity_groups"].add(R.group_rows(record, aid))
-        w["activity_people"].add(R.people_rows(record, aid))
+        self.entities.add(record, aid, countries)
         w["activity_links"].add(R.link_rows(record, aid))
         page = self.pages.get(capture.capture_id or 0)
         w["activity_documents"].add(self.documents.links(record, aid, page, capture))
@@ -264,6 +276,9 @@ class _Build:
             self.writers["captures"].add([R.capture_row(capture)])
             self.report.captures += 1
         self.parents()
+        for name, rows in self.entities.tables().items():
+            self.writers[name].add(rows)
+        self.report.people = self.entities.summary()
         for row, text in self.documents.rows(self.config.progress):
             self.writers["documents"].add([row])
             if text:
@@ -284,6 +299,9 @@ class _Build:
         w["project_purposes"].add(merged.purposes)
         w["expected_results"].add(merged.results)
         w["countries"].add(c.country_rows())
+        named = programme_treaty_rows(logframes)
+        self.treaty_activities.update({row["ets_number"]: 0 for row in named})
+        w["programme_treaties"].add(named)
         w["treaties"].add(treaty_table(self.treaty_activities))
         coverage = coverage_rows(merged, logframes, self.archived, self.archived_by_purpose)
         w["coverage"].add(coverage)

@@ -15,6 +15,14 @@ from pipeline.build.columns import CODE, COUNTRY_CODE, UTC_TIME
 from pipeline.build.columns import SCHEMA_VERSION as SCHEMA_VERSION
 from pipeline.build.columns import table as _table
 from pipeline.build.docschemas import ACTIVITY_DOCUMENTS, DOCUMENT_TEXTS, DOCUMENTS
+from pipeline.build.entities.schemas import (
+    ACTIVITY_ORGANISATIONS,
+    ORGANISATIONS,
+    PEOPLE,
+    PERSON_MENTIONS,
+    PLACES,
+    PROGRAMME_TREATIES,
+)
 from pipeline.build.parents import (
     ACTIVITY_VERSIONS,
     COVERAGE,
@@ -45,6 +53,12 @@ ACTIVITIES = _table(
         ("location_city", pa.string(), True, "City part of Location, when there is one"),
         ("location_country", pa.string(), True, "Country part of Location, when it is a country"),
         ("location_country_code", CODE, True, "ISO 3166-1 alpha-2 of location_country"),
+        (
+            "place_id",
+            pa.string(),
+            True,
+            "The place (see places); null: not found, said in parse_issues",
+        ),
         ("cooperation_type", CODE, True, "Bilateral or Multilateral marker"),
         ("programme_code", CODE, True, "Joint programme code, e.g. PACO-Serbia"),
         ("programme_title", pa.string(), True, "Joint programme title"),
@@ -127,6 +141,7 @@ ACTIVITY_PEOPLE = _table(
         ("role", CODE, False, "expert, secretariat or contact"),
         ("name", pa.string(), False, "Name as written"),
         ("email", pa.string(), True, "E-mail (contacts only)"),
+        ("person_id", pa.string(), False, "The person (see people; person_mentions says how)"),
     ],
     "People named on activity pages",
 )
@@ -239,6 +254,12 @@ TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "activity_documents": ACTIVITY_DOCUMENTS,
     "document_texts": DOCUMENT_TEXTS,
+    "people": PEOPLE,
+    "person_mentions": PERSON_MENTIONS,
+    "organisations": ORGANISATIONS,
+    "activity_organisations": ACTIVITY_ORGANISATIONS,
+    "places": PLACES,
+    "programme_treaties": PROGRAMME_TREATIES,
 }
 
 
@@ -272,13 +293,21 @@ PRIMARY_KEYS: dict[str, tuple[str, ...] | None] = {
     "documents": ("document_id",),
     "activity_documents": ("activity_id", "document_id"),
     "document_texts": ("document_id",),
+    "people": ("person_id",),
+    "person_mentions": ("activity_id", "role", "name"),
+    "organisations": ("organisation_id",),
+    "activity_organisations": ("activity_id", "role", "name"),
+    "places": ("place_id",),
+    "programme_treaties": ("programme_code", "ets_number", "field"),
 }
 _ACTIVITY = ForeignKey(("activity_id",), "activities", ("activity_id",))
+_PERSON = ForeignKey(("person_id",), "people", ("person_id",))
 FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
     "activities": (
         ForeignKey(("programme_code",), "programmes", ("programme_code",)),
         ForeignKey(("project_purpose_key",), "project_purposes", ("project_purpose_key",)),
         ForeignKey(("location_country_code",), "countries", ("country_code",)),
+        ForeignKey(("place_id",), "places", ("place_id",)),
         ForeignKey(
             ("project_purpose_key", "expected_result_number"),
             "expected_results",
@@ -294,7 +323,16 @@ FOREIGN_KEYS: dict[str, tuple[ForeignKey, ...]] = {
         ForeignKey(("country_code",), "countries", ("country_code",)),
     ),
     "activity_groups": (_ACTIVITY,),
-    "activity_people": (_ACTIVITY,),
+    "activity_people": (_ACTIVITY, _PERSON),
+    "person_mentions": (_ACTIVITY, _PERSON),
+    "activity_organisations": (
+        _ACTIVITY,
+        ForeignKey(("organisation_id",), "organisations", ("organisation_id",)),
+    ),
+    "programme_treaties": (
+        ForeignKey(("programme_code",), "programmes", ("programme_code",)),
+        ForeignKey(("ets_number",), "treaties", ("ets_number",)),
+    ),
     "activity_links": (_ACTIVITY,),
     "parse_issues": (_ACTIVITY,),
     "logframe_pages": (ForeignKey(("capture_id",), "captures", ("capture_id",)),),

@@ -25,9 +25,17 @@ from pipeline.build.schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 DB_NAME = "jparchive.db"
 FTS_COLUMNS = ("title", "description", "objectives", "results", "follow_up")
 INDEXES = {
-    "activities": (("programme_code",), ("start_date",), ("project_purpose_key",), ("start_year",)),
+    "activities": (
+        ("programme_code",),
+        ("start_date",),
+        ("project_purpose_key",),
+        ("start_year",),
+        ("place_id",),
+    ),
     "activity_countries": (("country_code", "role"),),
-    "activity_people": (("name",),),
+    "activity_people": (("name",), ("person_id",)),
+    "person_mentions": (("person_id",),),
+    "activity_organisations": (("organisation_id",),),
     "captures": (("activity_id",),),
     "parse_issues": (("activity_id",),),
     "activity_documents": (("document_id",),),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers import FIELD_NAMES, ActivityRecord
+from pipeline.build.logframes import Logframes
 
 DATA = Path(__file__).resolve().parent / "data" / "treaties.json"
 # "ETS 185", "ETS No. 185", "ETS n° 185", "CETS No. 201", "ETS No.-s 185 and 189"
@@ -69,11 +70,32 @@ def _names() -> tuple[re.Pattern[str], dict[str, int]]:
     """One pattern of every title and common name, longest first; and each name's treaty."""
     by_name: dict[str, int] = {}
     for t in treaties().values():
-        for name in (t.title, *t.common_names):
+        for name in (t.title, *t.common_names, *_other_names(t.title)):
             by_name.setdefault(_key(name), t.number)
     names = sorted(by_name, key=len, reverse=True)
     words = [r"\s+".join(re.escape(w) for w in name.split()) for name in names]
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?![\w+])", re.I), by_name
+
+
+_PROTOCOL = re.compile(
+    r"^Protocol No\. (\d+) (?:to|amending) the Convention for the Protection of Human Rights"
+)
+_ECHR = ("the ECHR", "the European Convention on Human Rights", "the Convention")
+
+
+def _other_names(title: str) -> list[str]:
+    """How pages name a treaty besides its title: without "Council of Europe" in front
+    ("Convention on Action against Trafficking in Human Beings"); a protocol to the
+    Convention on Human Rights by its number ("Protocol No. 14 to the ECHR", "Protocol
+    14 to the European Convention on Human Rights"): a protocol is its own treaty."""
+    found = []
+    if title.startswith("Council of Europe "):
+        found.append(title.removeprefix("Council of Europe "))
+    if protocol := _PROTOCOL.match(title):
+        n = protocol.group(1)
+        found += [f"Protocol {no}{n} {to} {echr}" for no in ("No. ", "No ", "")
+                  for to in ("to", "amending") for echr in _ECHR]  # fmt: skip
+    return found
 
 
 def _key(name: str) -> str:
@@ -122,3 +144,39 @@ def treaty_table(named: Counter[int]) -> list[dict[str, Any]]:
          "activity_count": named.get(n, 0)}
         for n in sorted(set(known) | set(named))
     ]  # fmt: skip
+
+
+# The logframe's fields of free text, by the name `programme_treaties.field` gives them.
+_LOGFRAME_FIELDS = ("programme_title", "overall_objectives")
+_PURPOSE_FIELDS = ("title", "narrative", "indicators", "sources_of_verification", "assumptions")
+_RESULT_FIELDS = ("text", "indicators", "sources_of_verification", "assumptions")
+
+
+def programme_treaty_rows(logframes: Logframes) -> list[dict[str, Any]]:
+    """`programme_treaties` rows: the treaties each programme's logframe views name, one
+    row per treaty and field (the Istanbul Convention may be named on a logframe and on
+    no activity page)."""
+    rows: dict[tuple[str, int, str], dict[str, Any]] = {}
+
+    def add(code: str | None, field: str, value: object) -> None:
+        if not code or not isinstance(value, str) or not value:
+            return
+        for mention in find(value):
+            rows.setdefault((code, mention.number, field), {
+                "programme_code": code, "ets_number": mention.number, "field": field,
+                "matched": mention.text,
+            })  # fmt: skip
+
+    codes = {r.record.trans_id: r.record.programme_code for r in logframes.programmes.values()}
+    for reading in logframes.programmes.values():
+        for name in _LOGFRAME_FIELDS:
+            add(reading.record.programme_code, name, getattr(reading.record, name))
+    for purpose, reading in logframes.purposes.values():
+        code = reading.record.programme_code or codes.get(reading.record.trans_id)
+        for name in _PURPOSE_FIELDS:
+            add(code, f"project_purpose_{name}", getattr(purpose, name))
+    for result, reading in logframes.results.values():
+        code = reading.record.programme_code or codes.get(reading.record.trans_id)
+        for name in _RESULT_FIELDS:
+            add(code, f"expected_result_{name}", getattr(result, name))
+    return sorted(rows.values(), key=lambda r: (r["programme_code"], r["ets_number"], r["field"]))

@@ -213,6 +213,13 @@ def _query_text(query: str | None, query_file: Path | None) -> str:
 )
 @click.option("--programme", metavar="CODE", help="Joint programme code, e.g. PACO-Serbia.")
 @click.option(
+    "--person",
+    metavar="NAME",
+    help="Activities that name a person whose name, in any form written, holds NAME "
+    "(no case, no accents: 'gercke' finds 'Prof. Dr. Marco Gercke' and 'M. Gercke' when "
+    "they are one person), or whose person_id is NAME (see `jparchive people`).",
+)
+@click.option(
     "--from", "year_from", type=int, metavar="YEAR", help="Activities ending in or after YEAR."
 )
 @click.option(
@@ -227,6 +234,7 @@ def search(
     country: str | None,
     treaty: int | None,
     programme: str | None,
+    person: str | None,
     year_from: int | None,
     year_to: int | None,
     limit: int,
@@ -236,13 +244,15 @@ def search(
     """Find activities whose title, description or synopsis contain every TEXT, or that
     link a document (a report, an agenda) whose text contains every TEXT; the `matched`
     column says which: page, or document: TITLE (ID). With --treaty, only those that
-    name that Council of Europe treaty (TEXT may then be left out).
+    name that Council of Europe treaty; with --person, only those that name that person
+    (TEXT may then be left out).
 
     \b
     Examples:
       jparchive search cybercrime --country RS --from 2007 --to 2007
       jparchive search "seized criminal assets"
       jparchive search --treaty 185 --country RS
+      jparchive search --person gercke --country RS
     """
     from pipeline.query import render
     from pipeline.query import search as run
@@ -256,6 +266,7 @@ def search(
         year_to=year_to,
         limit=limit,
         treaty=treaty,
+        person=person,
     )
     click.echo(render(result, fmt))
     if result.cut and fmt != "table":  # the table says it in its last line
@@ -318,3 +329,42 @@ def history(activity_id: int, fmt: str, data: Path) -> None:
         click.echo(render(changes, fmt))
     else:
         click.echo("\nno change between captures")
+
+
+@main.command()
+@click.argument("name", required=False, metavar="[NAME]")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@format_option
+@data_option
+@expected_errors
+def people(name: str | None, limit: int, fmt: str, data: Path) -> None:
+    """The people the pages name, one row per person however the pages wrote the name
+    ("M. Gercke", "GERCKE, Marco", "Prof. Dr. Marco Gercke"), most active first. With
+    NAME (text of any written form, no case or accents, or a person_id): those people;
+    when only one, their activities by year, with the role and the form written, and
+    the people named with them. `person_mentions` says how each mention was linked.
+
+    \b
+    Examples:
+      jparchive people
+      jparchive people gercke
+      jparchive people 3e26138cff516b58 --format csv
+    """
+    from pipeline.query import render
+    from pipeline.query.people import people as find
+    from pipeline.query.people import person
+
+    found = find(data, name, limit)
+    if name is None or len(found.rows) != 1:
+        click.echo(render(found, fmt))
+        return
+    pid, shown = found.rows[0][0], found.rows[0][1]
+    activities, co = person(data, pid)
+    if fmt != "table":  # one table: the activities
+        click.echo(render(activities, fmt))
+        return
+    click.echo(f"{shown} ({pid}): {len(activities.rows)} mentions")
+    click.echo(render(activities, fmt))
+    if co.rows:
+        click.echo("\nnamed with:")
+        click.echo(render(co, fmt))

@@ -1,5 +1,5 @@
 """`jparchive search`: activities whose texts, or one of whose documents, hold every
-word, narrowed by country, programme, years and treaty.
+word, narrowed by country, programme, years, treaty and person.
 
 Every value the user gives is bound as a parameter; nothing typed is pasted into SQL. A
 term matches when it occurs (case-insensitively) in the title, description, objectives,
@@ -16,6 +16,7 @@ from typing import Any
 import pycountry
 
 from pipeline.errors import ConfigError
+from pipeline.query.people import MATCHING
 from pipeline.query.sql import Result, run_sql
 
 HISTORIC = {"XK", "CS", "YU"}  # Kosovo, Serbia and Montenegro, Yugoslavia: codes the site needs
@@ -40,10 +41,15 @@ def search_sql(
     year_to: int | None,
     limit: int,
     treaty: int | None = None,
+    person: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The search's SQL and its bound parameters (the SQL holds no user text)."""
-    if not any(t.strip() for t in terms) and treaty is None:
-        raise ConfigError("search: give at least one word to look for (or --treaty N)")
+    if person is not None and not person.strip():
+        raise ConfigError("search: --person needs a name (or a person_id)")
+    if not any(t.strip() for t in terms) and treaty is None and person is None:
+        raise ConfigError(
+            "search: give at least one word to look for (or --treaty N, or --person NAME)"
+        )
     if year_from is not None and year_to is not None and year_from > year_to:
         raise ConfigError(f"search: --from {year_from} is after --to {year_to}; swap them")
     if country and not known_country(country):
@@ -53,6 +59,12 @@ def search_sql(
         )
     words = [t for t in terms if t.strip()]
     where, params = _filters(country, programme, year_from, year_to, treaty)
+    if person is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM activity_people ap JOIN people p USING (person_id) "
+            f"WHERE ap.activity_id = a.activity_id AND {MATCHING})"
+        )
+        params += [person.strip(), person.strip()]
     if not words:
         sql = (
             f"SELECT {_SHOWN}, NULL AS matched, count(*) OVER () AS matches FROM activities a "
@@ -132,11 +144,12 @@ def search(
     year_to: int | None = None,
     limit: int = 100,
     treaty: int | None = None,
+    person: str | None = None,
 ) -> Result:
     """Activities whose texts contain every term, filtered by country, programme, years
     and the treaty they name (its ETS/CETS number): the first `limit`, and in `total`
     how many matched in all."""
-    sql, params = search_sql(terms, country, programme, year_from, year_to, limit, treaty)
+    sql, params = search_sql(terms, country, programme, year_from, year_to, limit, treaty, person)
     found = run_sql(data, sql, params)
     total = found.rows[0][-1] if found.rows else 0
     return Result(found.columns[:-1], [row[:-1] for row in found.rows], total=int(total))
