@@ -73,6 +73,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/wayback_bench.py --write
 	$(BIN)/python benchmarks/requisites_bench.py --write
 	$(BIN)/python benchmarks/documents_bench.py --write
+	$(BIN)/python benchmarks/entities_bench.py --write
 	$(BIN)/python benchmarks/build_bench.py --write
 	$(BIN)/python benchmarks/web_bench.py --write
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities

@@ -109,3 +109,16 @@ def test_documents_bench_prints_every_type_and_every_hostile_document() -> None:
     assert rows["scanned PDF, --ocr"].rstrip(" |").rsplit("|", 1)[1].strip() == "ocr"
     assert "none: zip bomb" in rows["zip bomb DOCX (200 MB inflated)"]
     assert "none: took over 2 s" in rows["30 scanned pages, --ocr, 2 s limit"]
+
+
+def test_entities_bench_prints_the_scores_and_the_time() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/entities_bench.py", "--mentions", "3000"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    scored = [line.split("|") for line in result.stdout.splitlines()
+              if line.startswith("| 300 |") or line.startswith("| 600 |")]  # fmt: skip
+    assert len(scored) == 10
+    assert all(0.9 < float(row[5]) <= 1 and 0.9 < float(row[9]) <= 1 for row in scored)
+    [timed] = [line for line in result.stdout.splitlines() if line.startswith("| 3,000 |")]
+    assert timed.split("|")[5].strip().endswith(" s")

@@ -103,8 +103,16 @@ class BuildReport:
             f"{self.not_activities} non-activity page{'' if self.not_activities == 1 else 's'}, "
             f"{self.logframes} logframe views, {self.parse_issues} parse issues, "
             f"{len(self.disagreements)} logframe disagreements; {self._documents()}"
-            f"tables in {self.output}"
+            f"{self._entities()}tables in {self.output}"
         )
+
+    def _entities(self) -> str:
+        p = self.people
+        if not p.mentions and not p.places:
+            return ""
+        review = f" ({len(p.review)} uncertain links listed in the report)" if p.review else ""
+        return (f"{p.people} people from {p.mentions} mentions{review}, "
+                f"{p.organisations} organisations, {p.places} places; ")  # fmt: skip
 
     def _documents(self) -> str:
         d = self.documents

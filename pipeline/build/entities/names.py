@@ -120,6 +120,7 @@ ORGANISATION_WORDS = frozenset(
 )
 
 
+@cache  # a name's parts are folded again and again while it is compared
 def fold(text: str) -> str:
     """Lower case ASCII, punctuation and hyphens as spaces, spaces single."""
     ascii_text = anyascii(text).lower().replace("-", " ")
