@@ -297,17 +297,18 @@ def _similarity(a: Name, b: Name) -> float:
     for x, y in ((a, b), (b, a)) if a.either_way or b.either_way else ((a, b),):
         for fx, gx in _parts(x):
             for fy, gy in _parts(y):
-                if _edits(fx, fy) and _edits(gx, gy):
+                if _edits(fx, fy, 12) and _edits(gx, gy, 7):
                     family = JaroWinkler.normalized_similarity(fx, fy)
                     best = max(best, min(family, JaroWinkler.normalized_similarity(gx, gy)))
     return best
 
 
-def _edits(a: str, b: str) -> bool:
+def _edits(a: str, b: str, long: int) -> bool:
     """Few enough edits for a second spelling of one name ("Tsiklauri"/"Tsiklaury",
-    "Oleksandr"/"Olexandr"), not another name that starts alike ("Vandenberghe"/
-    "Vanderberg", which Jaro-Winkler's bonus for a shared start would call close)."""
-    allowed = 1 if min(len(a), len(b)) < 7 else 2
+    "Oleksandr"/"Olexandr"): one, two from `long` letters; not another name that starts
+    alike ("Vandenberghe"/"Vanderberg", which Jaro-Winkler's bonus for a shared start
+    would call close; "Popescu"/"Popeanu", two families)."""
+    allowed = 1 if min(len(a), len(b)) < long else 2
     return Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
 
 
