@@ -192,6 +192,46 @@ def test_a_slow_query_is_stopped(site: str) -> None:
     assert r.status_code == 400 and "time limit" in r.text.lower()
 
 
+@pytest.mark.parametrize("sql", [
+    "select length(printf('%.*c', 1000000000, 'x'))", "select length(randomblob(1000000000))",
+    "select length(zeroblob(1000000000))",
+])  # fmt: skip
+def test_a_query_that_would_make_a_huge_value_fails_at_once(site: str, sql: str) -> None:
+    """One function call that would run for seconds and take gigabytes (the time limit
+    cannot stop it): refused as too big instead."""
+    r = httpx.get(site + "/data/jparchive.json", params={"sql": sql}, timeout=30)
+    assert r.status_code == 400 and "too big" in r.text, r.text
+    assert r.elapsed.total_seconds() < 1.0  # it never ran: not a measure of speed
+
+
+def test_the_pages_answer_while_hostile_queries_hold_every_sql_thread(site: str) -> None:
+    """Three queries on Datasette's SQL page, each stopped only by its time limit,
+    hold all of its threads; an activity page still answers while they run."""
+    import threading
+    import time
+
+    slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+            "SELECT COUNT(*) FROM n")  # fmt: skip
+    finished: list[float] = []
+
+    def hostile() -> None:
+        httpx.get(site + "/data/jparchive.json", params={"sql": slow}, timeout=30)
+        finished.append(time.monotonic())
+
+    assert httpx.get(site + "/activity/18356", timeout=30).status_code == 200  # warm
+    threads = [threading.Thread(target=hostile) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)  # all three running (each runs a second)
+    page = httpx.get(site + "/activity/18356", timeout=30)
+    answered = time.monotonic()
+    searched = httpx.get(site + "/search", params={"q": "cybercrime"}, timeout=30)
+    for t in threads:
+        t.join(30)
+    assert page.status_code == 200 and searched.status_code == 200
+    assert len(finished) == 3 and answered < min(finished), (answered, finished)
+
+
 def test_serve_says_what_is_missing(tmp_path: Path) -> None:
     out = run_cli("serve", "--data", str(tmp_path), "--port", "1")
     assert out.returncode == 2

@@ -23,6 +23,7 @@ from pipeline.errors import ConfigError
 from pipeline.web import hooks
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import metadata
+from pipeline.web.pool import PagePool
 from pipeline.web.searching import Facts
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +60,7 @@ def make_datasette(data: Path) -> Datasette:
     )
     ds._jparchive_captures = CaptureStore(data)
     ds._jparchive_facts = Facts()  # what the search filters and counts by, read once
+    ds._jparchive_pool = PagePool(db)  # the researchers' pages' own threads
     return ds
 
 

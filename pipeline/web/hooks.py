@@ -9,6 +9,7 @@ from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
 from pipeline.web import pages
+from pipeline.web.pool import bound
 from pipeline.web.replay import replay
 
 
@@ -24,6 +25,14 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/programme/(?P<code>[^/]+)$", pages.programme),
         (r"^/country/(?P<code>[^/]+)$", pages.country),
     ]
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    """Every connection Datasette opens: no value over `pool.MAX_VALUE_BYTES`, so a
+    query like `printf('%.*c', 1000000000, 'x')` fails at once (its time limit cannot
+    stop one function call that runs for seconds and takes gigabytes)."""
+    bound(conn)
 
 
 @hookimpl

@@ -23,6 +23,7 @@ from pipeline.web import charts
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE
+from pipeline.web.pool import PagePool
 from pipeline.web.replay import replay_url, stamp_of
 from pipeline.web.searching import run_search
 
@@ -37,8 +38,8 @@ MAX_DOCUMENT = 1024 * 1024 * 1024  # a document's archived bytes are served whol
 
 
 async def _rows(ds: Datasette, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
-    result = await ds.get_database(DATABASE).execute(sql, params or {})
-    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    pool: PagePool = ds._jparchive_pool  # our threads, not those of Datasette's SQL page
+    return await pool.rows(sql, params)
 
 
 async def _render(
@@ -105,8 +106,9 @@ def citable(source_ref: str | None) -> str | None:
 
 
 async def search(datasette: Datasette, request: Request) -> Response:
-    db, facts = datasette.get_database(DATABASE), datasette._jparchive_facts
-    await db.execute_fn(facts.load)  # what the parameters are checked against, read once
+    pool: PagePool = datasette._jparchive_pool
+    facts = datasette._jparchive_facts
+    await pool.run(facts.load)  # what the parameters are checked against, read once
     try:
         params = Q.search_params(
             request.args, set(facts.names), facts.known_programmes, facts.known_treaties
@@ -116,7 +118,7 @@ async def search(datasette: Datasette, request: Request) -> Response:
     context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}
     if params.fts:
         bound = params.sql_params()
-        found = await db.execute_fn(lambda conn: run_search(conn, bound, params.page, facts))
+        found = await pool.run(lambda conn: run_search(conn, bound, params.page, facts))
         for r in found.results:
             r["snippet_html"] = _highlight(r["snippet"])
         context.update(results=found.results, total=found.total, facets=found.facets,
