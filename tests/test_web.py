@@ -232,6 +232,37 @@ def test_the_pages_answer_while_hostile_queries_hold_every_sql_thread(site: str)
     assert len(finished) == 3 and answered < min(finished), (answered, finished)
 
 
+def test_no_internal_link_is_broken(site: str) -> None:
+    """Every link from `/`, three links deep (ours, and Datasette's sort, facet, JSON
+    and CSV links), answers without a 4xx or 5xx; of each path, three of its query
+    strings are followed (Datasette writes hundreds of facet links per table)."""
+    from collections import Counter, deque
+    from urllib.parse import urljoin, urlsplit
+
+    host = urlsplit(site).netloc
+    seen, per_path = {"/"}, Counter[str]()
+    queue, broken = deque([("/", 0)]), {}
+    with httpx.Client(timeout=30) as client:
+        while queue:
+            path, depth = queue.popleft()
+            r = client.get(site + path)
+            if r.status_code >= 400:
+                broken[path] = r.status_code
+                continue
+            if depth == 3 or not r.headers.get("content-type", "").startswith("text/html"):
+                continue
+            for href in re.findall(r'href="([^"]+)"', r.text):
+                u = urlsplit(urljoin(site + path, html.unescape(href)))
+                target = u.path + (f"?{u.query}" if u.query else "")
+                if u.netloc == host and target not in seen and per_path[u.path] < 3:
+                    seen.add(target)
+                    per_path[u.path] += 1
+                    queue.append((target, depth + 1))
+    assert len(seen) > 150 and broken == {}
+    assert any(p.startswith("/programme/CyberCrime%40IPA") for p in seen)
+    assert any(p.startswith("/data/jparchive/activities") for p in seen)
+
+
 def test_serve_says_what_is_missing(tmp_path: Path) -> None:
     out = run_cli("serve", "--data", str(tmp_path), "--port", "1")
     assert out.returncode == 2

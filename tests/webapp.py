@@ -10,7 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
-from pipeline.web.app import make_datasette
+from pipeline.web.app import asgi_app, make_datasette
 from tests.servers import free_port
 
 
@@ -19,7 +19,7 @@ def web_app(data: Path) -> Iterator[str]:
     """Serve the web app over `data` on a free port; yields its base URL."""
     port = free_port()
     ds = make_datasette(data)
-    config = uvicorn.Config(ds.app(), host="127.0.0.1", port=port,
+    config = uvicorn.Config(asgi_app(ds), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="off")  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -179,8 +179,9 @@ def sql(query: str | None, query_file: Path | None, fmt: str, data: Path) -> Non
     Tables: activities, programmes, project_purposes, expected_results, countries,
     activity_countries, activity_groups, activity_people, activity_links, captures,
     parse_issues, logframe_pages, coverage, treaties, activity_treaties,
-    activity_versions, field_changes, documents, activity_documents, document_texts
-    (see docs/data-dictionary.md).
+    activity_versions, field_changes, documents, activity_documents, document_texts,
+    people, person_mentions, organisations, activity_organisations, places,
+    programme_treaties (see docs/data-dictionary.md).
     """
     from pipeline.query import render, run_sql
 

@@ -1,6 +1,6 @@
 """`jparchive serve`: Datasette over `DATA/jparchive.db`, with this package as its plugin.
 
-    ds = make_datasette(Path("data"))      # a Datasette instance; ds.app() is the ASGI app
+    ds = make_datasette(Path("data"))      # a Datasette instance; asgi_app(ds) serves it
     serve_app(ds, Path("data"), "127.0.0.1", 8001)  # runs it with uvicorn until Ctrl-C
 
 Datasette gives the table pages, facets, sorting, JSON and CSV export and the SQL page,
@@ -12,7 +12,9 @@ nothing of Datasette that writes is turned on.
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from datasette import handle_exception as datasette_errors
 from datasette.app import Datasette
@@ -64,6 +66,50 @@ def make_datasette(data: Path) -> Datasette:
     return ds
 
 
+_DOUBLED = (BASE_URL + BASE_URL.strip("/") + "/").encode()  # b"/data/data/"
+_REWRITTEN = (b"text/html", b"application/json")
+ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+
+
+def asgi_app(ds: Datasette) -> ASGI:
+    """`ds.app()`, with the links Datasette 0.65 writes on its own pages under a
+    `base_url` made right: it writes `/data/data/jparchive/...` for its sort, facet,
+    JSON and CSV links (the prefix twice); the pages it answers under `/data/` have
+    those links put back to `/data/...` (HTML and JSON only, whose bodies it sends
+    whole; a CSV holds no links)."""
+    inner = ds.app()
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(BASE_URL):
+            await inner(scope, receive, send)
+            return
+        start: dict[str, Any] | None = None
+        parts: list[bytes] = []
+
+        async def rewrite(message: dict[str, Any]) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers", ())).get(b"content-type", b"")
+                if kind.startswith(_REWRITTEN):
+                    start = message
+                    return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(parts).replace(_DOUBLED, BASE_URL.encode())
+            headers = [(k, str(len(body)).encode() if k.lower() == b"content-length" else v)
+                       for k, v in start.get("headers", ())]  # fmt: skip
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await inner(scope, receive, rewrite)
+
+    return app
+
+
 def serve_app(ds: Datasette, data: Path, host: str, port: int) -> None:
     """Run the app until interrupted; prints where to open it."""
     import uvicorn
@@ -74,4 +120,4 @@ def serve_app(ds: Datasette, data: Path, host: str, port: int) -> None:
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    uvicorn.run(asgi_app(ds), host=host, port=port, log_level="warning")

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
+from urllib.parse import unquote
 
 from datasette import Response
 from datasette.app import Datasette
@@ -218,7 +219,7 @@ def _spans(acts: list[Row]) -> list[tuple[str, date, date | None]]:
 
 
 async def programme(datasette: Datasette, request: Request) -> Response:
-    code = request.url_vars["code"]
+    code = unquote(request.url_vars["code"])  # "CyberCrime%40IPA", "CoE%20EaP%20Facility"
     found = await _rows(
         datasette, "SELECT * FROM programmes WHERE programme_code = :c", {"c": code}
     )
@@ -232,7 +233,7 @@ async def programme(datasette: Datasette, request: Request) -> Response:
 
 
 async def country(datasette: Datasette, request: Request) -> Response:
-    code = request.url_vars["code"].upper()
+    code = unquote(request.url_vars["code"]).upper()
     found = await _rows(datasette, "SELECT * FROM countries WHERE country_code = :c", {"c": code})
     if not found:
         return await error_page(datasette, request, 404, f"no country {code!r} in the archive")

@@ -134,6 +134,10 @@ FILTERS = """
 """
 
 
+# the canned query's words: none (its form opened empty) match nothing, not a 400
+_Q = "CASE WHEN trim(:q) = '' THEN '\"\"' ELSE :q END"
+
+
 def search_sql(mark_open: str, mark_close: str) -> str:
     """The ranked results with a snippet whose matching words sit between the marks, and
     where they matched (`page`, or `document: <title> (<document_id>)`): the canned query
@@ -142,14 +146,14 @@ def search_sql(mark_open: str, mark_close: str) -> str:
     mark = f"'{mark_open}', '{mark_close}', '…', 24"
     return f"""WITH hits AS (
   SELECT rowid AS id, rank, snippet(activities_fts, -1, {mark}) AS snippet, 'page' AS matched
-  FROM activities_fts WHERE activities_fts MATCH :q
+  FROM activities_fts WHERE activities_fts MATCH {_Q}
   UNION ALL
   SELECT l.activity_id, f.rank, snippet(document_texts_fts, -1, {mark}),
          'document: ' || COALESCE(d.title, l.label, d.url) || ' (' || d.document_id || ')'
   FROM document_texts_fts f JOIN document_texts t ON t.rowid = f.rowid
   JOIN activity_documents l ON l.document_id = t.document_id
   JOIN documents d ON d.document_id = t.document_id
-  WHERE document_texts_fts MATCH :q),
+  WHERE document_texts_fts MATCH {_Q}),
 best AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY matched != 'page', rank) AS n
   FROM hits)
 SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code, a.location,
