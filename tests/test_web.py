@@ -57,6 +57,27 @@ def test_search_ranks_highlights_facets_and_exports(site: str) -> None:
     assert sorted(int(r["activity_id"]) for r in rows) == sorted(serbian)
 
 
+@pytest.mark.parametrize("params", [{"q": "the"}, {"q": "cybercrime", "country": "RS"},
+                                    {"q": "the", "page": "2"}])  # fmt: skip
+def test_the_exports_hold_every_match_the_page_counts(site: str, params: dict[str, str]) -> None:
+    """Past the page's 20 rows and past Datasette's 5,000: the page's own count, with
+    the page's own filters (beneficiary countries), in CSV and in JSON."""
+    page = get(site + "/search", **params)
+    total = int(re.search(r'<strong id="total">(\d+)</strong>', page.text).group(1))  # type: ignore[union-attr]
+    links = dict(re.findall(r'id="(csv|json)" href="([^"]+)"', page.text))
+    as_json = httpx.get(site + html.unescape(links["json"]), timeout=30).json()
+    as_csv = list(csv.DictReader(io.StringIO(
+        httpx.get(site + html.unescape(links["csv"]), timeout=30).text)))  # fmt: skip
+    assert len(as_json) == len(as_csv) == total and total > 0
+    assert [r["activity_id"] for r in as_json] == [int(r["activity_id"]) for r in as_csv]
+    assert {r["matched"] for r in as_json} <= {"page", "document"}
+    if "country" in params:
+        countries = get(site + "/data/jparchive.json", _shape="array", sql=(
+            "SELECT activity_id FROM activity_countries WHERE role = 'beneficiary' "
+            "AND country_code = 'RS'")).json()  # fmt: skip
+        assert {r["activity_id"] for r in as_json} <= {c["activity_id"] for c in countries}
+
+
 def test_search_years_and_programme(site: str) -> None:
     r = get(site + "/search", q="cybercrime", **{"from": "2007", "to": "2007"})
     ids = set(re.findall(r'href="/activity/(\d+)"', r.text))

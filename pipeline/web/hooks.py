@@ -18,6 +18,7 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/$", pages.home),
         (r"^/search$", pages.search),
+        (r"^/search\.(?P<format>csv|json)$", pages.search_export),
         (r"^/activity/(?P<activity_id>[^/]+)$", pages.activity),
         (r"^/capture/(?P<capture_id>[^/]+)$", pages.capture),
         (r"^/replay/(?P<stamp>[^/]+)/(?P<url>.+)$", replay),

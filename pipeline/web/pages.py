@@ -26,7 +26,7 @@ from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE
 from pipeline.web.pool import PagePool
 from pipeline.web.replay import replay_url, stamp_of
-from pipeline.web.searching import run_search
+from pipeline.web.searching import EXPORT_COLUMNS, export_rows, run_search
 
 # Our pages: no script at all, styles and images from here, frames of our own captures.
 PAGE_CSP = (
@@ -84,15 +84,40 @@ async def home(datasette: Datasette, request: Request) -> Response:
     return await _render(datasette, request, "jp_home.html", context)
 
 
-def _export_links(base: str, params: Q.SearchParams) -> dict[str, str]:
-    """The same results from Datasette's canned `search` query, as CSV and JSON."""
-    from urllib.parse import urlencode
+def _export_links(request: Request) -> dict[str, str]:
+    """The page's results, every one of them with the page's own filters, as CSV and
+    JSON (`/search.csv`, `/search.json`)."""
+    query = request.query_string
+    query = "&".join(p for p in query.split("&") if p and not p.startswith("page="))
+    return {"csv": f"/search.csv?{query}", "json": f"/search.json?{query}"}
 
-    query = urlencode(params.sql_params())
-    return {  # CSV streams every row, as a download; JSON gives up to max_returned_rows
-        "csv": f"{base}{DATABASE}/search.csv?{query}&_stream=1&_dl=1",
-        "json": f"{base}{DATABASE}/search.json?{query}&_shape=array&_size=max",
-    }
+
+async def search_export(datasette: Datasette, request: Request) -> Response:
+    """Every match of a search, best first, with the search page's filters: a CSV
+    download or a JSON array (no cap: what the page counts is what it gives)."""
+    import csv
+    import io
+
+    pool: PagePool = datasette._jparchive_pool
+    facts = datasette._jparchive_facts
+    await pool.run(facts.load)
+    try:
+        params = Q.search_params(
+            request.args, set(facts.names), facts.known_programmes, facts.known_treaties
+        )
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
+    bound = params.sql_params()
+    rows = await pool.run(lambda conn: export_rows(conn, bound, facts)) if params.fts else []
+    if request.url_vars["format"] == "json":
+        records = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in rows]
+        return Response.json(records)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+    download = {"content-disposition": 'attachment; filename="search.csv"'}
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers=download)
 
 
 _WAYBACK_FLAGS = re.compile(r"(/web/\d{1,14})[a-z]{2}_/")
@@ -124,7 +149,7 @@ async def search(datasette: Datasette, request: Request) -> Response:
             r["snippet_html"] = _highlight(r["snippet"])
         context.update(results=found.results, total=found.total, facets=found.facets,
                        pages=math.ceil(found.total / Q.PAGE_SIZE),
-                       **_export_links(datasette.setting("base_url"), params))  # fmt: skip
+                       **_export_links(request))  # fmt: skip
     return await _render(datasette, request, "jp_search.html", context)
 
 

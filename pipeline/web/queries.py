@@ -125,7 +125,8 @@ def positive_int(text: str, name: str) -> int:
 # The filters every search applies, over `a`.
 FILTERS = """
   AND (:country = '' OR a.activity_id IN
-       (SELECT activity_id FROM activity_countries WHERE country_code = :country))
+       (SELECT activity_id FROM activity_countries
+        WHERE country_code = :country AND role = 'beneficiary'))
   AND (:programme = '' OR a.programme_code = :programme)
   AND (:year_from = '' OR a.end_date >= :year_from || '-01-01')
   AND (:year_to = '' OR a.start_date <= :year_to || '-12-31')

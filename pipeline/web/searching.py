@@ -47,6 +47,10 @@ JOIN documents d ON d.document_id = t.document_id
 JOIN activities a ON a.activity_id = l.activity_id
 WHERE document_texts_fts MATCH :q AND l.activity_id IN (SELECT value FROM json_each(:ids))
 ORDER BY f.rank DESC"""
+EXPORT_COLUMNS = ("activity_id", "title", "start_date", "end_date", "programme_code",
+                  "location", "matched")  # fmt: skip
+EXPORT_SQL = """SELECT activity_id, title, start_date, end_date, programme_code, location
+FROM activities WHERE activity_id IN (SELECT value FROM json_each(:ids))"""
 FACTS_SQL = """SELECT activity_id, programme_code, start_year,
        CAST(REPLACE(start_date, '-', '') AS INTEGER), CAST(REPLACE(end_date, '-', '') AS INTEGER)
 FROM activities ORDER BY activity_id"""
@@ -173,9 +177,11 @@ def _rows(conn: sqlite3.Connection, sql: str, q: str, ids: list[int]) -> dict[in
     return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
 
-def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, facts: Facts) -> Found:
-    """Everything the search page shows, from one read of the index (in Datasette's
-    thread, on its read-only connection)."""
+def _matches(
+    conn: sqlite3.Connection, params: dict[str, Any], facts: Facts
+) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
+    """(every match that passes the filters, best first; their places in `facts`; the
+    activities whose own text matched)."""
     facts.load(conn)
     best = dict(conn.execute(DOCUMENT_HITS_SQL, {"q": params["q"]}).fetchall())
     on_page = dict(conn.execute(HITS_SQL, {"q": params["q"]}).fetchall())
@@ -186,7 +192,29 @@ def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, fact
     keep = facts.keep(pos, params)
     rowids, ranks, pos = rowids[keep], ranks[keep], pos[keep]
     order = np.lexsort((rowids, ranks))  # best rank first, then the lower ID
-    ids = [int(i) for i in rowids[order[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]]
+    return rowids[order], pos, on_page
+
+
+def export_rows(
+    conn: sqlite3.Connection, params: dict[str, Any], facts: Facts
+) -> list[tuple[Any, ...]]:
+    """Every match, best first, with the page's own filters (the page's CSV and JSON):
+    activity_id, title, start_date, end_date, programme_code, location, matched."""
+    ids, _, on_page = _matches(conn, params, facts)
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 500):
+        chunk = [int(i) for i in ids[start : start + 500]]
+        found = {r[0]: r for r in conn.execute(EXPORT_SQL, {"ids": json.dumps(chunk)})}
+        out += [(*found[i], "page" if i in on_page else "document") for i in chunk if i in found]
+    return out
+
+
+def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, facts: Facts) -> Found:
+    """Everything the search page shows, from one read of the index (on the pages' own
+    read-only connection)."""
+    ordered, pos, on_page = _matches(conn, params, facts)
+    rowids = ordered
+    ids = [int(i) for i in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
     by_id = _rows(conn, PAGE_SQL, params["q"], [i for i in ids if i in on_page])
     by_id.update(_rows(conn, DOCUMENT_PAGE_SQL, params["q"], [i for i in ids if i not in on_page]))
     found = Found(len(rowids), [by_id[i] for i in ids if i in by_id])
