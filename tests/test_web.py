@@ -97,6 +97,9 @@ def test_search_years_and_programme(site: str) -> None:
         ({"q": "x", "page": "0"}, "page: '0' is no page number"),
         ({"q": "x" * 201}, "q: 201 characters"),
         ({"q": "!!!"}, "holds no word"),
+        ({"q": "x", "page": "²"}, "page: '²' is no page number"),  # a digit to isdigit()
+        ({"q": "x", "from": "٢٠٠٧"}, "is no year"),  # Arabic-Indic digits
+        ({"q": "x", "treaty": "١٨٥"}, "treaty"),
     ],
 )
 def test_bad_search_parameters_are_a_400_with_a_reason(
@@ -282,6 +285,32 @@ def test_no_internal_link_is_broken(site: str) -> None:
     assert len(seen) > 150 and broken == {}
     assert any(p.startswith("/programme/CyberCrime%40IPA") for p in seen)
     assert any(p.startswith("/data/jparchive/activities") for p in seen)
+
+
+@pytest.mark.parametrize(
+    "path", ["/activity/１８３５６", "/capture/²", "/replay/２００７0101000000/x"]
+)
+def test_digits_that_are_not_ascii_are_no_number(site: str, path: str) -> None:
+    r = get(site + path)
+    assert r.status_code in (400, 404) and "<html" in r.text
+
+
+@pytest.mark.parametrize("path", [
+    "/data/-/threads", "/data/-/messages", "/data/-/allow-debug", "/data/-/databases.json",
+    "/data/-/permissions", "/data/-/actor.json",
+])  # fmt: skip
+def test_datasettes_introspection_pages_are_closed(site: str, path: str, archive: Path) -> None:
+    r = get(site + path)
+    assert r.status_code == 404 and str(archive.parent) not in r.text
+
+
+@pytest.mark.parametrize("hidden", ["\x01javascript:alert(1)", "java\tscript:alert(1)",
+                                    " JavaScript:alert(1)", "data:text/html,<b>x</b>"])  # fmt: skip
+def test_an_archived_link_that_is_no_web_address_is_no_link(hidden: str) -> None:
+    from pipeline.web.pages import safe_href
+
+    assert safe_href(hidden) is None
+    assert safe_href("http://www.coe.int/cybercrime") == "http://www.coe.int/cybercrime"
 
 
 def test_serve_says_what_is_missing(tmp_path: Path) -> None:

@@ -68,6 +68,10 @@ def make_datasette(data: Path) -> Datasette:
 
 _DOUBLED = (BASE_URL + BASE_URL.strip("/") + "/").encode()  # b"/data/data/"
 _REWRITTEN = (b"text/html", b"application/json")
+# Datasette's introspection pages (/-/threads, /-/messages, /-/allow-debug,
+# /-/databases.json with the database's absolute path, ...): none is for the public;
+# its static files stay
+_DEBUG, _STATIC = BASE_URL + "-/", BASE_URL + "-/static"
 ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
@@ -83,6 +87,9 @@ def asgi_app(ds: Datasette) -> ASGI:
         if scope["type"] != "http" or not scope["path"].startswith(BASE_URL):
             await inner(scope, receive, send)
             return
+        if scope["path"].startswith(_DEBUG) and not scope["path"].startswith(_STATIC):
+            scope = {**scope, "path": "/-/jparchive-not-here", "raw_path": b"/-/jparchive-not-here",
+                     "query_string": b""}  # fmt: skip
         start: dict[str, Any] | None = None
         parts: list[bytes] = []
 

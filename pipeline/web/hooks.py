@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
 from typing import Any
 
 from datasette import Response, hookimpl
@@ -39,15 +41,17 @@ def prepare_connection(conn: Any) -> None:
 @hookimpl
 def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
     """A 4xx (an unknown table, a bad parameter) answered with its one-line reason, as our
-    own pages answer, instead of a traceback printed per request; anything else goes to
-    Datasette's own handler."""
+    own pages answer, instead of a traceback printed per request; anything else is a 500
+    page of ours (JSON for a .json address), its traceback in the server's log."""
     if isinstance(exception, Base400):
         status = exception.status
         reason = str(exception.args[0]) if exception.args else exception.__class__.__name__
     elif isinstance(exception, DatasetteError) and exception.status < 500:
         status, reason = exception.status, str(exception.message)
-    else:
-        return None
+    else:  # a bug: its traceback goes to the log, the reader gets a page, not plain text
+        traceback.print_exception(exception, file=sys.stderr)
+        status = 500
+        reason = "something went wrong on the server's side; its log says what"
 
     async def inner() -> Response:
         if request.path.split("?")[0].endswith(".json"):

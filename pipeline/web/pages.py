@@ -120,7 +120,25 @@ async def search_export(datasette: Datasette, request: Request) -> Response:
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers=download)
 
 
-_WAYBACK_FLAGS = re.compile(r"(/web/\d{1,14})[a-z]{2}_/")
+_HREF_SCHEMES = ("http", "https", "ftp", "mailto")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def safe_href(url: str | None) -> str | None:
+    """`url` as a link only when a browser would read it as a web address: tabs and line
+    breaks taken out and control characters trimmed as the URL standard does first, so
+    that "\x01javascript:..." or "java\tscript:..." (an archived page's `&#1;`,
+    `&#9;`) is never a link, whatever it hides as."""
+    if not url:
+        return None
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip(_C0_AND_SPACE)
+    scheme, colon, _ = cleaned.partition(":")
+    if not colon or scheme.lower() not in _HREF_SCHEMES:
+        return None
+    return cleaned
+
+
+_WAYBACK_FLAGS = re.compile(r"(/web/[0-9]{1,14})[a-z]{2}_/")
 
 
 def citable(source_ref: str | None) -> str | None:
@@ -181,6 +199,8 @@ async def activity(datasette: Datasette, request: Request) -> Response:
     shown = context["shown"] = next(iter(read_from or ok), None)
     if shown is not None:
         shown["replay"] = replay_url(stamp_of(shown["captured_at"]), shown["url"])
+    for link in context["links"]:  # only web addresses are links; the rest is text
+        link["href"] = safe_href(link["url"])
     for d in context["documents"]:
         d["size"] = _size(d["bytes"])
     return await _render(datasette, request, "jp_activity.html", context)

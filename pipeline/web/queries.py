@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 MAX_PAGE = 10_000
 MAX_QUERY = 200
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
 _CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
@@ -104,19 +104,24 @@ def search_params(
     if year_from and year_to and int(year_from) > int(year_to):
         raise BadRequest(f"from {year_from} is after to {year_to}")
     page_text = _one(args, "page") or "1"
-    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+    if not digits(page_text) or not 1 <= int(page_text) <= MAX_PAGE:
         raise BadRequest(f"page: {page_text!r} is no page number (1 to {MAX_PAGE})")
     if q and not _WORD.search(q):
         raise BadRequest(f"q: {q!r} holds no word to search for")
     treaty = _one(args, "treaty")
-    if treaty and (not treaty.isdigit() or int(treaty) not in (treaties or set())):
+    if treaty and (not digits(treaty) or int(treaty) not in (treaties or set())):
         raise BadRequest(f"treaty: {treaty!r} is no treaty an activity names (an ETS number)")
     treaty = str(int(treaty)) if treaty else ""
     return SearchParams(q, country, programme, year_from, year_to, int(page_text), treaty)
 
 
+def digits(text: str) -> bool:
+    """ASCII digits only: "²" and "٣" are digits to str.isdigit() and no number to int()."""
+    return text.isascii() and text.isdigit()
+
+
 def positive_int(text: str, name: str) -> int:
-    if not text.isdigit() or len(text) > 12:
+    if not digits(text) or len(text) > 12:
         raise BadRequest(f"{name}: {text!r} is no number")
     return int(text)
 

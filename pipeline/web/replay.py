@@ -25,7 +25,7 @@ REPLAY_CSP = (
     "img-src 'self' data:; font-src 'self' data:; frame-src 'self'; connect-src 'none'; "
     "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox"
 )
-_STAMP = re.compile(r"^\d{14}$")
+_STAMP = re.compile(r"^[0-9]{14}$")
 _HTML = ("text/html", "application/xhtml+xml")
 
 
