@@ -313,6 +313,27 @@ def test_an_archived_link_that_is_no_web_address_is_no_link(hidden: str) -> None
     assert safe_href("http://www.coe.int/cybercrime") == "http://www.coe.int/cybercrime"
 
 
+def test_a_rebuild_while_serving_is_served(archive: Path, tmp_path: Path) -> None:
+    """`jparchive build` while the app serves swaps in a new database and deletes the
+    old build: the app follows it (Datasette's pages and ours), never the deleted one."""
+    import shutil
+
+    from pipeline.build import BuildConfig, build
+
+    data = tmp_path / "data"
+    shutil.copytree(archive, data, symlinks=True)
+    with web_app(data) as app:
+        assert get(app + "/activity/18356").status_code == 200
+        before = (data / "jparchive.db").resolve()
+        build(BuildConfig(data=data, progress=False))
+        after = (data / "jparchive.db").resolve()
+        assert after != before and not before.exists()
+        for path in ("/activity/18356", "/search?q=cybercrime",
+                     "/data/jparchive/activities.json?_size=1",
+                     "/data/jparchive.json?sql=select+count(*)+from+activities"):  # fmt: skip
+            assert get(app + path).status_code == 200, path
+
+
 def test_serve_says_what_is_missing(tmp_path: Path) -> None:
     out = run_cli("serve", "--data", str(tmp_path), "--port", "1")
     assert out.returncode == 2

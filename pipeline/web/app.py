@@ -18,13 +18,14 @@ from typing import Any
 
 from datasette import handle_exception as datasette_errors
 from datasette.app import Datasette
+from datasette.database import Database
 from datasette.plugins import pm
 
 from pipeline.build.sqlite import DB_NAME
 from pipeline.errors import ConfigError
 from pipeline.web import hooks
 from pipeline.web.capture import CaptureStore
-from pipeline.web.metadata import metadata
+from pipeline.web.metadata import DATABASE, metadata
 from pipeline.web.pool import PagePool
 from pipeline.web.searching import Facts
 
@@ -63,7 +64,22 @@ def make_datasette(data: Path) -> Datasette:
     ds._jparchive_captures = CaptureStore(data)
     ds._jparchive_facts = Facts()  # what the search filters and counts by, read once
     ds._jparchive_pool = PagePool(db)  # the researchers' pages' own threads
+    ds._jparchive_db = db
+    ds._jparchive_target = db.resolve()
     return ds
+
+
+def follow_rebuilds(ds: Datasette) -> None:
+    """After a rebuild while serving (`DATA/jparchive.db` now names the new build's
+    copy, the old one deleted), serve the new one: Datasette's database and what the
+    search reads once are replaced; the pages' own connections reopen by themselves."""
+    target = ds._jparchive_db.resolve()
+    if target == ds._jparchive_target or not target.exists():
+        return
+    ds.remove_database(DATABASE)
+    ds.add_database(Database(ds, path=str(target), is_mutable=False), name=DATABASE)
+    ds._jparchive_facts = Facts()
+    ds._jparchive_target = target
 
 
 _DOUBLED = (BASE_URL + BASE_URL.strip("/") + "/").encode()  # b"/data/data/"
@@ -84,6 +100,8 @@ def asgi_app(ds: Datasette) -> ASGI:
     inner = ds.app()
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            follow_rebuilds(ds)
         if scope["type"] != "http" or not scope["path"].startswith(BASE_URL):
             await inner(scope, receive, send)
             return
