@@ -78,6 +78,22 @@ def test_the_exports_hold_every_match_the_page_counts(site: str, params: dict[st
         assert {r["activity_id"] for r in as_json} <= {c["activity_id"] for c in countries}
 
 
+@pytest.mark.parametrize("params", [{"treaty": "185"}, {"programme": "CyberCrime@IPA"},
+                                    {"country": "RS", "from": "2007", "to": "2007"}])  # fmt: skip
+def test_filters_alone_list_what_passes_them_by_date(site: str, params: dict[str, str]) -> None:
+    r = get(site + "/search", **params)
+    assert r.status_code == 200
+    total = int(re.search(r'<strong id="total">(\d+)</strong>', r.text).group(1))  # type: ignore[union-attr]
+    listed = [int(i) for i in re.findall(r'class="title" href="/activity/(\d+)"', r.text)]
+    assert total > 0 and len(listed) == min(total, 20)
+    links = dict(re.findall(r'id="(csv|json)" href="([^"]+)"', r.text))
+    rows = httpx.get(site + html.unescape(links["json"]), timeout=30).json()
+    assert [row["activity_id"] for row in rows][:20] == listed and len(rows) == total
+    dates = [row["start_date"] for row in rows if row["start_date"]]
+    assert dates == sorted(dates)  # by date
+    assert all(row["matched"] is None for row in rows)
+
+
 def test_search_years_and_programme(site: str) -> None:
     r = get(site + "/search", q="cybercrime", **{"from": "2007", "to": "2007"})
     ids = set(re.findall(r'href="/activity/(\d+)"', r.text))

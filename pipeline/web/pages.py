@@ -108,7 +108,8 @@ async def search_export(datasette: Datasette, request: Request) -> Response:
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     bound = params.sql_params()
-    rows = await pool.run(lambda conn: export_rows(conn, bound, facts)) if params.fts else []
+    wanted = params.fts or params.filtered
+    rows = await pool.run(lambda conn: export_rows(conn, bound, facts)) if wanted else []
     if request.url_vars["format"] == "json":
         records = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in rows]
         return Response.json(records)
@@ -160,7 +161,7 @@ async def search(datasette: Datasette, request: Request) -> Response:
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}
-    if params.fts:
+    if params.fts or params.filtered:
         bound = params.sql_params()
         found = await pool.run(lambda conn: run_search(conn, bound, params.page, facts))
         for r in found.results:

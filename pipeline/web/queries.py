@@ -38,6 +38,12 @@ class SearchParams:
         """The words as an FTS5 query: each a quoted term, all required."""
         return " ".join('"' + w.replace('"', '""') + '"' for w in _WORD.findall(self.q))
 
+    @property
+    def filtered(self) -> bool:
+        """Some filter is set: the search lists what passes, words or not."""
+        return bool(self.country or self.programme or self.year_from or self.year_to
+                    or self.treaty)  # fmt: skip
+
     def sql_params(self) -> dict[str, Any]:
         return {
             "q": self.fts,

@@ -47,6 +47,10 @@ JOIN documents d ON d.document_id = t.document_id
 JOIN activities a ON a.activity_id = l.activity_id
 WHERE document_texts_fts MATCH :q AND l.activity_id IN (SELECT value FROM json_each(:ids))
 ORDER BY f.rank DESC"""
+# the page's rows when there are no words: no snippet
+PLAIN_PAGE_SQL = """SELECT activity_id, title, start_date, end_date, programme_code, location,
+       NULL AS snippet, NULL AS matched
+FROM activities WHERE :q = '' AND activity_id IN (SELECT value FROM json_each(:ids))"""
 EXPORT_COLUMNS = ("activity_id", "title", "start_date", "end_date", "programme_code",
                   "location", "matched")  # fmt: skip
 EXPORT_SQL = """SELECT activity_id, title, start_date, end_date, programme_code, location
@@ -183,6 +187,12 @@ def _matches(
     """(every match that passes the filters, best first; their places in `facts`; the
     activities whose own text matched)."""
     facts.load(conn)
+    if not params["q"]:  # filters alone: every activity that passes them, by date
+        pos = np.arange(len(facts.ids))[facts.keep(np.arange(len(facts.ids)), params)]
+        unknown = np.iinfo(np.int64).max  # no date: last
+        when = np.where(facts.start[pos] > 0, facts.start[pos], unknown)
+        order = np.lexsort((facts.ids[pos], when))
+        return facts.ids[pos][order], pos, {}
     best = dict(conn.execute(DOCUMENT_HITS_SQL, {"q": params["q"]}).fetchall())
     on_page = dict(conn.execute(HITS_SQL, {"q": params["q"]}).fetchall())
     best.update(on_page)  # the page's own match first
@@ -195,6 +205,12 @@ def _matches(
     return rowids[order], pos, on_page
 
 
+def _matched(params: dict[str, Any], activity_id: int, on_page: dict[int, float]) -> str | None:
+    if not params["q"]:
+        return None  # no words: nothing matched, the filters chose it
+    return "page" if activity_id in on_page else "document"
+
+
 def export_rows(
     conn: sqlite3.Connection, params: dict[str, Any], facts: Facts
 ) -> list[tuple[Any, ...]]:
@@ -205,7 +221,7 @@ def export_rows(
     for start in range(0, len(ids), 500):
         chunk = [int(i) for i in ids[start : start + 500]]
         found = {r[0]: r for r in conn.execute(EXPORT_SQL, {"ids": json.dumps(chunk)})}
-        out += [(*found[i], "page" if i in on_page else "document") for i in chunk if i in found]
+        out += [(*found[i], _matched(params, i, on_page)) for i in chunk if i in found]
     return out
 
 
@@ -213,11 +229,19 @@ def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, fact
     """Everything the search page shows, from one read of the index (on the pages' own
     read-only connection)."""
     ordered, pos, on_page = _matches(conn, params, facts)
-    rowids = ordered
     ids = [int(i) for i in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-    by_id = _rows(conn, PAGE_SQL, params["q"], [i for i in ids if i in on_page])
-    by_id.update(_rows(conn, DOCUMENT_PAGE_SQL, params["q"], [i for i in ids if i not in on_page]))
-    found = Found(len(rowids), [by_id[i] for i in ids if i in by_id])
+    if not params["q"]:  # filters alone: the rows have no snippet
+        by_id = _rows(conn, PLAIN_PAGE_SQL, "", ids)
+    else:
+        by_id = _rows(conn, PAGE_SQL, params["q"], [i for i in ids if i in on_page])
+        by_id.update(
+            _rows(conn, DOCUMENT_PAGE_SQL, params["q"], [i for i in ids if i not in on_page])
+        )
+    return _facets(Found(len(ordered), [by_id[i] for i in ids if i in by_id]), pos, facts)
+
+
+def _facets(found: Found, pos: np.ndarray, facts: Facts) -> Found:
+    """The facet counts of the matches at `pos`."""
     hit = np.zeros(len(facts.ids), dtype=bool)
     hit[pos] = True
     country = np.bincount(
