@@ -230,6 +230,11 @@ def test_a_slow_query_is_stopped(site: str) -> None:
             "SELECT COUNT(*) FROM n")  # fmt: skip
     r = httpx.get(site + "/data/jparchive.json", params={"sql": slow}, timeout=30)
     assert r.status_code == 400 and "time limit" in r.text.lower()
+    page = httpx.get(site + "/data/jparchive", params={"sql": slow}, timeout=30)
+    reason = re.search(r'<p class="reason">(.*?)</p>', page.text, re.S)
+    assert page.status_code == 400 and reason is not None
+    assert reason.group(1).startswith("SQL query took too long. The time limit is controlled")
+    assert "&lt;" not in reason.group(1)  # text, not markup shown as text
 
 
 @pytest.mark.parametrize("sql", [

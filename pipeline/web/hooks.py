@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import sys
 import traceback
 from typing import Any
@@ -30,6 +32,12 @@ def register_routes() -> list[tuple[str, Any]]:
     ]
 
 
+def _plain(message: str) -> str:
+    """Datasette's HTML message as one line of text (its query echo left out)."""
+    text = re.sub(r"<[^>]*>", " ", message.split("<textarea", 1)[0])
+    return " ".join(html.unescape(text).split())
+
+
 @hookimpl
 def prepare_connection(conn: Any) -> None:
     """Every connection Datasette opens: no value over `pool.MAX_VALUE_BYTES`, so a
@@ -48,6 +56,8 @@ def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
         reason = str(exception.args[0]) if exception.args else exception.__class__.__name__
     elif isinstance(exception, DatasetteError) and exception.status < 500:
         status, reason = exception.status, str(exception.message)
+        if getattr(exception, "message_is_html", False):  # "<p>SQL query took too long..."
+            reason = _plain(reason)
     else:  # a bug: its traceback goes to the log, the reader gets a page, not plain text
         traceback.print_exception(exception, file=sys.stderr)
         status = 500
