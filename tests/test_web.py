@@ -207,6 +207,32 @@ def test_programme_and_country_pages(site: str) -> None:
     assert r.status_code == 200 and "Serbia" in r.text and 'href="/activity/18356"' in r.text
 
 
+def test_indexes_and_the_pages_of_people_places_and_organisations(site: str) -> None:
+    countries = get(site + "/country")
+    assert countries.status_code == 200 and 'href="/country/RS"' in countries.text
+    programmes = get(site + "/programme")
+    assert 'href="/programme/CyberCrime%40IPA"' in programmes.text
+    page = get(site + "/activity/20107")  # "Prof. Dr. Marco Gercke", in Belgrade
+    person = re.search(r'href="(/person/[0-9a-f]{16})">Prof. Dr. Marco Gercke<', page.text)
+    place = re.search(r'id="place" href="([^"]+)"', page.text)
+    assert person is not None and place is not None
+    gercke = get(site + person.group(1))
+    assert gercke.status_code == 200 and "M. Gercke" in gercke.text  # every written form
+    assert 'href="/activity/18356"' in gercke.text and "<svg" in gercke.text
+    belgrade = get(site + html.unescape(place.group(1)))
+    assert belgrade.status_code == 200 and "44.80401" in belgrade.text
+    assert get(site + "/person/0000000000000000").status_code == 404
+    assert get(site + "/organisation/nope").status_code == 404
+
+
+def test_long_lists_come_in_pages(site: str) -> None:
+    first = get(site + "/country/RS")
+    total = int(re.search(r'<p class="count">(\d+) activities', first.text).group(1))  # type: ignore[union-attr]
+    assert total == len(re.findall(r'<li><a href="/activity/', first.text)) <= 100
+    assert get(site + "/country/RS", page="2").status_code == (200 if total > 100 else 400)
+    assert get(site + "/programme/PACO-Serbia", page="x").status_code == 400
+
+
 def test_datasette_pages_stay_under_data(site: str) -> None:
     assert httpx.get(site + "/data/").status_code == 302
     r = httpx.get(site + "/data/jparchive/activities.json?_shape=array&_size=2")

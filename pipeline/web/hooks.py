@@ -28,6 +28,9 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/replay/(?P<stamp>[^/]+)/(?P<url>.+)$", replay),
         (r"^/document/(?P<document_id>[^/]+)$", pages.document),
         (r"^/programme/(?P<code>[^/]+)$", pages.programme),
+        (r"^/programme$", pages.programmes),
+        (r"^/country$", pages.countries),
+        (r"^/(?P<kind>person|organisation|place)/(?P<key>[^/]+)$", pages.entity),
         (r"^/country/(?P<code>[^/]+)$", pages.country),
     ]
 

@@ -274,8 +274,72 @@ async def programme(datasette: Datasette, request: Request) -> Response:
     context: dict[str, Any] = {"prog": found[0]}
     for name, sql in Q.PROGRAMME_SQL.items():
         context[name] = await _rows(datasette, sql, {"c": code})
+    try:
+        context.update(_listed(request, context["activities"]))
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
     context["timeline"] = charts.timeline(_spans(context["activities"]), f"Activities of {code}")
     return await _render(datasette, request, "jp_programme.html", context)
+
+
+LIST_SIZE = 100  # activities a programme, country, person or place page lists at once
+
+
+def _listed(request: Request, items: list[Row]) -> dict[str, Any]:
+    """One page of a long list (`?page=n`, 100 a page): the items, the page, the pages,
+    the links to the previous and next pages; a page past the end is a 400."""
+    text = request.args.get("page") or "1"
+    pages = max(1, math.ceil(len(items) / LIST_SIZE))
+    if not Q.digits(text) or not 1 <= int(text) <= pages:
+        raise Q.BadRequest(f"page: {text!r} is no page number (1 to {pages})")
+    page = int(text)
+    return {"shown": items[(page - 1) * LIST_SIZE : page * LIST_SIZE], "page": page,
+            "pages": pages, "total": len(items),
+            "previous": f"?page={page - 1}" if page > 1 else None,
+            "next": f"?page={page + 1}" if page < pages else None}  # fmt: skip
+
+
+def _by_year(acts: list[Row]) -> dict[str, dict[str, int]]:
+    """Activities per year and programme, for a stacked chart."""
+    per_year: dict[str, dict[str, int]] = defaultdict(dict)
+    for a in acts:
+        if a["start_date"]:
+            year, prog = a["start_date"][:4], a["programme_code"] or "(none)"
+            per_year[year][prog] = per_year[year].get(prog, 0) + 1
+    return per_year
+
+
+async def countries(datasette: Datasette, request: Request) -> Response:
+    """Every country the pages name, most activities first."""
+    rows = await _rows(datasette, Q.COUNTRY_INDEX_SQL)
+    return await _render(datasette, request, "jp_index.html",
+                         {"kind": "countries", "rows": rows})  # fmt: skip
+
+
+async def programmes(datasette: Datasette, request: Request) -> Response:
+    """Every programme, most activities first."""
+    rows = await _rows(datasette, Q.PROGRAMME_INDEX_SQL)
+    return await _render(datasette, request, "jp_index.html",
+                         {"kind": "programmes", "rows": rows})  # fmt: skip
+
+
+async def entity(datasette: Datasette, request: Request) -> Response:
+    """A person, an organisation or a place: what the tables say of it and its
+    activities by year (`/person/<id>`, `/organisation/<id>`, `/place/<id>`)."""
+    kind, key = request.url_vars["kind"], unquote(request.url_vars["key"])
+    sql = Q.ENTITY_SQL[kind]
+    found = await _rows(datasette, sql["row"], {"k": key})
+    if not found:
+        return await error_page(datasette, request, 404, f"no {kind} {key!r} in the archive")
+    acts = await _rows(datasette, sql["activities"], {"k": key})
+    try:
+        listed = _listed(request, acts)
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
+    title = found[0]["name"]
+    chart = charts.stacked_bars(_by_year(acts), f"Activities of {title}, by year")
+    context = {"kind": kind, "row": found[0], "title": title, "chart": chart, **listed}
+    return await _render(datasette, request, "jp_entity.html", context)
 
 
 async def country(datasette: Datasette, request: Request) -> Response:
@@ -284,15 +348,16 @@ async def country(datasette: Datasette, request: Request) -> Response:
     if not found:
         return await error_page(datasette, request, 404, f"no country {code!r} in the archive")
     acts = await _rows(datasette, Q.COUNTRY_ACTIVITIES_SQL, {"c": code})
-    per_year: dict[str, dict[str, int]] = defaultdict(dict)
-    for a in acts:
-        if a["start_date"]:
-            year, prog = a["start_date"][:4], a["programme_code"] or "(none)"
-            per_year[year][prog] = per_year[year].get(prog, 0) + 1
+    per_year = _by_year(acts)
     name = found[0]["country_name"]
+    try:
+        listed = _listed(request, acts)
+    except Q.BadRequest as exc:
+        return await error_page(datasette, request, 400, str(exc))
     context = {
         "country": found[0],
         "activities": acts,
+        **listed,
         "by_year": sorted((y, p, n) for y, by in per_year.items() for p, n in by.items()),
         "chart": charts.stacked_bars(per_year, f"Activities for or in {name}, by year"),
     }

@@ -232,3 +232,23 @@ GROUP BY 1, 2 ORDER BY n DESC, 2""",
 COUNTRY_ACTIVITIES_SQL = """SELECT DISTINCT a.activity_id, a.title, a.start_date, a.programme_code
 FROM activity_countries ac JOIN activities a USING (activity_id)
 WHERE ac.country_code = :c ORDER BY a.start_date, a.activity_id"""
+
+COUNTRY_INDEX_SQL = """SELECT country_code AS code, country_name AS name, activity_count
+FROM countries ORDER BY activity_count DESC, country_name"""
+PROGRAMME_INDEX_SQL = """SELECT programme_code AS code, programme_title AS name, activity_count
+FROM programmes ORDER BY activity_count DESC, programme_code"""
+_ENTITY_ACTIVITIES = """SELECT DISTINCT a.activity_id, a.title, a.start_date, a.programme_code,
+       a.location FROM activities a JOIN {table} x USING (activity_id)
+WHERE x.{key} = :k ORDER BY a.start_date, a.activity_id"""
+# the person, organisation and place pages: their row, their activities by date
+ENTITY_SQL = {
+    "person": {"row": "SELECT * FROM people WHERE person_id = :k",
+               "activities": _ENTITY_ACTIVITIES.format(table="person_mentions",
+                                                       key="person_id")},
+    "organisation": {"row": "SELECT * FROM organisations WHERE organisation_id = :k",
+                     "activities": _ENTITY_ACTIVITIES.format(table="activity_organisations",
+                                                             key="organisation_id")},
+    "place": {"row": "SELECT * FROM places WHERE place_id = :k",
+              "activities": """SELECT activity_id, title, start_date, programme_code, location
+FROM activities WHERE place_id = :k ORDER BY start_date, activity_id"""},
+}  # fmt: skip
