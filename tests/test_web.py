@@ -94,6 +94,25 @@ def test_filters_alone_list_what_passes_them_by_date(site: str, params: dict[str
     assert all(row["matched"] is None for row in rows)
 
 
+def _found(site: str, q: str) -> set[int]:
+    r = get(site + "/search", q=q)
+    assert r.status_code == 200, r.text
+    return {int(i) for i in re.findall(r'class="title" href="/activity/(\d+)"', r.text)}
+
+
+def test_query_syntax_is_honoured(site: str) -> None:
+    """A prefix (cyber*), a phrase in quotes, -word left out: honoured, not ignored."""
+    cyber = _found(site, "cybercrime")
+    assert cyber and cyber <= _found(site, "cyber*")
+    assert _found(site, "cyberc") == set()  # no prefix without the star
+    conference = _found(site, '"Regional Conference on Cybercrime"')
+    assert 18356 in conference and len(conference) < len(_found(site, "regional conference"))
+    without = _found(site, "cybercrime -serbia")
+    assert without < cyber and 18356 not in without
+    r = get(site + "/search", q="-serbia")
+    assert r.status_code == 400 and "only leaves words out" in r.text
+
+
 def test_search_years_and_programme(site: str) -> None:
     r = get(site + "/search", q="cybercrime", **{"from": "2007", "to": "2007"})
     ids = set(re.findall(r'href="/activity/(\d+)"', r.text))

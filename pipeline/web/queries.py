@@ -16,6 +16,8 @@ MAX_PAGE = 10_000
 MAX_QUERY = 200
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 _YEAR = re.compile(r"^[0-9]{4}$")
+# a search's terms: an optional "-", then "a phrase" or a word with an optional "*"
+_TERMS = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"*]+)(\*?))')
 _CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
@@ -35,8 +37,20 @@ class SearchParams:
 
     @property
     def fts(self) -> str:
-        """The words as an FTS5 query: each a quoted term, all required."""
-        return " ".join('"' + w.replace('"', '""') + '"' for w in _WORD.findall(self.q))
+        """The words as an FTS5 query: every word required, `"a phrase"` as a phrase,
+        `cyber*` a prefix, `-word` left out; each term quoted, so nothing the user types
+        is FTS5 syntax of its own."""
+        found: list[str] = []
+        left_out: list[str] = []
+        for sign, phrase, word, star in _TERMS.findall(self.q):
+            words = _WORD.findall(phrase or word)
+            groups = [words] if phrase else [[w] for w in words]  # a phrase is one term
+            for group in groups if words else []:
+                term = '"' + " ".join(group).replace('"', '""') + '"'
+                if star and len(words) == 1:
+                    term += "*"
+                (left_out if sign else found).append(term)
+        return " ".join(found) + "".join(f" NOT {t}" for t in left_out) if found else ""
 
     @property
     def filtered(self) -> bool:
@@ -114,6 +128,8 @@ def search_params(
         raise BadRequest(f"page: {page_text!r} is no page number (1 to {MAX_PAGE})")
     if q and not _WORD.search(q):
         raise BadRequest(f"q: {q!r} holds no word to search for")
+    if q and not SearchParams(q).fts:
+        raise BadRequest(f"q: {q!r} only leaves words out; give one to find")
     treaty = _one(args, "treaty")
     if treaty and (not digits(treaty) or int(treaty) not in (treaties or set())):
         raise BadRequest(f"treaty: {treaty!r} is no treaty an activity names (an ETS number)")
