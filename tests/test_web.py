@@ -465,3 +465,25 @@ def test_serve_listens_on_this_machine_only_by_default(archive: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert f"at http://127.0.0.1:{port}/" in err
+
+
+def test_charts_hold_at_the_sites_scale() -> None:
+    """150 programmes: the ten largest are named, the rest are "others"; a year with no
+    activity is a zero; a programme keeps its colour whatever else is drawn; a timeline
+    of 4,000 activities is as tall as its busiest time, not 4,000 rows."""
+    from datetime import date, timedelta
+
+    from pipeline.web import charts
+
+    counts = {str(y): {f"P-{p:03d}": (p % 7) + 1 for p in range(150)} for y in (2004, 2009)}
+    svg = charts.stacked_bars(counts, "Activities per year")
+    legend = re.findall(r'<text x="\d+" y="\d+" font-size="12">([^<]+)</text>', svg)
+    assert len(legend) == charts.TOP_SERIES + 1 and legend[-1] == charts.OTHERS
+    assert {f">{y}</text>" in svg for y in range(2004, 2010)} == {True}  # 2005-2008 too
+    alone = charts.stacked_bars({"2007": {"P-006": 1}}, "x")
+    assert charts.colour("P-006") in alone and charts.colour("P-006") in svg
+    start = date(2006, 1, 1)
+    spans = [(f"a{i}", start + timedelta(days=i), start + timedelta(days=i + 2))
+             for i in range(4000)]  # fmt: skip
+    height = int(re.search(r'height="(\d+)"', charts.timeline(spans, "t")).group(1))  # type: ignore[union-attr]
+    assert height < 100

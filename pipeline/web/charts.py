@@ -6,30 +6,55 @@ needs no inline styles.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Mapping
 from datetime import date
 
+# Twenty distinguishable colours (Tableau 20); a programme keeps its colour on every page
 PALETTE = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
+    "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
+    "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7",
+    "#bcbd22", "#dbdb8d", "#17becf", "#9edae5",
+)  # fmt: skip
+OTHERS = "others"
+OTHERS_COLOUR = "#d9d9d9"
+TOP_SERIES = 10  # series a chart names; the rest are one "others" band
+MAX_LANES = 120  # rows a timeline draws at most
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def colour(name: str) -> str:
+    """A series' colour, the same on every page: from its name, not its rank."""
+    if name == OTHERS:
+        return OTHERS_COLOUR
+    return PALETTE[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(PALETTE)]
+
+
 def colours(series: list[str]) -> dict[str, str]:
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
+    return {name: colour(name) for name in series}
+
+
+def _top(counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """The counts with every series past the TOP_SERIES largest in one "others", and
+    every year between the first and the last (a year with none is a zero)."""
+    totals: dict[str, int] = {}
+    for by in counts.values():
+        for name, n in by.items():
+            totals[name] = totals.get(name, 0) + n
+    kept = set(sorted(totals, key=lambda k: (-totals[k], k))[:TOP_SERIES])
+    years = [int(y) for y in counts if str(y).isdigit()]
+    span = [str(y) for y in range(min(years), max(years) + 1)] if years else list(counts)
+    out: dict[str, dict[str, int]] = {y: {} for y in span}
+    for year, by in counts.items():
+        row = out.setdefault(year, {})
+        for name, n in by.items():
+            key = name if name in kept else OTHERS
+            row[key] = row.get(key, 0) + n
+    return out
 
 
 def stacked_bars(counts: Mapping[str, Mapping[str, int]], title: str) -> str:
@@ -38,12 +63,13 @@ def stacked_bars(counts: Mapping[str, Mapping[str, int]], title: str) -> str:
     >>> "<rect" in stacked_bars({"2007": {"PACO-Serbia": 3}}, "Activities per year")
     True
     """
+    counts = _top(counts)
     years = sorted(counts)
-    series = sorted({s for by in counts.values() for s in by})
+    series = sorted({s for by in counts.values() for s in by}, key=lambda s: (s == OTHERS, s))
     if not years:
         return f'<svg role="img" aria-label="{_e(title)}" width="10" height="10"></svg>'
     fill = colours(series)
-    top = max(sum(by.values()) for by in counts.values()) or 1
+    top = max((sum(by.values()) for by in counts.values()), default=0) or 1
     bar, gap, height, left, bottom = 28, 8, 180, 36, 24
     width = left + len(years) * (bar + gap) + 10
     legend_y = height + bottom + 16
@@ -90,12 +116,13 @@ def timeline(spans: list[tuple[str, date, date | None]], title: str) -> str:
     last = max(e for _, _, e in bars)
     days = max((last - first).days, 1)
     left, width, row = 8, 720, 10
-    height = row * len(bars) + 30
+    lanes = _lanes(bars)
+    height = row * (max(lanes, default=0) + 1) + 30
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_e(title)}" '
         f'width="{left * 2 + width}" height="{height}" class="chart"><title>{_e(title)}</title>'
     ]
-    for i, (label, start, end) in enumerate(bars):
+    for i, (label, start, end) in zip(lanes, bars, strict=True):
         x = left + (start - first).days / days * width
         w = max((end - start).days / days * width, 3)
         out.append(
@@ -109,3 +136,20 @@ def timeline(spans: list[tuple[str, date, date | None]], title: str) -> str:
     )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _lanes(bars: list[tuple[str, date, date]]) -> list[int]:
+    """A row for each bar: the first row free by its start (bars that do not overlap
+    share one), so a programme of 4,000 activities is as tall as its busiest time, and
+    never more than MAX_LANES rows (the rest drawn over the last)."""
+    ends: list[date] = []
+    found = []
+    for _, start, end in bars:
+        lane = next((i for i, e in enumerate(ends) if e < start), None)
+        if lane is None:
+            lane = min(len(ends), MAX_LANES - 1)
+            if lane == len(ends):
+                ends.append(end)
+        ends[lane] = max(ends[lane], end) if lane < len(ends) else end
+        found.append(lane)
+    return found
