@@ -35,6 +35,15 @@ $(RWP)/.installed: Makefile
 	cd $(RWP) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null && tar xzf replaywebpage-$(RWP_VERSION).tgz
 	touch $(RWP)/.installed
 
+# axe-core, the accessibility checker (WCAG 2.1 AA), from the npm registry: the browser
+# tests run it on every page kind of the web app.
+AXE := .axe
+AXE_VERSION := 4.10.3
+$(AXE)/.installed: Makefile
+	rm -rf $(AXE) && mkdir -p $(AXE)
+	cd $(AXE) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	touch $(AXE)/.installed
+
 # Debian packages the tests run as other tools (GNU wget writes WARCs of its own; Chromium is
 # the browser the web app's tests drive through Playwright) and the readers of documents
 # (antiword and catdoc read Word 97 and older files, tesseract reads scans with --ocr);
@@ -55,7 +64,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) $(PYWB)/.installed $(RWP)/.installed
+unit: $(STAMP) $(PYWB)/.installed $(RWP)/.installed $(AXE)/.installed
 	$(BIN)/pytest -q
 
 # Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
@@ -79,4 +88,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities
 
 clean:
-	rm -rf $(VENV) $(PYWB) $(RWP) data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB) $(RWP) $(AXE) data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache

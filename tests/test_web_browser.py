@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from warcio.statusandheaders import StatusAndHeaders
@@ -208,3 +210,40 @@ def test_the_archived_page_shows_styled_and_its_documents_download(
     doc = DOCUMENTS["docs/paco-serbia-final-report.pdf"]
     assert saved.read_bytes() == document_bytes(doc)
     assert hosts(requests.sent) == {"127.0.0.1"}, sorted(requests.sent)
+
+
+AXE = Path(__file__).resolve().parents[1] / ".axe" / "package" / "axe.min.js"
+# every kind of page the app serves (the archived bytes of /capture/ are the site's own)
+PAGE_KINDS = ("/", "/search?q=cybercrime", "/search?country=RS", "/activity/18356",
+              "/programme/PACO-Serbia", "/country/RS", "/country", "/programme",
+              "/data/jparchive", "/data/jparchive/activities", "/data/jparchive/people",
+              "/no/such/page")  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_kind_passes_axe_core(data: Path, browser: Browser, width: int) -> None:
+    """WCAG 2.1 AA as axe-core checks it: no serious or critical violation on any kind
+    of page, on a desktop and on a phone (axe is injected past the pages' CSP, which
+    lets no script run, by the test's browser context only)."""
+    assert AXE.exists(), f"{AXE} is missing: `make test` fetches axe-core from npm"
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    with web_app(data) as site:
+        activity = httpx.get(site + "/activity/20107").text
+        person = re.search(r'href="(/person/[0-9a-f]{16})"', activity)
+        place = re.search(r'id="place" href="([^"]+)"', activity)
+        assert person is not None and place is not None
+        for path in (*PAGE_KINDS, person.group(1), place.group(1)):
+            page.goto(site + path)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', "
+                "'wcag21a', 'wcag21aa']})).violations"
+                ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                ".map(v => v.id + ': ' + v.nodes[0].html.slice(0, 100))"
+            )
+            if violations:
+                found[path] = violations
+    context.close()
+    assert found == {}

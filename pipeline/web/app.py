@@ -24,6 +24,7 @@ from datasette.plugins import pm
 from pipeline.build.sqlite import DB_NAME
 from pipeline.errors import ConfigError
 from pipeline.web import hooks
+from pipeline.web.access import patch_templates
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE, metadata
 from pipeline.web.pool import PagePool
@@ -61,6 +62,7 @@ def make_datasette(data: Path) -> Datasette:
         template_dir=str(HERE / "templates"),
         static_mounts=[("jparchive-static", str(HERE / "static"))],
     )
+    patch_templates(ds.jinja_env)  # Datasette's pages: html lang, named filter controls
     ds._jparchive_captures = CaptureStore(data)
     ds._jparchive_facts = Facts()  # what the search filters and counts by, read once
     ds._jparchive_pool = PagePool(db)  # the researchers' pages' own threads

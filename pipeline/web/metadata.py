@@ -62,6 +62,8 @@ def metadata(data_root: str) -> dict[str, Any]:
         "Joint Programmes site (www.jp.coe.int, 2003-2020), from jparchive "
         f"{__version__}. Read-only.",
         "source": "www.jp.coe.int (Council of Europe), via its web archives",
+        # Datasette's pages: contrast and underlined links (WCAG 2.1 AA; axe-core checks)
+        "extra_css_urls": ["/data/jparchive-static/datasette.css"],
         "databases": {
             DATABASE: {
                 "tables": {name: table_metadata(name) for name in TABLES},
