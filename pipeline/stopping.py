@@ -50,6 +50,8 @@ class _Stop:
         self.wakeup: socket.socket | None = None  # the watchdog's end of the wakeup fd
         self.writer: socket.socket | None = None  # the end the C-level handler writes to
         self.lock = threading.RLock()  # a second signal may come inside the first's handler
+        # what the "interrupted" line says came of the stop; a command may say otherwise
+        self.outcome = "nothing done so far is lost; rerun the same command"
 
 
 _STOP = _Stop()
@@ -57,7 +59,13 @@ _STOP = _Stop()
 
 def message(signum: int) -> str:
     name = signal.Signals(signum).name
-    return f"interrupted ({name}): nothing done so far is lost; rerun the same command"
+    return f"interrupted ({name}): {_STOP.outcome}"
+
+
+def on_stop_say(outcome: str) -> None:
+    """What the "interrupted" line says of a stop of this command (a web app that writes
+    nothing has nothing to resume)."""
+    _STOP.outcome = outcome
 
 
 def said() -> None:

@@ -151,7 +151,7 @@ def test_a_signal_stops_the_web_app_within_two_seconds(
     took = stopped_in(proc, signum)
     out, err = proc.communicate()
     assert proc.returncode == code and took <= LIMIT, (took, out, err)
-    assert err.strip().splitlines()[-1] == (
-        f"interrupted ({signal.Signals(signum).name}): nothing done so far is lost; "
-        "rerun the same command"
+    assert err.strip().splitlines()[-1] == (  # not a harvest's "rerun to resume"
+        f"interrupted ({signal.Signals(signum).name}): the web app stopped (it writes "
+        "nothing: there is nothing to resume)"
     )

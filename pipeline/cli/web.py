@@ -38,8 +38,10 @@ def serve(data: Path, host: str, port: int) -> None:
     Example:
       jparchive serve --data data        # then open http://127.0.0.1:8001/
     """
+    from pipeline import stopping
     from pipeline.web.app import make_datasette, serve_app
 
+    stopping.on_stop_say("the web app stopped (it writes nothing: there is nothing to resume)")
     ds = make_datasette(data)  # a missing database is a one-line error before listening
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
