@@ -113,6 +113,41 @@ def test_query_syntax_is_honoured(site: str) -> None:
     assert r.status_code == 400 and "only leaves words out" in r.text
 
 
+def test_dates_narrow_to_the_day_and_lists_offer_names(site: str) -> None:
+    """from/to take a year, a month or a day; the form's lists are the data's, by name."""
+    year = _ids_of(get(site + "/search", q="cybercrime", **{"from": "2007", "to": "2007"}))
+    march = _ids_of(get(site + "/search", q="cybercrime", **{"from": "2007-03-01",
+                                                           "to": "2007-03-31"}))  # fmt: skip
+    assert 18356 in march and march < year  # 19 to 21 March 2007, of all 2007
+    day = _ids_of(get(site + "/search", q="cybercrime", **{"from": "2007-03-22"}))
+    assert 18356 not in day  # it ended on the 21st
+    bad = get(site + "/search", q="x", **{"from": "2007-02-30"})
+    assert bad.status_code == 400 and "no year, month or day" in bad.text
+    form = get(site + "/search").text
+    assert '<option value="RS">Serbia</option>' in form
+    assert '<option value="CyberCrime@IPA">CyberCrime@IPA</option>' in form
+    assert re.search(r'<option value="185">ETS 185 \(Budapest Convention\)</option>', form)
+
+
+def test_a_facet_shows_its_top_entries_and_all_on_request(site: str) -> None:
+    r = get(site + "/search", q="the")
+    shown = re.findall(r'<ul class="facet" id="facet-country">(.*?)</ul>', r.text, re.S)[0]
+    link = re.search(r'class="all" href="([^"]+)">show all (\d+)</a>', r.text)
+    if link is None:  # the fixture site may name few countries: then all are shown
+        assert shown.count("<li>") <= 12
+        return
+    assert shown.count("<li>") == 12
+    whole = httpx.get(site + html.unescape(link.group(1)), timeout=30)
+    every = re.findall(r'<ul class="facet" id="facet-country">(.*?)</ul>', whole.text, re.S)[0]
+    assert every.count("<li>") == int(link.group(2)) > 12
+    assert get(site + "/search", q="x", all="nope").status_code == 400
+
+
+def _ids_of(page: httpx.Response) -> set[int]:
+    assert page.status_code == 200, page.text
+    return {int(i) for i in re.findall(r'class="title" href="/activity/(\d+)"', page.text)}
+
+
 def test_search_years_and_programme(site: str) -> None:
     r = get(site + "/search", q="cybercrime", **{"from": "2007", "to": "2007"})
     ids = set(re.findall(r'href="/activity/(\d+)"', r.text))

@@ -26,7 +26,7 @@ from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE
 from pipeline.web.pool import PagePool
 from pipeline.web.replay import replay_url, stamp_of
-from pipeline.web.searching import EXPORT_COLUMNS, export_rows, run_search
+from pipeline.web.searching import EXPORT_COLUMNS, FACET_SIZE, export_rows, run_search
 
 # Our pages: no script at all, styles and images from here, frames of our own captures.
 PAGE_CSP = (
@@ -82,6 +82,17 @@ async def home(datasette: Datasette, request: Request) -> Response:
         "chart": charts.stacked_bars(per_year, "Activities per year, by programme"),
     }
     return await _render(datasette, request, "jp_home.html", context)
+
+
+def _choices(facts: Any) -> dict[str, list[tuple[str, str]]]:
+    """What the search's lists offer, by name, from the data: (value, label)."""
+    return {
+        "country": sorted(
+            ((c, facts.names.get(c, c)) for c in facts.countries), key=lambda c: c[1]
+        ),
+        "programme": [(p, p) for p in facts.programmes],
+        "treaty": [(str(t), facts.treaty_names.get(str(t), f"ETS {t}")) for t in facts.treaties],
+    }
 
 
 def _export_links(request: Request) -> dict[str, str]:
@@ -160,7 +171,8 @@ async def search(datasette: Datasette, request: Request) -> Response:
         )
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
-    context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0}
+    context: dict[str, Any] = {"p": params, "results": [], "facets": {}, "total": 0, "pages": 0,
+                               "choices": _choices(facts), "facet_size": FACET_SIZE}  # fmt: skip
     if params.fts or params.filtered:
         bound = params.sql_params()
         found = await pool.run(lambda conn: run_search(conn, bound, params.page, facts))

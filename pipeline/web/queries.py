@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
 MAX_QUERY = 200
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
-_YEAR = re.compile(r"^[0-9]{4}$")
+_WHEN = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 # a search's terms: an optional "-", then "a phrase" or a word with an optional "*"
 _TERMS = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"*]+)(\*?))')
 _CODE = re.compile(r"^[A-Za-z]{2}$")
@@ -34,6 +35,7 @@ class SearchParams:
     year_to: str = ""
     page: int = 1
     treaty: str = ""  # an ETS/CETS number
+    all: str = ""  # the facet shown whole (country, programme, treaty); the others: the top
 
     @property
     def fts(self) -> str:
@@ -80,6 +82,7 @@ class SearchParams:
             "to": self.year_to,
             "treaty": self.treaty,
             "page": self.page if self.page > 1 else "",
+            "all": self.all,
         }
         values.update(
             {
@@ -99,10 +102,29 @@ def _one(args: Any, name: str) -> str:
 
 
 def _year(args: Any, name: str) -> str:
+    """A year (2007), a month (2007-03) or a day (2007-03-19), between 1990 and 2030."""
     value = _one(args, name)
-    if value and (not _YEAR.match(value) or not 1990 <= int(value) <= 2030):
-        raise BadRequest(f"{name}: {value!r} is no year between 1990 and 2030")
+    if value and (not _WHEN.match(value) or bound(value, False) == 0):
+        raise BadRequest(f"{name}: {value!r} is no year, month or day (2007, 2007-03, "
+                         "2007-03-19) between 1990 and 2030")  # fmt: skip
     return value
+
+
+def bound(value: str, last: bool) -> int:
+    """A year, month or day as YYYYMMDD: its first day, or with `last` its last (a
+    month's "31": it only bounds); 0 when it is no date."""
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = [*parts, 0, 0][:3]
+    if not 1990 <= year <= 2030 or (len(parts) > 1 and not 1 <= month <= 12):
+        return 0
+    if len(parts) == 3:
+        try:
+            date(year, month, day)
+        except ValueError:
+            return 0
+    month = month or (12 if last else 1)
+    day = day or (31 if last else 1)
+    return year * 10000 + month * 100 + day
 
 
 def search_params(
@@ -121,7 +143,7 @@ def search_params(
     if programme and programme not in programmes:
         raise BadRequest(f"programme: {programme!r} is no programme of the archive")
     year_from, year_to = _year(args, "from"), _year(args, "to")
-    if year_from and year_to and int(year_from) > int(year_to):
+    if year_from and year_to and bound(year_from, False) > bound(year_to, True):
         raise BadRequest(f"from {year_from} is after to {year_to}")
     page_text = _one(args, "page") or "1"
     if not digits(page_text) or not 1 <= int(page_text) <= MAX_PAGE:
@@ -134,7 +156,10 @@ def search_params(
     if treaty and (not digits(treaty) or int(treaty) not in (treaties or set())):
         raise BadRequest(f"treaty: {treaty!r} is no treaty an activity names (an ETS number)")
     treaty = str(int(treaty)) if treaty else ""
-    return SearchParams(q, country, programme, year_from, year_to, int(page_text), treaty)
+    shown = _one(args, "all")
+    if shown not in ("", "country", "programme", "treaty"):
+        raise BadRequest(f"all: {shown!r} is no facet (country, programme or treaty)")
+    return SearchParams(q, country, programme, year_from, year_to, int(page_text), treaty, shown)
 
 
 def digits(text: str) -> bool:
@@ -155,8 +180,10 @@ FILTERS = """
        (SELECT activity_id FROM activity_countries
         WHERE country_code = :country AND role = 'beneficiary'))
   AND (:programme = '' OR a.programme_code = :programme)
-  AND (:year_from = '' OR a.end_date >= :year_from || '-01-01')
-  AND (:year_to = '' OR a.start_date <= :year_to || '-12-31')
+  AND (:year_from = '' OR a.end_date >= (CASE length(:year_from)
+       WHEN 4 THEN :year_from || '-01-01' WHEN 7 THEN :year_from || '-01' ELSE :year_from END))
+  AND (:year_to = '' OR a.start_date <= (CASE length(:year_to)
+       WHEN 4 THEN :year_to || '-12-31' WHEN 7 THEN :year_to || '-31' ELSE :year_to END))
   AND (:treaty = '' OR a.activity_id IN
        (SELECT activity_id FROM activity_treaties WHERE ets_number = CAST(:treaty AS INTEGER)))
 """

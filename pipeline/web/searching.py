@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.web.queries import PAGE_SIZE, PROGRAMME_CODES_SQL, TREATY_NUMBERS_SQL
+from pipeline.web.queries import PAGE_SIZE, PROGRAMME_CODES_SQL, TREATY_NUMBERS_SQL, bound
 
 HITS_SQL = "SELECT rowid, rank FROM activities_fts WHERE activities_fts MATCH :q"
 # activities whose documents match: each with its best document's rank
@@ -149,12 +149,10 @@ class Facts:
                 wanted = self.treaties.index(int(params["treaty"]))
                 has[self.named_activity[self.named_treaty == wanted]] = True
             keep &= has[pos]
-        if params["year_from"]:  # ends in or after the year (an unknown end: no)
-            keep &= self.end[pos] >= int(params["year_from"]) * 10000 + 101
-        if params["year_to"]:  # starts in or before it
-            keep &= (self.start[pos] > 0) & (
-                self.start[pos] <= int(params["year_to"]) * 10000 + 1231
-            )
+        if params["year_from"]:  # ends on or after it (an unknown end: no)
+            keep &= self.end[pos] >= bound(params["year_from"], last=False)
+        if params["year_to"]:  # starts on or before it
+            keep &= (self.start[pos] > 0) & (self.start[pos] <= bound(params["year_to"], last=True))
         return keep
 
 
@@ -168,7 +166,7 @@ def _facet(
     if by_value:
         items.sort()
     else:
-        items = sorted(items, key=lambda kv: (-kv[1], (names or {}).get(kv[0], kv[0])))[:FACET_SIZE]
+        items = sorted(items, key=lambda kv: (-kv[1], (names or {}).get(kv[0], kv[0])))
     return [{"value": v, "label": (names or {}).get(v, v), "n": n} for v, n in items]
 
 
