@@ -70,7 +70,8 @@ def test_the_exports_hold_every_match_the_page_counts(site: str, params: dict[st
         httpx.get(site + html.unescape(links["csv"]), timeout=30).text)))  # fmt: skip
     assert len(as_json) == len(as_csv) == total and total > 0
     assert [r["activity_id"] for r in as_json] == [int(r["activity_id"]) for r in as_csv]
-    assert {r["matched"] for r in as_json} <= {"page", "document"}
+    assert all(r["matched"] in ("page", "names") or r["matched"].startswith("document: ")
+               for r in as_json)  # fmt: skip
     if "country" in params:
         countries = get(site + "/data/jparchive.json", _shape="array", sql=(
             "SELECT activity_id FROM activity_countries WHERE role = 'beneficiary' "
@@ -111,6 +112,21 @@ def test_query_syntax_is_honoured(site: str) -> None:
     assert without < cyber and 18356 not in without
     r = get(site + "/search", q="-serbia")
     assert r.status_code == 400 and "only leaves words out" in r.text
+
+
+def test_search_reaches_people_organisations_and_places(site: str) -> None:
+    """ "Marco Gercke" finds the pages that wrote "M. Gercke" (one person), an acronym its
+    organisation's activities, "Kyiv" the activities there; each says what matched."""
+    page = get(site + "/search", q='"Marco Gercke"')
+    found = _ids_of(page)
+    assert {18356, 18420, 20107, 35120} <= found and 41590 not in found  # not Maria
+    assert "In the names of its people, organisations or place" in page.text
+    assert 37820 in _ids_of(get(site + "/search", q="Microsoft"))  # a partner
+    assert {39505} <= _ids_of(get(site + "/search", q="NAC"))  # an acronym
+    kyiv = httpx.get(site + "/search.json", params={"q": "Kyiv"}, timeout=30).json()
+    assert kyiv and all(r["matched"] in ("page", "names") or r["matched"].startswith("document")
+                        for r in kyiv)  # fmt: skip
+    assert any(r["location"] == "Kyiv, Ukraine" for r in kyiv)
 
 
 def test_dates_narrow_to_the_day_and_lists_offer_names(site: str) -> None:

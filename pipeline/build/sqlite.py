@@ -41,6 +41,23 @@ INDEXES = {
     "activity_documents": (("document_id",),),
 }
 _BATCH = 5000
+# What an activity's people, organisations and place are called (every written form of
+# each person, each organisation's name and acronyms, the location and the place's
+# name), one row per activity: the web search finds "Marco Gercke" on a page that wrote
+# "M. Gercke", and an activity by its place.
+NAMES_FTS = """
+CREATE VIRTUAL TABLE activity_names_fts USING fts5(names,
+    tokenize='unicode61 remove_diacritics 2');
+INSERT INTO activity_names_fts (rowid, names)
+SELECT a.activity_id, coalesce(a.location, '') || ' ' || coalesce(pl.name, '') || ' ' ||
+  coalesce((SELECT group_concat(ap.name || ' ' || p.variants, ' ') FROM activity_people ap
+   JOIN people p ON p.person_id = ap.person_id WHERE ap.activity_id = a.activity_id), '')
+  || ' ' ||
+  coalesce((SELECT group_concat(ao.name || ' ' || o.name || ' ' || coalesce(o.acronyms, ''), ' ')
+   FROM activity_organisations ao JOIN organisations o ON o.organisation_id = ao.organisation_id
+   WHERE ao.activity_id = a.activity_id), '')
+FROM activities a LEFT JOIN places pl ON pl.place_id = a.place_id;
+"""
 
 
 def _sqlite_type(dtype: pa.DataType) -> type:
@@ -120,6 +137,7 @@ def write_sqlite(parquet: Path) -> Path:
     db["document_texts"].enable_fts(  # type: ignore[union-attr]
         ["text"], fts_version="FTS5", tokenize="unicode61 remove_diacritics 2"
     )
+    db.conn.executescript(NAMES_FTS)
     db.conn.execute("ANALYZE")
     db.conn.commit()
     db.close()

@@ -36,6 +36,14 @@ FROM (SELECT rowid AS id, snippet(activities_fts, -1, char(2), char(3), '…', 2
       FROM activities_fts WHERE activities_fts MATCH :q
         AND rowid IN (SELECT value FROM json_each(:ids))) AS s
 JOIN activities a ON a.activity_id = s.id"""
+NAMES_HITS_SQL = "SELECT rowid, rank FROM activity_names_fts WHERE activity_names_fts MATCH :q"
+# the page's rows matched by the names of their people, organisations or place
+NAMES_PAGE_SQL = """SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
+       a.location, s.snippet, 'names' AS matched
+FROM (SELECT rowid AS id, snippet(activity_names_fts, -1, char(2), char(3), '…', 12) AS snippet
+      FROM activity_names_fts WHERE activity_names_fts MATCH :q
+        AND rowid IN (SELECT value FROM json_each(:ids))) AS s
+JOIN activities a ON a.activity_id = s.id"""
 # the page's rows matched by a document only, best document first (the first row of each
 # activity is kept)
 DOCUMENT_PAGE_SQL = """SELECT a.activity_id, a.title, a.start_date, a.end_date, a.programme_code,
@@ -55,6 +63,14 @@ EXPORT_COLUMNS = ("activity_id", "title", "start_date", "end_date", "programme_c
                   "location", "matched")  # fmt: skip
 EXPORT_SQL = """SELECT activity_id, title, start_date, end_date, programme_code, location
 FROM activities WHERE activity_id IN (SELECT value FROM json_each(:ids))"""
+# which document matched, for the export: rows worst first, so the best is kept
+EXPORT_DOCUMENT_SQL = """SELECT l.activity_id,
+       'document: ' || COALESCE(d.title, l.label, d.url) || ' (' || d.document_id || ')'
+FROM document_texts_fts f JOIN document_texts t ON t.rowid = f.rowid
+JOIN activity_documents l ON l.document_id = t.document_id
+JOIN documents d ON d.document_id = t.document_id
+WHERE document_texts_fts MATCH :q AND l.activity_id IN (SELECT value FROM json_each(:ids))
+ORDER BY f.rank DESC"""
 FACTS_SQL = """SELECT activity_id, programme_code, start_year,
        CAST(REPLACE(start_date, '-', '') AS INTEGER), CAST(REPLACE(end_date, '-', '') AS INTEGER)
 FROM activities ORDER BY activity_id"""
@@ -181,9 +197,9 @@ def _rows(conn: sqlite3.Connection, sql: str, q: str, ids: list[int]) -> dict[in
 
 def _matches(
     conn: sqlite3.Connection, params: dict[str, Any], facts: Facts
-) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
-    """(every match that passes the filters, best first; their places in `facts`; the
-    activities whose own text matched)."""
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """(every match that passes the filters, best first; their places in `facts`; where
+    each matched: page, names or document)."""
     facts.load(conn)
     if not params["q"]:  # filters alone: every activity that passes them, by date
         pos = np.arange(len(facts.ids))[facts.keep(np.arange(len(facts.ids)), params)]
@@ -191,22 +207,23 @@ def _matches(
         when = np.where(facts.start[pos] > 0, facts.start[pos], unknown)
         order = np.lexsort((facts.ids[pos], when))
         return facts.ids[pos][order], pos, {}
-    best = dict(conn.execute(DOCUMENT_HITS_SQL, {"q": params["q"]}).fetchall())
-    on_page = dict(conn.execute(HITS_SQL, {"q": params["q"]}).fetchall())
-    best.update(on_page)  # the page's own match first
+    q = {"q": params["q"]}
+    how: dict[int, str] = {}
+    best: dict[int, float] = {}
+    # the page's own text first, then its people's, organisations' and place's names,
+    # then its documents
+    for sql, where in ((DOCUMENT_HITS_SQL, "document"), (NAMES_HITS_SQL, "names"),
+                       (HITS_SQL, "page")):  # fmt: skip
+        found = dict(conn.execute(sql, q).fetchall())
+        best.update(found)
+        how.update(dict.fromkeys(found, where))
     rowids = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
     ranks = np.fromiter(best.values(), dtype=np.float64, count=len(best))
     pos = facts.positions(rowids)
     keep = facts.keep(pos, params)
     rowids, ranks, pos = rowids[keep], ranks[keep], pos[keep]
     order = np.lexsort((rowids, ranks))  # best rank first, then the lower ID
-    return rowids[order], pos, on_page
-
-
-def _matched(params: dict[str, Any], activity_id: int, on_page: dict[int, float]) -> str | None:
-    if not params["q"]:
-        return None  # no words: nothing matched, the filters chose it
-    return "page" if activity_id in on_page else "document"
+    return rowids[order], pos, how
 
 
 def export_rows(
@@ -214,27 +231,32 @@ def export_rows(
 ) -> list[tuple[Any, ...]]:
     """Every match, best first, with the page's own filters (the page's CSV and JSON):
     activity_id, title, start_date, end_date, programme_code, location, matched."""
-    ids, _, on_page = _matches(conn, params, facts)
+    ids, _, how = _matches(conn, params, facts)  # (no words: nothing matched, `None`)
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         chunk = [int(i) for i in ids[start : start + 500]]
         found = {r[0]: r for r in conn.execute(EXPORT_SQL, {"ids": json.dumps(chunk)})}
-        out += [(*found[i], _matched(params, i, on_page)) for i in chunk if i in found]
+        which = {}  # "document: <title> (<id>)", the best matching document of each
+        if params["q"]:
+            in_documents = json.dumps([i for i in chunk if how.get(i) == "document"])
+            which = dict(conn.execute(EXPORT_DOCUMENT_SQL, {"q": params["q"],
+                                                            "ids": in_documents}))  # fmt: skip
+        out += [(*found[i], which.get(i, how.get(i))) for i in chunk if i in found]
     return out
 
 
 def run_search(conn: sqlite3.Connection, params: dict[str, Any], page: int, facts: Facts) -> Found:
     """Everything the search page shows, from one read of the index (on the pages' own
     read-only connection)."""
-    ordered, pos, on_page = _matches(conn, params, facts)
+    ordered, pos, how = _matches(conn, params, facts)
     ids = [int(i) for i in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
     if not params["q"]:  # filters alone: the rows have no snippet
         by_id = _rows(conn, PLAIN_PAGE_SQL, "", ids)
     else:
-        by_id = _rows(conn, PAGE_SQL, params["q"], [i for i in ids if i in on_page])
-        by_id.update(
-            _rows(conn, DOCUMENT_PAGE_SQL, params["q"], [i for i in ids if i not in on_page])
-        )
+        by_id = {}
+        for sql, where in ((PAGE_SQL, "page"), (NAMES_PAGE_SQL, "names"),
+                           (DOCUMENT_PAGE_SQL, "document")):  # fmt: skip
+            by_id.update(_rows(conn, sql, params["q"], [i for i in ids if how.get(i) == where]))
     return _facets(Found(len(ordered), [by_id[i] for i in ids if i in by_id]), pos, facts)
 
 
