@@ -195,8 +195,8 @@ async def activity(datasette: Datasette, request: Request) -> Response:
     a = found[0]
     params = {"id": aid, "programme": a["programme_code"]}
     context: dict[str, Any] = {"a": a}
-    for name, sql in Q.ACTIVITY_SQL.items():
-        context[name] = await _rows(datasette, sql, params)
+    pool: PagePool = datasette._jparchive_pool
+    context.update(await pool.many(Q.ACTIVITY_SQL, params))
     context["programme"] = context["programme"][0] if context["programme"] else None
     captures: list[Row] = context["captures"]
     for c in captures:
@@ -284,8 +284,8 @@ async def programme(datasette: Datasette, request: Request) -> Response:
     if not found:
         return await error_page(datasette, request, 404, f"no programme {code!r} in the archive")
     context: dict[str, Any] = {"prog": found[0]}
-    for name, sql in Q.PROGRAMME_SQL.items():
-        context[name] = await _rows(datasette, sql, {"c": code})
+    pool: PagePool = datasette._jparchive_pool
+    context.update(await pool.many(Q.PROGRAMME_SQL, {"c": code}))
     try:
         context.update(_listed(request, context["activities"]))
     except Q.BadRequest as exc:

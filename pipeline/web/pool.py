@@ -100,9 +100,16 @@ class PagePool:
         return await asyncio.get_running_loop().run_in_executor(self.executor, self._call, fn)
 
     async def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        def query(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-            cursor = conn.execute(sql, params or {})
-            columns = [c[0] for c in cursor.description or ()]
-            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return await self.run(lambda conn: _rows(conn, sql, params or {}))
 
-        return await self.run(query)
+    async def many(
+        self, queries: dict[str, str], params: dict[str, Any]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Several queries in one trip to a thread (a page's dozen, not a dozen trips)."""
+        return await self.run(lambda conn: {k: _rows(conn, q, params) for k, q in queries.items()})
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql, params)
+    columns = [c[0] for c in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
