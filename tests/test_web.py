@@ -377,8 +377,8 @@ def test_the_pages_answer_while_hostile_queries_hold_every_sql_thread(site: str)
 
 def test_no_internal_link_is_broken(site: str) -> None:
     """Every link from `/`, three links deep (ours, and Datasette's sort, facet, JSON
-    and CSV links), answers without a 4xx or 5xx; of each path, three of its query
-    strings are followed (Datasette writes hundreds of facet links per table)."""
+    and CSV links), answers without a 4xx or 5xx; of each path, one query string is
+    followed (Datasette writes hundreds of facet links per table)."""
     from collections import Counter, deque
     from urllib.parse import urljoin, urlsplit
 
@@ -397,11 +397,11 @@ def test_no_internal_link_is_broken(site: str) -> None:
             for href in re.findall(r'href="([^"]+)"', r.text):
                 u = urlsplit(urljoin(site + path, html.unescape(href)))
                 target = u.path + (f"?{u.query}" if u.query else "")
-                if u.netloc == host and target not in seen and per_path[u.path] < 3:
+                if u.netloc == host and target not in seen and per_path[u.path] < 1:
                     seen.add(target)
                     per_path[u.path] += 1
                     queue.append((target, depth + 1))
-    assert len(seen) > 150 and broken == {}
+    assert len(seen) > 100 and broken == {}
     assert any(p.startswith("/programme/CyberCrime%40IPA") for p in seen)
     assert any(p.startswith("/data/jparchive/activities") for p in seen)
 

@@ -214,10 +214,9 @@ def test_the_archived_page_shows_styled_and_its_documents_download(
 
 AXE = Path(__file__).resolve().parents[1] / ".axe" / "package" / "axe.min.js"
 # every kind of page the app serves (the archived bytes of /capture/ are the site's own)
-PAGE_KINDS = ("/", "/search?q=cybercrime", "/search?country=RS", "/activity/18356",
-              "/programme/PACO-Serbia", "/country/RS", "/country", "/programme",
-              "/data/jparchive", "/data/jparchive/activities", "/data/jparchive/people",
-              "/no/such/page")  # fmt: skip
+PAGE_KINDS = ("/", "/search?q=cybercrime&country=RS", "/activity/18356",
+              "/programme/PACO-Serbia", "/country/RS", "/country", "/data/jparchive",
+              "/data/jparchive/activities", "/no/such/page")  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -239,7 +238,7 @@ def test_every_page_kind_passes_axe_core(data: Path, browser: Browser, width: in
             page.add_script_tag(path=str(AXE))
             violations = page.evaluate(
                 "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', "
-                "'wcag21a', 'wcag21aa']})).violations"
+                "'wcag21a', 'wcag21aa'], resultTypes: ['violations']})).violations"
                 ".filter(v => ['serious', 'critical'].includes(v.impact))"
                 ".map(v => v.id + ': ' + v.nodes[0].html.slice(0, 100))"
             )

