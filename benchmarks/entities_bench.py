@@ -32,11 +32,7 @@ from pipeline.fixtures.people import labelled_set
 def scored(people: int, seed: int) -> str:
     mentions, truth = labelled_set(people=people, seed=seed)
     resolution = resolve(mentions)
-    predicted = [0] * len(mentions)
-    for k, members in enumerate(resolution.people):
-        for i in members:
-            predicted[i] = k
-    s = scores(predicted, truth)
+    s = scores(resolution.labels(), truth)
     return (f"| {people} | {seed} | {s.mentions:,} | {s.found:,} | {s.pairwise_precision:.4f} | "
             f"{s.pairwise_recall:.4f} | {s.bcubed_precision:.4f} | {s.bcubed_recall:.4f} | "
             f"{s.bcubed_f1:.4f} | {len(resolution.review)} |")  # fmt: skip

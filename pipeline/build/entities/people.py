@@ -102,6 +102,14 @@ class Resolution:
     links: list[Link]  # per mention
     review: list[dict[str, object]]  # uncertain links, left apart
 
+    def labels(self) -> list[int]:
+        """Each mention's person, as the index of its person in `people`."""
+        found = [0] * len(self.links)
+        for k, members in enumerate(self.people):
+            for i in members:
+                found[i] = k
+        return found
+
 
 class _Sets:
     """Union-find over mention indexes."""
