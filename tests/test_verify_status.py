@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.archive import WriterLock
+from pipeline.archive.fixity import BLOCK
+from pipeline.archive.members import members
 from pipeline.fetch import FetchPolicy
 from pipeline.harvest import HarvestConfig, harvest
 from tests.conftest import archive_captures, run_cli
@@ -37,6 +39,7 @@ def test_verify_passes_a_sound_archive_and_writes_its_report(copy: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith("verify: 2 WARC files") and first.endswith("Parquet files: sound")
+    assert "closed before their fixity was kept" not in result.stdout
     report = json.loads(Path(result.stdout.split("report: ")[1].strip()).read_text())
     n = archive_captures()
     assert (
@@ -54,6 +57,53 @@ def test_verify_names_the_warc_file_after_one_byte_is_flipped(copy: Path, at: fl
     problems = [line for line in result.stdout.splitlines() if line.startswith("  problem: ")]
     assert problems and all(warc.name in line for line in problems), result.stdout
     assert " at offset " in problems[0]
+
+
+def member_starts(path: Path) -> list[int]:
+    with path.open("rb") as fh:
+        return [member.start for member in members(fh)]
+
+
+@pytest.mark.parametrize("field", [4, 7, 8, 9])  # the header's time (first, last byte), XFL, OS
+@pytest.mark.parametrize("which", [0, 1, -1])  # the warcinfo's member, the next, the last
+def test_verify_finds_a_byte_no_checksum_covers(copy: Path, field: int, which: int) -> None:
+    """A gzip header's time, flags and system are covered by no CRC and no record digest
+    (a reader inflates the member as sound): the file's fixity, kept when it was closed,
+    is what finds the change, and names the block it is in."""
+    warc = sorted((copy / "raw").glob("*.warc.gz"))[0]
+    offset = member_starts(warc)[which] + field
+    raw = bytearray(warc.read_bytes())
+    raw[offset] ^= 0xFF
+    warc.write_bytes(bytes(raw))
+    result = run_cli("verify", "--data", str(copy))
+    assert result.returncode == 1, result.stdout
+    problems = [line for line in result.stdout.splitlines() if line.startswith("  problem: ")]
+    block = offset - offset % BLOCK
+    assert problems == [
+        f"  problem: {warc.name} at offset {block}: bytes {block}-"
+        f"{min(block + BLOCK, len(raw)) - 1} are not those it held when it was closed"
+    ]
+
+
+@pytest.mark.parametrize("change", ["cut", "grown", "gone"])
+def test_verify_finds_a_warc_file_cut_grown_or_gone(copy: Path, change: str) -> None:
+    warc = sorted((copy / "raw").glob("*.warc.gz"))[-1]
+    raw = warc.read_bytes()
+    ends = member_starts(warc)
+    if change == "cut":  # at a member's end: every record left is whole
+        warc.write_bytes(raw[: ends[-1]])
+    elif change == "grown":
+        warc.write_bytes(raw + raw[ends[-1] :])  # the last record once more
+    else:
+        warc.unlink()
+    result = run_cli("verify", "--data", str(copy))
+    assert result.returncode == 1
+    said = {
+        "cut": f"{warc.name} at offset ",
+        "grown": f"{warc.name} at offset {len(raw) - len(raw) % BLOCK}: ",
+        "gone": f"{warc.name}: closed with {len(raw)} bytes, now missing",
+    }[change]
+    assert f"  problem: {said}" in result.stdout, result.stdout
 
 
 def test_verify_names_a_parquet_file_that_changed(copy: Path) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from pipeline.archive.fixity import Fixity
 from pipeline.archive.imported import ImportedFiles, _advice, _writes
 from pipeline.errors import StoreError
 
@@ -54,7 +55,13 @@ CREATE TABLE IF NOT EXISTS queue(
 );
 CREATE TABLE IF NOT EXISTS runs(run INTEGER PRIMARY KEY, started_at TEXT, command TEXT);
 CREATE TABLE IF NOT EXISTS cdx_cache(query TEXT PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS warc_files(name TEXT PRIMARY KEY, closed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS warc_files(
+    name TEXT PRIMARY KEY,
+    closed INTEGER NOT NULL DEFAULT 0,
+    sha256 TEXT,
+    size INTEGER,
+    blocks BLOB
+);
 CREATE TABLE IF NOT EXISTS source_files(
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -144,6 +151,10 @@ class Index(ImportedFiles):
             self.db.execute("ALTER TABLE queue ADD COLUMN meta TEXT")
         if "run" not in columns:  # an index from before runs were told apart
             self.db.execute("ALTER TABLE queue ADD COLUMN run INTEGER")
+        files = {row[1] for row in self.db.execute("PRAGMA table_info(warc_files)")}
+        for column in ("sha256 TEXT", "size INTEGER", "blocks BLOB"):
+            if column.split()[0] not in files:  # an index from before files' fixity was kept
+                self.db.execute(f"ALTER TABLE warc_files ADD COLUMN {column}")
         sources = {row[1] for row in self.db.execute("PRAGMA table_info(source_files)")}
         if "completed" not in sources:  # an index from before copies were told apart
             self.db.execute(
@@ -357,8 +368,22 @@ class Index(ImportedFiles):
         self.db.execute("INSERT OR IGNORE INTO warc_files(name, closed) VALUES (?, 0)", (name,))
 
     @_writes
-    def close_warc(self, name: str) -> None:
-        self.db.execute("UPDATE warc_files SET closed = 1 WHERE name = ?", (name,))
+    def close_warc(self, name: str, fixity: Fixity | None) -> None:
+        """Mark `name` closed, with what it then held (None: the file is gone)."""
+        sums = (fixity.sha256, fixity.size, fixity.blocks) if fixity else (None, None, None)
+        self.db.execute(
+            "UPDATE warc_files SET closed = 1, sha256 = ?, size = ?, blocks = ? WHERE name = ?",
+            (*sums, name),
+        )
+
+    def fixities(self) -> dict[str, Fixity]:
+        """What each closed WARC file held when it was closed (files closed before this
+        was kept have none)."""
+        rows = self.db.execute(
+            "SELECT name, sha256, size, blocks FROM warc_files "
+            "WHERE closed = 1 AND sha256 IS NOT NULL"
+        )
+        return {r[0]: Fixity(r[1], r[2], bytes(r[3])) for r in rows}
 
     def unclosed_warcs(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM warc_files WHERE closed = 0")]

@@ -28,11 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.archive.fixity import Fixity, FixityWriter
 from pipeline.archive.index import DONE, Capture, Index
 from pipeline.archive.members import members
 from pipeline.archive.orphans import reindex
@@ -127,7 +127,7 @@ class WarcStore:
         self.max_bytes = max_bytes
         self.recovered: dict[str, int] = {}
         self.reindexed: dict[str, int] = {}  # records a crash left unindexed, indexed now
-        self._fh: BinaryIO | None = None
+        self._fh: FixityWriter | None = None
         self._writer: WARCWriter | None = None
         self._name = ""
         self._serial = 0
@@ -141,7 +141,7 @@ class WarcStore:
                     path.unlink()  # killed before its first record was complete
                 elif found := reindex(path, index):
                     self.reindexed[name] = found
-            index.close_warc(name)
+            index.close_warc(name, Fixity.of(path) if path.exists() else None)
 
     def __enter__(self) -> WarcStore:
         return self
@@ -159,7 +159,7 @@ class WarcStore:
             with self._writing():
                 fh.flush()
                 os.fsync(fh.fileno())
-            self.index.close_warc(self._name)
+            self.index.close_warc(self._name, fh.fixity())
         finally:
             with contextlib.suppress(OSError):
                 fh.close()
@@ -192,7 +192,7 @@ class WarcStore:
         self._name = f"jparchive-{self._stamp}-{self._serial:05d}.warc.gz"
         self.index.open_warc(self._name)  # first: a kill after this leaves a file we will check
         with self._writing():
-            self._fh = (self.raw_dir / self._name).open("xb")
+            self._fh = FixityWriter((self.raw_dir / self._name).open("xb"))
             self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
             self._writer.write_record(self._writer.create_warcinfo_record(self._name, self.info))
         return self._writer

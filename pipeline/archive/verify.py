@@ -5,10 +5,12 @@
 
 It checks that every WARC file's gzip members are whole, and that every record's framing
 holds and its declared block and payload digests match (revisits through their
-original). Every index entry must point at a record that is there and is what the index
-says. The built Parquet files must match the sha256 and size in `datapackage.json`. It
-takes no lock and writes nothing but its report: it can run beside a harvest (it reads
-what is on disk; a file still being written may end in a torn record, said as such).
+original). Every closed WARC file must still be, byte for byte, what it was when it was
+closed (`fixity`: the bytes no digest covers, such as a gzip header's, included). Every
+index entry must point at a record that is there and is what the index says. The built
+Parquet files must match the sha256 and size in `datapackage.json`. It takes no lock and
+writes nothing but its report: it can run beside a harvest (it reads what is on disk; a
+file still being written may end in a torn record, said as such).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.archive.fixity import Fixity
 from pipeline.archive.index import Capture, Index
 from pipeline.archive.rawwarc import ReadProblem, raw_records
 from pipeline.errors import ConfigError
@@ -124,6 +127,22 @@ def _audit_index(index: Index, files: dict[str, dict[int, _Seen]], report: Verif
             )
 
 
+def _audit_fixity(
+    raw: Path, fixities: dict[str, Fixity], closed: set[str], report: VerifyReport
+) -> None:
+    """Each closed file against what it held when it was closed."""
+    for name, fixity in sorted(fixities.items()):
+        path = raw / name
+        if not path.exists():
+            report.problem(name, None, f"closed with {fixity.size} bytes, now missing")
+        elif change := fixity.first_change(path):
+            report.problem(name, *change)
+    unknown = sorted(closed - set(fixities))
+    if unknown:
+        said = f"{len(unknown)} WARC files closed before their fixity was kept"
+        report.notes.append(f"{said}: checked by their records only ({', '.join(unknown)})")
+
+
 def file_sha256(path: Path) -> str:
     """The sha256 of a file, read in blocks (the data package's fixity, and an import's)."""
     digest = hashlib.sha256()
@@ -167,6 +186,7 @@ def verify(data: Path) -> VerifyReport:
     with Index(raw / "index.sqlite3", readonly=True) as index:
         _audit_index(index, files, report)
         unclosed = index.unclosed_warcs()
+        _audit_fixity(raw, index.fixities(), set(files) - set(unclosed), report)
     if unclosed:
         report.notes.append(f"still open (being written, or left by a crash): {unclosed}")
     partial = sorted(p.name for p in raw.glob("*.partial*"))
