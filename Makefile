@@ -64,8 +64,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+# On every core, a test file to a worker (its module fixtures built once); then, alone,
+# the tests that measure time (request gaps at the server, stops within two seconds).
 unit: $(STAMP) $(PYWB)/.installed $(RWP)/.installed $(AXE)/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile -m "not serial"
+	$(BIN)/pytest -q -m serial
 
 # Re-render fixtures/site/ from pipeline/fixtures/spec.py (the golden JSON comes with it).
 docs: $(STAMP)

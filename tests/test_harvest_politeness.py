@@ -12,6 +12,9 @@ from pipeline.harvest import EXIT_OK, HarvestConfig, harvest
 from tests.servers import Behaviour, Fail, FaultServer, Redirect
 from tests.warcs import read_all, responses
 
+# measured times: run alone, not beside other tests (`make unit` runs these after)
+pytestmark = pytest.mark.serial
+
 
 @pytest.mark.parametrize(
     ("rate", "concurrency", "latency"), [(10.0, 2, 0.15), (25.0, 4, 0.3), (0.0, 3, 0.05)]

@@ -24,6 +24,9 @@ from tests.conftest import JPARCHIVE, run_cli
 from tests.servers import FaultServer, free_port, wait_until_up
 from tests.test_exit_codes import good_warc
 
+# measured times: run alone, not beside other tests (`make unit` runs these after)
+pytestmark = pytest.mark.serial
+
 LIMIT = 2.0  # seconds from the signal to the exit
 ROOT = Path(__file__).resolve().parent.parent
 SIGNALS = [(signal.SIGTERM, 143), (signal.SIGINT, 130)]
