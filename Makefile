@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system-tools lint types unit fixtures docs bench clean
+.PHONY: demo test system-tools lint types unit fixtures docs map-data bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,15 @@ docs: $(STAMP)
 
 fixtures: $(STAMP)
 	$(BIN)/python -m pipeline.fixtures.render fixtures/site
+
+# The web app's map: Natural Earth's countries (1:50m) from the world-atlas npm package,
+# projected and simplified into pipeline/web/data/europe.json (committed; rerun when the
+# map's frame or the shapes change).
+WORLD_ATLAS_VERSION := 2.0.2
+map-data: $(STAMP)
+	rm -rf .world-atlas && mkdir -p .world-atlas
+	cd .world-atlas && npm pack --silent world-atlas@$(WORLD_ATLAS_VERSION) >/dev/null && tar xzf world-atlas-$(WORLD_ATLAS_VERSION).tgz
+	$(BIN)/python -m pipeline.web.mapdata .world-atlas/package/countries-50m.json
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'

@@ -102,6 +102,22 @@ def shows_synopsis(url: str) -> bool:
     return not hidden
 
 
+def original_address(url: str) -> str:
+    """The address on the site itself of a page captured from a mirror of it (the part
+    from `/CEAD/` on, on www.jp.coe.int): what a citation gives. Any other URL (the
+    site's own, a document elsewhere) is returned as it is.
+
+    >>> original_address("http://127.0.0.1:8000/mirror/CEAD/Countries.asp?ID=18356")
+    'http://www.jp.coe.int/CEAD/Countries.asp?ID=18356'
+    """
+    parts = urlsplit(url)
+    at = parts.path.lower().find("/cead/")
+    if (parts.hostname or "").lower() in SITE_HOSTS or at < 0:
+        return url
+    query = f"?{parts.query}" if parts.query else ""
+    return f"http://www.jp.coe.int{parts.path[at:]}{query}"
+
+
 def activity_url(base_url: str, activity_id: int) -> str:
     """The canonical URL of an activity under `base_url` (the site root)."""
     return f"{base_url.rstrip('/')}/CEAD/Countries.asp?ID={activity_id}&ActSyn=True"

@@ -119,7 +119,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_import_builds_the_same_activities_as_a_direct_harvest(
     imported: Path, archive: Path
 ) -> None:
-    provenance = {"source_url", "captured_at", "source"}
+    provenance = {"source_url", "original_url", "captured_at", "source"}
     mine = pq.read_table(imported / "parquet" / "activities.parquet").to_pylist()
     direct = pq.read_table(archive / "parquet" / "activities.parquet").to_pylist()
     assert [r["activity_id"] for r in mine] == IDS
@@ -130,6 +130,12 @@ def test_import_builds_the_same_activities_as_a_direct_harvest(
     assert strip(mine) == strip(direct)
     # the address to cite: the page's own, not the file it came from (in captures.source_ref)
     assert all(str(r["source_url"]).startswith(f"{ORIGIN}/") for r in mine)
+    assert all(r["original_url"] == r["source_url"] for r in mine)
+    # the direct harvest, from a mirror on 127.0.0.1, cites the same pages on the site
+    assert all(
+        r["original_url"].startswith(f"{ORIGIN}/Countries.asp?ID={r['activity_id']}")
+        for r in direct
+    )
     for table in (
         "activity_countries",
         "activity_people",

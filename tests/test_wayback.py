@@ -158,6 +158,7 @@ def test_build_cites_the_wayback_address(harvested: tuple[Path, FakeWayback]) ->
         rows[18356]["source_url"]
         == f"{server.url}/web/20090101000000id_/{ORIGIN}/Countries.asp?ID=18356&ActSyn=True"
     )
+    assert rows[18356]["original_url"] == f"{ORIGIN}/Countries.asp?ID=18356&ActSyn=True"
     assert rows[18356]["captured_at"].isoformat() == "2009-01-01T00:00:00+00:00"
     captures_table = pq.read_table(data / "parquet" / "captures.parquet").to_pylist()
     assert {c["source"] for c in captures_table} == {"wayback"}
@@ -225,6 +226,7 @@ def test_persistent_429s_stop_cleanly_and_resume(tmp_path: Path) -> None:
     assert "4 done, 0 failed" in out and cdx_asked == []  # 18356 under both its URLs
 
 
+@pytest.mark.serial  # measures gaps at the server: run alone
 def test_pacing_at_the_server_stays_within_the_limits(tmp_path: Path) -> None:
     with FakeWayback(captures=captures(), page_size=1) as server:
         code, out = harvest(server, tmp_path, cdx_rate="4", rate="8")

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pyarrow.parquet as pq
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.archive import Exchange
@@ -177,6 +178,7 @@ def test_a_429_without_retry_after_pauses_at_the_server_too(tmp_path: Path) -> N
     assert replays[0].status == 429 and replays[1].start - replays[0].start >= 1.5 - 0.01
 
 
+@pytest.mark.serial  # measures gaps at the server: run alone
 def test_default_limits_at_the_server(tmp_path: Path) -> None:
     many = [Capture(f"2009010100000{n}", f"{ORIGIN}/Countries.asp?ID={n}&ActSyn=True", P18356)
             for n in range(1, 10)]  # fmt: skip

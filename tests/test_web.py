@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyarrow.parquet as pq
@@ -37,6 +38,13 @@ def test_home_says_what_the_archive_holds(site: str) -> None:
     assert "<svg" in r.text and "Activities per year, by programme" in r.text
     assert 'href="/programme/PACO-Serbia"' in r.text
     assert "site (" in r.text  # captures by source
+    # where they took place: Serbia shaded and linked, Belgrade a dot, from the tables
+    serbia = re.search(r'<a href="/country/RS"><path d="[^"]+" fill="#[0-9a-f]+" [^>]*>'
+                       r"<title>Serbia: (\d+) activit", r.text)  # fmt: skip
+    took_place = get(site + "/data/jparchive.json", _shape="array", sql=(
+        "SELECT COUNT(*) AS n FROM activities WHERE location_country_code = 'RS'")).json()  # fmt: skip
+    assert serbia is not None and int(serbia.group(1)) == took_place[0]["n"] > 0
+    assert re.search(r"<circle [^>]+><title>Belgrade: \d+ activit", r.text)
 
 
 def test_search_ranks_highlights_facets_and_exports(site: str) -> None:
@@ -93,6 +101,31 @@ def test_filters_alone_list_what_passes_them_by_date(site: str, params: dict[str
     dates = [row["start_date"] for row in rows if row["start_date"]]
     assert dates == sorted(dates)  # by date
     assert all(row["matched"] is None for row in rows)
+
+
+@pytest.mark.parametrize("params", [{"q": "the"}, {"programme": "PACO-Serbia"}])
+def test_results_come_by_relevance_or_by_date_as_chosen(site: str, params: dict[str, str]) -> None:
+    def order(sort: str) -> tuple[list[int], list[dict[str, Any]]]:
+        page = get(site + "/search", **params, sort=sort)
+        assert page.status_code == 200 and 'name="sort"' in page.text
+        listed = [int(i) for i in re.findall(r'class="title" href="/activity/(\d+)"', page.text)]
+        link = html.unescape(re.search(r'id="json" href="([^"]+)"', page.text).group(1))  # type: ignore[union-attr]
+        return listed, httpx.get(site + link, timeout=30).json()
+
+    (oldest, rows), (newest, latest) = order("date"), order("newest")
+    dated = [r["start_date"] for r in rows if r["start_date"]]
+    assert len(set(dated)) > 3 and dated == sorted(dated)  # the page's own order, exported
+    assert [r["start_date"] for r in latest if r["start_date"]] == sorted(dated, reverse=True)
+    assert oldest == [r["activity_id"] for r in rows][:20] and newest != oldest
+    assert all(r["start_date"] is None for r in rows[len(dated) :])  # undated: last
+    if "q" in params:  # words: by relevance unless asked (the exports in the same order)
+        ranked, ranked_rows = order("relevance")
+        assert order("")[0] == ranked and ranked != oldest
+        assert [r["activity_id"] for r in ranked_rows][:20] == ranked
+    else:  # nothing to rank by: by date, and said so
+        assert order("relevance")[0] == oldest
+    refused = get(site + "/search", **params, sort="price")
+    assert refused.status_code == 400 and "no order (relevance, date or newest)" in refused.text
 
 
 def _found(site: str, q: str) -> set[int]:
@@ -220,6 +253,10 @@ def test_activity_page_is_the_record_with_its_provenance(site: str, archive: Pat
     assert captures and all(f'href="/capture/{c.capture_id}"' in text for c in captures)
     assert captures[0].warc_file in text and captures[0].payload_digest in text
     assert 'id="cite"' in text and "Joint Programmes activity 18356" in text
+    # cited by the page's address on the site, not the mirror's on 127.0.0.1 it came from
+    cite = text.split('id="cite">', 1)[1].split("</blockquote>", 1)[0]
+    address = "http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&amp;ActSyn=True"
+    assert f"activity 18356, {address} (captured 2" in cite and "127.0.0.1" not in cite
     # framed: the capture the row was read from (the synopsis view, not the listings' one)
     [digest] = [
         r["payload_digest"]
@@ -273,6 +310,7 @@ def test_programme_and_country_pages(site: str) -> None:
     assert r.status_code == 200
     assert "3 500 000" in r.text and "2006-08-01" in r.text and "DG I - Legal Affairs" in r.text
     assert 'href="/activity/18356"' in r.text and "<svg" in r.text
+    assert 'class="map"' in r.text and '<a href="/country/RS"><path' in r.text
     r = get(site + "/country/rs")
     assert r.status_code == 200 and "Serbia" in r.text and 'href="/activity/18356"' in r.text
 
@@ -291,6 +329,7 @@ def test_indexes_and_the_pages_of_people_places_and_organisations(site: str) -> 
     assert 'href="/activity/18356"' in gercke.text and "<svg" in gercke.text
     belgrade = get(site + html.unescape(place.group(1)))
     assert belgrade.status_code == 200 and "44.80401" in belgrade.text
+    assert re.search(r"<circle [^>]+><title>Belgrade: \d+ activit", belgrade.text)
     assert get(site + "/person/0000000000000000").status_code == 404
     assert get(site + "/organisation/nope").status_code == 404
 

@@ -244,5 +244,16 @@ def test_every_page_kind_passes_axe_core(data: Path, browser: Browser, width: in
             )
             if violations:
                 found[path] = violations
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:  # nothing wider than the screen: no sideways scrolling
+                found[path] = [f"the page is {wide} px wide in a {width} px window"]
+        page.goto(site + "/search?q=the")  # the search's layout: results, then facets
+        results, facets = (page.locator(s).bounding_box() for s in ("ol.results", "aside.facets"))
+        assert results is not None and facets is not None
+        if width > 700:  # side by side, the results taking the main column
+            main = page.locator("main").bounding_box()
+            assert main is not None and results["width"] >= 0.6 * main["width"], results
+        else:  # one column: the facets below the results
+            assert facets["y"] >= results["y"] + results["height"], (results, facets)
     context.close()
     assert found == {}

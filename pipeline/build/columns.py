@@ -13,7 +13,8 @@ import pyarrow as pa
 # 4: captures.requisite_gap_s; the documents, activity_documents and document_texts tables
 # 5: people, person_mentions, organisations, activity_organisations, places and
 #    programme_treaties; activities.place_id, activity_people.person_id
-SCHEMA_VERSION = "5"
+# 6: activities.original_url (the address to cite, a mirror's path on the site)
+SCHEMA_VERSION = "6"
 CODE = pa.dictionary(pa.int32(), pa.string())  # low-cardinality strings
 COUNTRY_CODE = "ISO 3166-1 alpha-2 (Kosovo XK, Serbia and Montenegro CS, Yugoslavia YU)"
 UTC_TIME = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit: ms is what is stored

@@ -14,6 +14,7 @@ from typing import Any
 from parsers import PARSER_VERSION, ActivityRecord
 from parsers.countries import country_code
 from pipeline.archive.index import Capture
+from pipeline.urls import original_address
 
 Row = dict[str, Any]
 _PURPOSE_TAIL = re.compile(r"/\s*(\d+)\s*$")
@@ -68,6 +69,7 @@ def activity_row(record: ActivityRecord, capture: Capture) -> Row:
         project_purpose_key=purpose_key(record.project_purpose_code),
         issue_count=len(record.issues),
         source_url=page_url(capture),
+        original_url=original_address(capture.url),
         captured_at=captured_at(capture),
         source=capture.source,
         payload_digest=capture.payload_digest,

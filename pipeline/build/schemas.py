@@ -102,6 +102,12 @@ ACTIVITIES = _table(
         ("synopsis_last_modified", pa.date32(), True, "Last Modified of the synopsis part"),
         ("issue_count", pa.int32(), False, "Number of parse issues (see parse_issues)"),
         ("source_url", pa.string(), False, "URL of the capture the row was parsed from"),
+        (
+            "original_url",
+            pa.string(),
+            False,
+            "The page's address on www.jp.coe.int, to cite (a mirror's path on the site)",
+        ),
         ("captured_at", UTC_TIME, False, "When that capture was made (UTC)"),
         ("source", CODE, False, "site, wayback or warc"),
         ("payload_digest", pa.string(), False, "sha1:base32 digest of the captured payload"),

@@ -8,6 +8,7 @@ with a one-line reason, an unknown record a 404.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections import defaultdict
@@ -20,7 +21,7 @@ from datasette.app import Datasette
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Request
 
-from pipeline.web import charts
+from pipeline.web import charts, maps
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE
@@ -53,6 +54,13 @@ async def _render(
     return response
 
 
+async def _map(ds: Datasette, activities: list[Row] | None, title: str) -> str:
+    """The map of where `activities` (None: all) took place, per country and city."""
+    ids = json.dumps([a["activity_id"] for a in activities]) if activities is not None else None
+    names = {r["country_code"]: r["country_name"] for r in await _rows(ds, Q.COUNTRY_NAMES_SQL)}
+    return maps.activities_map(await _rows(ds, Q.MAP_SQL, {"ids": ids}), names, title)
+
+
 async def error_page(ds: Datasette, request: Request, status: int, reason: str) -> Response:
     return await _render(ds, request, "jp_error.html", {"status": status, "reason": reason}, status)
 
@@ -80,6 +88,7 @@ async def home(datasette: Datasette, request: Request) -> Response:
         "sources": await _rows(datasette, Q.SOURCES_SQL),
         "programmes": await _rows(datasette, Q.PROGRAMMES_SQL),
         "chart": charts.stacked_bars(per_year, "Activities per year, by programme"),
+        "map": await _map(datasette, None, "Where the activities took place"),
     }
     return await _render(datasette, request, "jp_home.html", context)
 
@@ -291,6 +300,7 @@ async def programme(datasette: Datasette, request: Request) -> Response:
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     context["timeline"] = charts.timeline(_spans(context["activities"]), f"Activities of {code}")
+    context["map"] = await _map(datasette, context["activities"], f"Where {code}'s took place")
     return await _render(datasette, request, "jp_programme.html", context)
 
 
@@ -324,8 +334,9 @@ def _by_year(acts: list[Row]) -> dict[str, dict[str, int]]:
 async def countries(datasette: Datasette, request: Request) -> Response:
     """Every country the pages name, most activities first."""
     rows = await _rows(datasette, Q.COUNTRY_INDEX_SQL)
+    where = await _map(datasette, None, "Where the activities took place")
     return await _render(datasette, request, "jp_index.html",
-                         {"kind": "countries", "rows": rows})  # fmt: skip
+                         {"kind": "countries", "rows": rows, "map": where})  # fmt: skip
 
 
 async def programmes(datasette: Datasette, request: Request) -> Response:
@@ -350,7 +361,9 @@ async def entity(datasette: Datasette, request: Request) -> Response:
         return await error_page(datasette, request, 400, str(exc))
     title = found[0]["name"]
     chart = charts.stacked_bars(_by_year(acts), f"Activities of {title}, by year")
-    context = {"kind": kind, "row": found[0], "title": title, "chart": chart, **listed}
+    where = await _map(datasette, acts, f"Where the activities of {title} took place")
+    context = {"kind": kind, "row": found[0], "title": title, "chart": chart, "map": where,
+               **listed}  # fmt: skip
     return await _render(datasette, request, "jp_entity.html", context)
 
 
@@ -372,5 +385,6 @@ async def country(datasette: Datasette, request: Request) -> Response:
         **listed,
         "by_year": sorted((y, p, n) for y, by in per_year.items() for p, n in by.items()),
         "chart": charts.stacked_bars(per_year, f"Activities for or in {name}, by year"),
+        "map": await _map(datasette, acts, f"Where the activities for or in {name} took place"),
     }
     return await _render(datasette, request, "jp_country.html", context)

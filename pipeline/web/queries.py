@@ -36,6 +36,7 @@ class SearchParams:
     page: int = 1
     treaty: str = ""  # an ETS/CETS number
     all: str = ""  # the facet shown whole (country, programme, treaty); the others: the top
+    sort: str = ""  # "relevance" (words' default), "date" (oldest first) or "newest"
 
     @property
     def fts(self) -> str:
@@ -68,7 +69,16 @@ class SearchParams:
             "year_from": self.year_from,
             "year_to": self.year_to,
             "treaty": self.treaty,
+            "sort": self.order,
         }
+
+    @property
+    def order(self) -> str:
+        """How the results are ordered: as asked, else by relevance with words; by date
+        without words (there is nothing to rank by), whatever was asked."""
+        if not self.q:
+            return "newest" if self.sort == "newest" else "date"
+        return self.sort or "relevance"
 
     def query_string(self, **changes: Any) -> str:
         """This search's URL query, with `changes` (a value of None drops the key)."""
@@ -83,6 +93,7 @@ class SearchParams:
             "treaty": self.treaty,
             "page": self.page if self.page > 1 else "",
             "all": self.all,
+            "sort": self.sort,
         }
         values.update(
             {
@@ -159,7 +170,14 @@ def search_params(
     shown = _one(args, "all")
     if shown not in ("", "country", "programme", "treaty"):
         raise BadRequest(f"all: {shown!r} is no facet (country, programme or treaty)")
-    return SearchParams(q, country, programme, year_from, year_to, int(page_text), treaty, shown)
+    sort = _one(args, "sort")
+    if sort not in SORTS:
+        raise BadRequest(f"sort: {sort!r} is no order (relevance, date or newest)")
+    return SearchParams(q, country, programme, year_from, year_to, int(page_text), treaty, shown,
+                        sort)  # fmt: skip
+
+
+SORTS = ("", "relevance", "date", "newest")
 
 
 def digits(text: str) -> bool:
@@ -276,6 +294,13 @@ COUNTRY_ACTIVITIES_SQL = """SELECT DISTINCT a.activity_id, a.title, a.start_date
 FROM activity_countries ac JOIN activities a USING (activity_id)
 WHERE ac.country_code = :c ORDER BY a.start_date, a.activity_id"""
 
+# where activities took place: per country and city (the map), all or those in :ids
+MAP_SQL = """SELECT a.location_country_code AS country, p.name AS city, p.latitude,
+       p.longitude, COUNT(*) AS n
+FROM activities a LEFT JOIN places p ON p.place_id = a.place_id AND p.kind = 'city'
+WHERE :ids IS NULL OR a.activity_id IN (SELECT value FROM json_each(:ids))
+GROUP BY a.location_country_code, a.place_id"""
+COUNTRY_NAMES_SQL = "SELECT country_code, country_name FROM countries"
 COUNTRY_INDEX_SQL = """SELECT country_code AS code, country_name AS name, activity_count
 FROM countries ORDER BY activity_count DESC, country_name"""
 PROGRAMME_INDEX_SQL = """SELECT programme_code AS code, programme_title AS name, activity_count

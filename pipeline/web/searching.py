@@ -143,6 +143,14 @@ class Facts:
         """Each activity ID's place in `ids` (IDs must be known: they come from the index)."""
         return np.searchsorted(self.ids, activity_ids)
 
+    def by_date(self, pos: np.ndarray, newest: bool = False) -> np.ndarray:
+        """The order of the activities at `pos` by start date (oldest or newest first;
+        those with no date last, whichever), then by ID."""
+        start = self.start[pos]
+        when = -start if newest else start
+        undated = start == 0  # sorted after every date
+        return np.lexsort((self.ids[pos], when, undated))
+
     def keep(self, pos: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         """Which of the activities at `pos` pass the search's filters."""
         keep = np.ones(len(pos), dtype=bool)
@@ -203,9 +211,7 @@ def _matches(
     facts.load(conn)
     if not params["q"]:  # filters alone: every activity that passes them, by date
         pos = np.arange(len(facts.ids))[facts.keep(np.arange(len(facts.ids)), params)]
-        unknown = np.iinfo(np.int64).max  # no date: last
-        when = np.where(facts.start[pos] > 0, facts.start[pos], unknown)
-        order = np.lexsort((facts.ids[pos], when))
+        order = facts.by_date(pos, newest=params["sort"] == "newest")
         return facts.ids[pos][order], pos, {}
     q = {"q": params["q"]}
     how: dict[int, str] = {}
@@ -222,7 +228,10 @@ def _matches(
     pos = facts.positions(rowids)
     keep = facts.keep(pos, params)
     rowids, ranks, pos = rowids[keep], ranks[keep], pos[keep]
-    order = np.lexsort((rowids, ranks))  # best rank first, then the lower ID
+    if params["sort"] in ("date", "newest"):
+        order = facts.by_date(pos, newest=params["sort"] == "newest")
+    else:
+        order = np.lexsort((rowids, ranks))  # best rank first, then the lower ID
     return rowids[order], pos, how
 
 
