@@ -247,8 +247,9 @@ HOLDINGS_SQL = """SELECT
 SOURCES_SQL = "SELECT source, COUNT(*) AS n FROM captures GROUP BY 1 ORDER BY 2 DESC"
 PER_YEAR_SQL = """SELECT start_year, COALESCE(programme_code, '(none)') AS p, COUNT(*) AS n
 FROM activities WHERE start_year IS NOT NULL GROUP BY 1, 2"""
+# the home page's: the programmes with the most activities (the rest on /programme)
 PROGRAMMES_SQL = """SELECT programme_code, programme_title, activity_count
-FROM programmes ORDER BY programme_code"""
+FROM programmes ORDER BY activity_count DESC, programme_code LIMIT 12"""
 PROGRAMME_CODES_SQL = "SELECT programme_code FROM programmes"
 TREATY_NUMBERS_SQL = "SELECT ets_number FROM treaties WHERE activity_count > 0"
 
