@@ -562,7 +562,8 @@ def test_serve_listens_on_this_machine_only_by_default(archive: Path) -> None:
 def test_charts_hold_at_the_sites_scale() -> None:
     """150 programmes: the ten largest are named, the rest are "others"; a year with no
     activity is a zero; a programme keeps its colour whatever else is drawn; a timeline
-    of 4,000 activities is as tall as its busiest time, not 4,000 rows."""
+    of 300 activities is as tall as its busiest time, not 300 rows, and one of 4,000 is
+    a count per month (not 4,000 bars of 650 KB)."""
     from datetime import date, timedelta
 
     from pipeline.web import charts
@@ -578,5 +579,33 @@ def test_charts_hold_at_the_sites_scale() -> None:
     spans: list[tuple[str, date, date | None]] = [
         (f"a{i}", start + timedelta(days=i), start + timedelta(days=i + 2)) for i in range(4000)
     ]
-    height = int(re.search(r'height="(\d+)"', charts.timeline(spans, "t")).group(1))  # type: ignore[union-attr]
-    assert height < 100
+    few = charts.timeline(spans[: charts.MAX_BARS], "t")
+    height = int(re.search(r'height="(\d+)"', few).group(1))  # type: ignore[union-attr]
+    assert height < 100 and few.count("<rect") == charts.MAX_BARS
+    many = charts.timeline(spans, "t")  # past MAX_BARS: how many started each month
+    months = re.findall(r"<title>(\d{4}-\d\d): (\d+)</title>", many)
+    assert len(many) < 20_000 and sum(int(n) for _, n in months) == 4000
+    assert months[0] == ("2006-01", "31") and len(months) == 132  # Jan 2006 to Dec 2016
+
+
+def test_the_matches_of_the_latest_searches_are_kept_not_read_again() -> None:
+    """The next page of a search, its facets and its CSV reuse the words' matches; the
+    HITS_KEPT latest searches are kept, the oldest given up first."""
+    import numpy as np
+
+    from pipeline.web.searching import HITS_KEPT, Facts, Hits
+
+    facts, reads = Facts(), []
+
+    def read(q: str) -> Hits:
+        reads.append(q)
+        return np.array([1]), np.array([0.5]), {1: "page"}
+
+    for q in ["cyber", "cyber", "prison", "cyber"]:
+        facts.hits(q, lambda q=q: read(q))  # type: ignore[misc]
+    assert reads == ["cyber", "prison"]
+    for n in range(HITS_KEPT):
+        facts.hits(f"w{n}", lambda n=n: read(f"w{n}"))  # type: ignore[misc]
+    facts.hits("w5", lambda: read("w5"))  # still kept
+    facts.hits("cyber", lambda: read("cyber"))  # pushed out by the 64 since: read again
+    assert reads[-1] == "cyber" and reads.count("w5") == 1

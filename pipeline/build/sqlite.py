@@ -31,8 +31,9 @@ INDEXES = {
         ("project_purpose_key",),
         ("start_year",),
         ("place_id",),
+        ("location_country_code", "place_id"),  # the map's count: no wide row read
     ),
-    "activity_countries": (("country_code", "role"),),
+    "activity_countries": (("country_code", "role", "activity_id"),),
     "activity_people": (("name",), ("person_id",)),
     "person_mentions": (("person_id",),),
     "activity_organisations": (("organisation_id",),),

@@ -36,6 +36,7 @@ SETTINGS = {
     "base_url": BASE_URL,
     "sql_time_limit_ms": 1000,  # the same spirit as `jparchive sql`: a query stops
     "facet_time_limit_ms": 500,
+    "num_sql_threads": 2,  # the SQL page's: at most two queries at once; ours are apart
     "default_page_size": 50,
     "max_returned_rows": 5000,
     "allow_download": True,  # the whole database file: it is the public dataset

@@ -21,6 +21,7 @@ OTHERS = "others"
 OTHERS_COLOUR = "#d9d9d9"
 TOP_SERIES = 10  # series a chart names; the rest are one "others" band
 MAX_LANES = 120  # rows a timeline draws at most
+MAX_BARS = 300  # activities a timeline draws one by one; more: how many started each month
 
 
 def _e(text: object) -> str:
@@ -108,10 +109,14 @@ def stacked_bars(counts: Mapping[str, Mapping[str, int]], title: str) -> str:
 
 
 def timeline(spans: list[tuple[str, date, date | None]], title: str) -> str:
-    """One bar per activity, from its start to its end, on a shared time axis."""
+    """One bar per activity, from its start to its end, on a shared time axis; past
+    MAX_BARS activities, how many started each month (4,000 bars, each with its title,
+    made a programme's page 650 KB)."""
     bars = [(label, start, end or start) for label, start, end in spans if start]
     if not bars:
         return ""
+    if len(bars) > MAX_BARS:
+        return per_month([start for _, start, _ in bars], title)
     first = min(s for _, s, _ in bars)
     last = max(e for _, _, e in bars)
     days = max((last - first).days, 1)
@@ -134,6 +139,40 @@ def timeline(spans: list[tuple[str, date, date | None]], title: str) -> str:
     out.append(
         f'<text x="{left + width}" y="{axis}" font-size="11" text-anchor="end">{last}</text>'
     )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def per_month(starts: list[date], title: str) -> str:
+    """Activities started per month, every month from the first to the last (none: 0)."""
+    counts: dict[tuple[int, int], int] = {}
+    for d in starts:
+        counts[(d.year, d.month)] = counts.get((d.year, d.month), 0) + 1
+    (y, m), last = min(counts), max(counts)
+    months = []
+    while (y, m) <= last:
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    left, width, height = 36, 720, 140
+    step, top = width / len(months), max(counts.values())
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_e(title)}" '
+        f'width="{left + width + 8}" height="{height + 24}" class="chart">'
+        f"<title>{_e(title)}: activities started per month</title>",
+        f'<text x="{left - 4}" y="10" text-anchor="end" font-size="11">{top}</text>',
+    ]
+    for i, (year, month) in enumerate(months):
+        n = counts.get((year, month), 0)
+        if n:
+            h, x, w = n / top * (height - 10), left + i * step, max(step - 1, 1)
+            out.append(
+                f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                f'fill="{PALETTE[0]}"><title>{year}-{month:02d}: {n}</title></rect>'
+            )
+        if month == 1 or i == 0:
+            out.append(
+                f'<text x="{left + i * step:.1f}" y="{height + 16}" font-size="10">{year}</text>'
+            )
     out.append("</svg>")
     return "\n".join(out)
 

@@ -8,7 +8,6 @@ with a one-line reason, an unknown record a 404.
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections import defaultdict
@@ -54,11 +53,12 @@ async def _render(
     return response
 
 
-async def _map(ds: Datasette, activities: list[Row] | None, title: str) -> str:
-    """The map of where `activities` (None: all) took place, per country and city."""
-    ids = json.dumps([a["activity_id"] for a in activities]) if activities is not None else None
+async def _map(ds: Datasette, of: str, key: str | None, title: str) -> str:
+    """The map of where activities took place, per country and city: all of them, or
+    those of a country, programme, person, organisation or place (`of`, `key`)."""
     names = {r["country_code"]: r["country_name"] for r in await _rows(ds, Q.COUNTRY_NAMES_SQL)}
-    return maps.activities_map(await _rows(ds, Q.MAP_SQL, {"ids": ids}), names, title)
+    sql = Q.MAP_SQL.format(where=Q.MAP_OF[of])
+    return maps.activities_map(await _rows(ds, sql, {"k": key}), names, title)
 
 
 async def error_page(ds: Datasette, request: Request, status: int, reason: str) -> Response:
@@ -88,7 +88,7 @@ async def home(datasette: Datasette, request: Request) -> Response:
         "sources": await _rows(datasette, Q.SOURCES_SQL),
         "programmes": await _rows(datasette, Q.PROGRAMMES_SQL),
         "chart": charts.stacked_bars(per_year, "Activities per year, by programme"),
-        "map": await _map(datasette, None, "Where the activities took place"),
+        "map": await _map(datasette, "all", None, "Where the activities took place"),
     }
     return await _render(datasette, request, "jp_home.html", context)
 
@@ -300,7 +300,7 @@ async def programme(datasette: Datasette, request: Request) -> Response:
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     context["timeline"] = charts.timeline(_spans(context["activities"]), f"Activities of {code}")
-    context["map"] = await _map(datasette, context["activities"], f"Where {code}'s took place")
+    context["map"] = await _map(datasette, "programme", code, f"Where {code}'s took place")
     return await _render(datasette, request, "jp_programme.html", context)
 
 
@@ -321,6 +321,24 @@ def _listed(request: Request, items: list[Row]) -> dict[str, Any]:
             "next": f"?page={page + 1}" if page < pages else None}  # fmt: skip
 
 
+def _page_number(request: Request) -> int:
+    text = request.args.get("page") or "1"
+    if not Q.digits(text) or len(text) > 6 or int(text) < 1:
+        raise Q.BadRequest(f"page: {text!r} is no page number")
+    return int(text)
+
+
+def _paged(page: int, total: int, shown: list[Row]) -> dict[str, Any]:
+    """A page of a long list read a page at a time: what `_listed` gives; a page past
+    the end is a 400."""
+    pages = max(1, math.ceil(total / LIST_SIZE))
+    if page > pages:
+        raise Q.BadRequest(f"page: {page!r} is no page number (1 to {pages})")
+    return {"shown": shown, "page": page, "pages": pages, "total": total,
+            "previous": f"?page={page - 1}" if page > 1 else None,
+            "next": f"?page={page + 1}" if page < pages else None}  # fmt: skip
+
+
 def _by_year(acts: list[Row]) -> dict[str, dict[str, int]]:
     """Activities per year and programme, for a stacked chart."""
     per_year: dict[str, dict[str, int]] = defaultdict(dict)
@@ -334,7 +352,7 @@ def _by_year(acts: list[Row]) -> dict[str, dict[str, int]]:
 async def countries(datasette: Datasette, request: Request) -> Response:
     """Every country the pages name, most activities first."""
     rows = await _rows(datasette, Q.COUNTRY_INDEX_SQL)
-    where = await _map(datasette, None, "Where the activities took place")
+    where = await _map(datasette, "all", None, "Where the activities took place")
     return await _render(datasette, request, "jp_index.html",
                          {"kind": "countries", "rows": rows, "map": where})  # fmt: skip
 
@@ -361,7 +379,7 @@ async def entity(datasette: Datasette, request: Request) -> Response:
         return await error_page(datasette, request, 400, str(exc))
     title = found[0]["name"]
     chart = charts.stacked_bars(_by_year(acts), f"Activities of {title}, by year")
-    where = await _map(datasette, acts, f"Where the activities of {title} took place")
+    where = await _map(datasette, kind, key, f"Where the activities of {title} took place")
     context = {"kind": kind, "row": found[0], "title": title, "chart": chart, "map": where,
                **listed}  # fmt: skip
     return await _render(datasette, request, "jp_entity.html", context)
@@ -372,19 +390,23 @@ async def country(datasette: Datasette, request: Request) -> Response:
     found = await _rows(datasette, "SELECT * FROM countries WHERE country_code = :c", {"c": code})
     if not found:
         return await error_page(datasette, request, 404, f"no country {code!r} in the archive")
-    acts = await _rows(datasette, Q.COUNTRY_ACTIVITIES_SQL, {"c": code})
-    per_year = _by_year(acts)
-    name = found[0]["country_name"]
+    pool: PagePool = datasette._jparchive_pool
     try:
-        listed = _listed(request, acts)
+        page = _page_number(request)
+        rows = await pool.many(Q.COUNTRY_SQL, {"c": code, "size": LIST_SIZE,
+                                               "offset": (page - 1) * LIST_SIZE})  # fmt: skip
+        listed = _paged(page, rows["total"][0]["n"], rows["shown"])
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
+    per_year: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows["per_year"]:
+        per_year[r["year"]][r["programme"]] = r["n"]
+    name = found[0]["country_name"]
     context = {
         "country": found[0],
-        "activities": acts,
         **listed,
         "by_year": sorted((y, p, n) for y, by in per_year.items() for p, n in by.items()),
         "chart": charts.stacked_bars(per_year, f"Activities for or in {name}, by year"),
-        "map": await _map(datasette, acts, f"Where the activities for or in {name} took place"),
+        "map": await _map(datasette, "country", code, f"Where those for or in {name} took place"),
     }
     return await _render(datasette, request, "jp_country.html", context)

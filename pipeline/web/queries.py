@@ -291,16 +291,37 @@ GROUP BY 1, 2 ORDER BY n DESC, 2""",
     "coverage": "SELECT * FROM coverage WHERE programme_code = :c AND level = 'programme'",
 }
 
-COUNTRY_ACTIVITIES_SQL = """SELECT DISTINCT a.activity_id, a.title, a.start_date, a.programme_code
-FROM activity_countries ac JOIN activities a USING (activity_id)
-WHERE ac.country_code = :c ORDER BY a.start_date, a.activity_id"""
+_OF_COUNTRY = (
+    "a.activity_id IN (SELECT activity_id FROM activity_countries WHERE country_code = :c)"
+)
+# a country's page, in one trip: its activities counted by year and programme, and the
+# page of them shown (the rest are not read)
+COUNTRY_SQL = {
+    "total": f"SELECT COUNT(*) AS n FROM activities a WHERE {_OF_COUNTRY}",
+    "per_year": f"""SELECT substr(a.start_date, 1, 4) AS year,
+       COALESCE(a.programme_code, '(none)') AS programme, COUNT(*) AS n
+FROM activities a WHERE {_OF_COUNTRY} AND a.start_date IS NOT NULL GROUP BY 1, 2""",
+    "shown": f"""SELECT a.activity_id, a.title, a.start_date, a.programme_code, a.location
+FROM activities a WHERE {_OF_COUNTRY} ORDER BY a.start_date, a.activity_id
+LIMIT :size OFFSET :offset""",
+}
 
-# where activities took place: per country and city (the map), all or those in :ids
+# where activities took place: per country and city (the map), of all or of one page's
 MAP_SQL = """SELECT a.location_country_code AS country, p.name AS city, p.latitude,
        p.longitude, COUNT(*) AS n
 FROM activities a LEFT JOIN places p ON p.place_id = a.place_id AND p.kind = 'city'
-WHERE :ids IS NULL OR a.activity_id IN (SELECT value FROM json_each(:ids))
-GROUP BY a.location_country_code, a.place_id"""
+{where} GROUP BY a.location_country_code, a.place_id"""
+MAP_OF = {
+    "all": "",
+    "country": "WHERE a.activity_id IN (SELECT activity_id FROM activity_countries "
+    "WHERE country_code = :k)",
+    "programme": "WHERE a.programme_code = :k",
+    "person": "WHERE a.activity_id IN (SELECT activity_id FROM person_mentions "
+    "WHERE person_id = :k)",
+    "organisation": "WHERE a.activity_id IN (SELECT activity_id FROM activity_organisations "
+    "WHERE organisation_id = :k)",
+    "place": "WHERE a.place_id = :k",
+}
 COUNTRY_NAMES_SQL = "SELECT country_code, country_name FROM countries"
 COUNTRY_INDEX_SQL = """SELECT country_code AS code, country_name AS name, activity_count
 FROM countries ORDER BY activity_count DESC, country_name"""

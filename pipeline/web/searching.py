@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,11 @@ TREATY_NAMES_SQL = (
 )
 FACET_SIZE = 12
 _NONE = -1
+# The words' matches of the latest searches, kept: the next page of a search, its facets
+# and its CSV need no new read of the index (the database is immutable; a rebuild makes
+# new Facts). A common word's 30,000 matches take about 0.5 MB.
+HITS_KEPT = 64
+Hits = tuple[np.ndarray, np.ndarray, dict[int, str]]
 
 
 @dataclass(slots=True)
@@ -105,6 +111,7 @@ class Facts:
         self.names: dict[str, str] = {}  # every country of the archive: code → name
         self.known_programmes: set[str] = set()
         self.known_treaties: set[int] = set()  # those an activity names
+        self._hits: dict[str, Hits] = {}  # by words, the latest last
 
     def load(self, conn: sqlite3.Connection) -> None:
         with self._lock:
@@ -138,6 +145,19 @@ class Facts:
             str(n): f"ETS {n}" + (f" ({name.split('; ')[0]})" if name else "")
             for n, name in conn.execute(TREATY_NAMES_SQL)
         }
+
+    def hits(self, q: str, read: Callable[[], Hits]) -> Hits:
+        """The matches of the words `q`: kept from an earlier search, or `read()` and
+        kept (the HITS_KEPT latest)."""
+        with self._lock:
+            found = self._hits.pop(q, None)
+        if found is None:
+            found = read()
+        with self._lock:
+            self._hits[q] = found  # now the latest
+            while len(self._hits) > HITS_KEPT:
+                self._hits.pop(next(iter(self._hits)))
+        return found
 
     def positions(self, activity_ids: np.ndarray) -> np.ndarray:
         """Each activity ID's place in `ids` (IDs must be known: they come from the index)."""
@@ -203,6 +223,22 @@ def _rows(conn: sqlite3.Connection, sql: str, q: str, ids: list[int]) -> dict[in
     return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
 
+def _hits(conn: sqlite3.Connection, q: str) -> Hits:
+    """Every activity the words match, with its rank and where they matched."""
+    how: dict[int, str] = {}
+    best: dict[int, float] = {}
+    # the page's own text first, then its people's, organisations' and place's names,
+    # then its documents
+    for sql, where in ((DOCUMENT_HITS_SQL, "document"), (NAMES_HITS_SQL, "names"),
+                       (HITS_SQL, "page")):  # fmt: skip
+        found = dict(conn.execute(sql, {"q": q}).fetchall())
+        best.update(found)
+        how.update(dict.fromkeys(found, where))
+    rowids = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
+    ranks = np.fromiter(best.values(), dtype=np.float64, count=len(best))
+    return rowids, ranks, how
+
+
 def _matches(
     conn: sqlite3.Connection, params: dict[str, Any], facts: Facts
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
@@ -213,18 +249,7 @@ def _matches(
         pos = np.arange(len(facts.ids))[facts.keep(np.arange(len(facts.ids)), params)]
         order = facts.by_date(pos, newest=params["sort"] == "newest")
         return facts.ids[pos][order], pos, {}
-    q = {"q": params["q"]}
-    how: dict[int, str] = {}
-    best: dict[int, float] = {}
-    # the page's own text first, then its people's, organisations' and place's names,
-    # then its documents
-    for sql, where in ((DOCUMENT_HITS_SQL, "document"), (NAMES_HITS_SQL, "names"),
-                       (HITS_SQL, "page")):  # fmt: skip
-        found = dict(conn.execute(sql, q).fetchall())
-        best.update(found)
-        how.update(dict.fromkeys(found, where))
-    rowids = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
-    ranks = np.fromiter(best.values(), dtype=np.float64, count=len(best))
+    rowids, ranks, how = facts.hits(params["q"], lambda: _hits(conn, params["q"]))
     pos = facts.positions(rowids)
     keep = facts.keep(pos, params)
     rowids, ranks, pos = rowids[keep], ranks[keep], pos[keep]
