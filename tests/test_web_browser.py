@@ -172,6 +172,36 @@ def test_an_archived_page_reaches_no_other_host(data: Path, page: tuple[Page, Re
     assert {"/s.css", "/a.png", "/bg.png"} <= tried and not tried & {"/fetch", "/beacon"}
 
 
+def test_a_link_inside_the_framed_page_opens_the_archived_page(
+    archive: Path, page: tuple[Page, Requests]
+) -> None:
+    """Activity 18356's page, framed: its link to the programme's logframe opens the
+    logframe as archived, in the frame (no link of it leaves the archive); 20107's link
+    to a page the archive does not hold says so there, and reaches no other host."""
+    tab, requests = page
+    with web_app(archive) as site:
+        tab.goto(f"{site}/activity/18356")
+        frame = tab.frame_locator("iframe")
+        with tab.expect_response(lambda r: "TransID=112" in r.url) as opened:
+            frame.locator('a[href*="JP/Default.asp?TransID=112"]').first.click()
+        assert opened.value.status == 200 and "/replay/" in opened.value.url
+        inner = next(f for f in tab.frames if f != tab.main_frame)
+        inner.wait_for_url("**/replay/**TransID=112")
+        assert "PACO-Serbia" in inner.locator("body").inner_text()  # the logframe itself
+        tab.goto(f"{site}/activity/20107")  # it links www.coe.int/cybercrime, not archived
+        frame = tab.frame_locator("iframe")
+        with tab.expect_response(lambda r: "coe.int/cybercrime" in r.url) as missing:
+            frame.locator('a[href*="www.coe.int/cybercrime"]').first.click()
+        assert missing.value.status == 404 and "/replay/" in missing.value.url
+        inner = next(f for f in tab.frames if f != tab.main_frame)
+        inner.wait_for_url("**/replay/**coe.int/cybercrime")
+        assert (
+            "holds no capture of http://www.coe.int/cybercrime"
+            in inner.locator("body").inner_text()
+        )
+    assert hosts(requests.sent) == {"127.0.0.1"}, sorted(requests.sent)
+
+
 def test_the_archived_page_shows_styled_and_its_documents_download(
     archive: Path, page: tuple[Page, Requests], tmp_path: Path
 ) -> None:

@@ -7,8 +7,10 @@ images, from the archive and nothing else.
 
 The URLs are the ones `find` reads (the same selectors, the same CSS tokenizer), plus
 links (`<a href>`, `<area href>`), each made whole against the page's address (and its
-`<base href>`, which is then dropped) before `to` is asked. Pure: text in, text out; the
-page comes back as text (its charset is the caller's to declare).
+`<base href>`, which is then dropped) before `to` is asked; a link's `target` is dropped
+(a link opens where the page is: in a sandboxed frame a new window or the top page is
+refused, and the link would do nothing). Pure: text in, text out; the page comes back as
+text (its charset is the caller's to declare).
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ def _rewrite_node(node: LexborNode, base: str, to: Rewrite) -> None:
     for t, a in _ATTRIBUTES:
         if tag == t and (whole := _absolute(base, attrs.get(a))):
             node.attrs[a] = to(whole)
+    if tag in ("a", "area") and "target" in attrs:
+        del node.attrs["target"]  # a link opens where the page is (a sandboxed frame's own)
     background = _absolute(base, attrs.get("background")) if tag in _BACKGROUND else None
     if background:
         node.attrs["background"] = to(background)
