@@ -100,4 +100,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities
 
 clean:
-	rm -rf $(VENV) $(PYWB) $(RWP) $(AXE) data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB) $(RWP) $(AXE) data/citations.* data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache

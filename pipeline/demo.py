@@ -1,7 +1,7 @@
 """`make demo`: serve the fixture site, harvest it over HTTP (with what its pages load and
 the documents they link), import an earlier crawl, build the tables (the documents'
-text read), audit the archive (`verify`), write it as a WACZ a replay tool opens,
-summarise."""
+text read), audit the archive (`verify`), write it as a WACZ a replay tool opens, cite
+every activity in CSL-JSON, BibTeX and RIS, summarise."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from pipeline.archive.verify import verify
 from pipeline.build import BuildConfig, build
+from pipeline.exports import ExportConfig, export, write_out
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.fixtures.earlier import write_earlier_crawl
 from pipeline.fixtures.server import SITE, FixtureServer
@@ -71,6 +72,11 @@ def main() -> int:
         f"open it in ReplayWeb.page (https://replayweb.page, 'Choose File') or pywb "
         f"(wb-manager add --unpack-wacz COLLECTION {package.path})"
     )
+    for fmt, name in (("csl-json", "citations.json"), ("bibtex", "citations.bib"),
+                      ("ris", "citations.ris")):  # fmt: skip
+        text, count = export(ExportConfig(data=args.data, fmt=fmt))
+        write_out(text, args.data / name)
+        print(f"export: {count} activities as {fmt} in {args.data / name}")
     print(f"browse them: jparchive serve --data {args.data}   (then open http://127.0.0.1:8001/)")
     return 0
 

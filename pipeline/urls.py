@@ -7,6 +7,7 @@ once, as `CEAD/Countries.asp?ID=n&ActSyn=True`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -100,6 +101,21 @@ def shows_synopsis(url: str) -> bool:
     query = {k.lower(): v.lower() for k, v in parse_qsl(parts.query)}
     hidden = parts.path.lower().endswith("/cead/countries.asp") and query.get("actsyn") != "true"
     return not hidden
+
+
+_WAYBACK_FLAGS = re.compile(r"(/web/[0-9]{1,14})[a-z]{2}_/")
+
+
+def citable(source_ref: str | None) -> str | None:
+    """A capture's address to cite: a Wayback replay's without its raw-bytes flag
+    (`/web/2007...id_/` → `/web/2007.../`, the page as the Archive shows it).
+
+    >>> citable("https://web.archive.org/web/20070321000000id_/http://www.jp.coe.int/CEAD/")
+    'https://web.archive.org/web/20070321000000/http://www.jp.coe.int/CEAD/'
+    """
+    if not source_ref or not source_ref.startswith(("http://", "https://")):
+        return None
+    return _WAYBACK_FLAGS.sub(r"\1/", source_ref)
 
 
 def original_address(url: str) -> str:

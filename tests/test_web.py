@@ -509,7 +509,7 @@ def test_the_activity_links_its_expected_result_and_purpose_rows(site: str) -> N
 
 
 def test_a_wayback_address_is_cited_as_the_archive_shows_it() -> None:
-    from pipeline.web.pages import citable
+    from pipeline.urls import citable
 
     raw = "http://web.archive.org/web/20070404120000id_/http://www.jp.coe.int/CEAD/x.asp?ID=1"
     assert (
@@ -609,3 +609,28 @@ def test_the_matches_of_the_latest_searches_are_kept_not_read_again() -> None:
     facts.hits("w5", lambda: read("w5"))  # still kept
     facts.hits("cyber", lambda: read("cyber"))  # pushed out by the 64 since: read again
     assert reads[-1] == "cyber" and reads.count("w5") == 1
+
+
+def test_an_activity_and_a_search_are_cited_as_downloads(site: str) -> None:
+    """The activity page's and the search's citation links: BibTeX, RIS and CSL-JSON
+    that their own libraries read back, a search's holding every match."""
+    import rispy
+    from bibtexparser.entrypoint import parse_string
+
+    page = get(site + "/activity/18356").text
+    assert 'href="/activity/18356.bib"' in page and 'href="/activity/18356.csl.json"' in page
+    bib = httpx.get(site + "/activity/18356.bib", timeout=30)
+    assert bib.status_code == 200 and "attachment" in bib.headers["content-disposition"]
+    [entry] = parse_string(bib.text).entries
+    assert entry.key == "jp-activity-18356" and entry.fields_dict["url"].value.endswith(
+        "ID=18356&ActSyn=True"
+    )
+    [record] = rispy.loads(httpx.get(site + "/activity/18356.ris", timeout=30).text)
+    assert record["title"] == "Regional Conference on Cybercrime"
+    [item] = httpx.get(site + "/activity/18356.csl.json", timeout=30).json()
+    assert item["id"] == "jp-activity-18356" and item["type"] == "webpage"
+    search = get(site + "/search", q="cybercrime", country="RS")
+    total = int(re.search(r'<strong id="total">(\d+)</strong>', search.text).group(1))  # type: ignore[union-attr]
+    link = html.unescape(re.search(r'id="bib" href="([^"]+)"', search.text).group(1))  # type: ignore[union-attr]
+    assert len(parse_string(httpx.get(site + link, timeout=30).text).entries) == total
+    assert httpx.get(site + "/activity/1.bib", timeout=30).status_code == 404

@@ -9,7 +9,7 @@
 Nothing imports the CLI; everything it does can be done from Python.
 """
 
-from pipeline.cli import archive, harvest, tables, web
+from pipeline.cli import archive, exports, harvest, tables, web
 from pipeline.cli.common import main
 
-__all__ = ["archive", "harvest", "main", "tables", "web"]
+__all__ = ["archive", "exports", "harvest", "main", "tables", "web"]

@@ -12,7 +12,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
-from pipeline.web import pages
+from pipeline.web import cite, pages
 from pipeline.web.pool import bound
 from pipeline.web.replay import replay
 
@@ -22,7 +22,8 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/$", pages.home),
         (r"^/search$", pages.search),
-        (r"^/search\.(?P<format>csv|json)$", pages.search_export),
+        (r"^/search\.(?P<format>csv|json|bib|ris|csl\.json)$", pages.search_export),
+        (r"^/activity/(?P<activity_id>[0-9]+)\.(?P<format>bib|ris|csl\.json)$", cite.activity),
         (r"^/activity/(?P<activity_id>[^/]+)$", pages.activity),
         (r"^/capture/(?P<capture_id>[^/]+)$", pages.capture),
         (r"^/replay/(?P<stamp>[^/]+)/(?P<url>.+)$", replay),

@@ -20,9 +20,11 @@ from datasette.app import Datasette
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Request
 
-from pipeline.web import charts, maps
+from pipeline.urls import citable
+from pipeline.web import charts, cite, maps
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
+from pipeline.web.listing import LIST_SIZE, listed, page_number, paged
 from pipeline.web.metadata import DATABASE
 from pipeline.web.pool import PagePool
 from pipeline.web.replay import replay_url, stamp_of
@@ -104,12 +106,13 @@ def _choices(facts: Any) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _export_links(request: Request) -> dict[str, str]:
+def _export_links(request: Request) -> dict[str, Any]:
     """The page's results, every one of them with the page's own filters, as CSV and
     JSON (`/search.csv`, `/search.json`)."""
     query = request.query_string
     query = "&".join(p for p in query.split("&") if p and not p.startswith("page="))
-    return {"csv": f"/search.csv?{query}", "json": f"/search.json?{query}"}
+    return {"csv": f"/search.csv?{query}", "json": f"/search.json?{query}",
+            "cite": {e: f"/search.{e}?{query}" for e in cite.FORMATS}}  # fmt: skip
 
 
 async def search_export(datasette: Datasette, request: Request) -> Response:
@@ -130,6 +133,9 @@ async def search_export(datasette: Datasette, request: Request) -> Response:
     bound = params.sql_params()
     wanted = params.fts or params.filtered
     rows = await pool.run(lambda conn: export_rows(conn, bound, facts)) if wanted else []
+    if request.url_vars["format"] in cite.FORMATS:
+        return await cite.citations(datasette, [r[0] for r in rows], request.url_vars["format"],
+                                    "search")  # fmt: skip
     if request.url_vars["format"] == "json":
         records = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in rows]
         return Response.json(records)
@@ -157,17 +163,6 @@ def safe_href(url: str | None) -> str | None:
     if not colon or scheme.lower() not in _HREF_SCHEMES:
         return None
     return cleaned
-
-
-_WAYBACK_FLAGS = re.compile(r"(/web/[0-9]{1,14})[a-z]{2}_/")
-
-
-def citable(source_ref: str | None) -> str | None:
-    """A capture's address to cite: a Wayback replay's without its raw-bytes flag
-    (`/web/2007...id_/` → `/web/2007.../`, the page as the Archive shows it)."""
-    if not source_ref or not source_ref.startswith(("http://", "https://")):
-        return None
-    return _WAYBACK_FLAGS.sub(r"\1/", source_ref)
 
 
 async def search(datasette: Datasette, request: Request) -> Response:
@@ -296,47 +291,12 @@ async def programme(datasette: Datasette, request: Request) -> Response:
     pool: PagePool = datasette._jparchive_pool
     context.update(await pool.many(Q.PROGRAMME_SQL, {"c": code}))
     try:
-        context.update(_listed(request, context["activities"]))
+        context.update(listed(request, context["activities"]))
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     context["timeline"] = charts.timeline(_spans(context["activities"]), f"Activities of {code}")
     context["map"] = await _map(datasette, "programme", code, f"Where {code}'s took place")
     return await _render(datasette, request, "jp_programme.html", context)
-
-
-LIST_SIZE = 100  # activities a programme, country, person or place page lists at once
-
-
-def _listed(request: Request, items: list[Row]) -> dict[str, Any]:
-    """One page of a long list (`?page=n`, 100 a page): the items, the page, the pages,
-    the links to the previous and next pages; a page past the end is a 400."""
-    text = request.args.get("page") or "1"
-    pages = max(1, math.ceil(len(items) / LIST_SIZE))
-    if not Q.digits(text) or not 1 <= int(text) <= pages:
-        raise Q.BadRequest(f"page: {text!r} is no page number (1 to {pages})")
-    page = int(text)
-    return {"shown": items[(page - 1) * LIST_SIZE : page * LIST_SIZE], "page": page,
-            "pages": pages, "total": len(items),
-            "previous": f"?page={page - 1}" if page > 1 else None,
-            "next": f"?page={page + 1}" if page < pages else None}  # fmt: skip
-
-
-def _page_number(request: Request) -> int:
-    text = request.args.get("page") or "1"
-    if not Q.digits(text) or len(text) > 6 or int(text) < 1:
-        raise Q.BadRequest(f"page: {text!r} is no page number")
-    return int(text)
-
-
-def _paged(page: int, total: int, shown: list[Row]) -> dict[str, Any]:
-    """A page of a long list read a page at a time: what `_listed` gives; a page past
-    the end is a 400."""
-    pages = max(1, math.ceil(total / LIST_SIZE))
-    if page > pages:
-        raise Q.BadRequest(f"page: {page!r} is no page number (1 to {pages})")
-    return {"shown": shown, "page": page, "pages": pages, "total": total,
-            "previous": f"?page={page - 1}" if page > 1 else None,
-            "next": f"?page={page + 1}" if page < pages else None}  # fmt: skip
 
 
 def _by_year(acts: list[Row]) -> dict[str, dict[str, int]]:
@@ -374,14 +334,14 @@ async def entity(datasette: Datasette, request: Request) -> Response:
         return await error_page(datasette, request, 404, f"no {kind} {key!r} in the archive")
     acts = await _rows(datasette, sql["activities"], {"k": key})
     try:
-        listed = _listed(request, acts)
+        shown = listed(request, acts)
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     title = found[0]["name"]
     chart = charts.stacked_bars(_by_year(acts), f"Activities of {title}, by year")
     where = await _map(datasette, kind, key, f"Where the activities of {title} took place")
     context = {"kind": kind, "row": found[0], "title": title, "chart": chart, "map": where,
-               **listed}  # fmt: skip
+               **shown}  # fmt: skip
     return await _render(datasette, request, "jp_entity.html", context)
 
 
@@ -392,10 +352,10 @@ async def country(datasette: Datasette, request: Request) -> Response:
         return await error_page(datasette, request, 404, f"no country {code!r} in the archive")
     pool: PagePool = datasette._jparchive_pool
     try:
-        page = _page_number(request)
+        page = page_number(request)
         rows = await pool.many(Q.COUNTRY_SQL, {"c": code, "size": LIST_SIZE,
                                                "offset": (page - 1) * LIST_SIZE})  # fmt: skip
-        listed = _paged(page, rows["total"][0]["n"], rows["shown"])
+        one_page = paged(page, rows["total"][0]["n"], rows["shown"])
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     per_year: dict[str, dict[str, int]] = defaultdict(dict)
@@ -404,7 +364,7 @@ async def country(datasette: Datasette, request: Request) -> Response:
     name = found[0]["country_name"]
     context = {
         "country": found[0],
-        **listed,
+        **one_page,
         "by_year": sorted((y, p, n) for y, by in per_year.items() for p, n in by.items()),
         "chart": charts.stacked_bars(per_year, f"Activities for or in {name}, by year"),
         "map": await _map(datasette, "country", code, f"Where those for or in {name} took place"),
