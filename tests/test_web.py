@@ -634,3 +634,46 @@ def test_an_activity_and_a_search_are_cited_as_downloads(site: str) -> None:
     link = html.unescape(re.search(r'id="bib" href="([^"]+)"', search.text).group(1))  # type: ignore[union-attr]
     assert len(parse_string(httpx.get(site + link, timeout=30).text).entries) == total
     assert httpx.get(site + "/activity/1.bib", timeout=30).status_code == 404
+
+
+def test_an_activity_page_embeds_its_citation_for_reference_managers(site: str) -> None:
+    """Highwire `citation_*` and Dublin Core tags, and schema.org JSON-LD (a WebPage,
+    archived, about the Event), read back by extruct as a reference manager would."""
+    import extruct
+    from selectolax.lexbor import LexborHTMLParser
+
+    text = get(site + "/activity/18356").text
+    meta = {m.attributes["name"]: m.attributes["content"]
+            for m in LexborHTMLParser(text).css("head meta[name]")}  # fmt: skip
+    address = "http://www.jp.coe.int/CEAD/Countries.asp?ID=18356&ActSyn=True"
+    assert meta["citation_title"] == meta["DC.title"] == "Regional Conference on Cybercrime"
+    assert meta["citation_author"] == meta["DC.creator"] == "Council of Europe"
+    assert meta["citation_public_url"] == meta["DC.identifier"] == address
+    found = extruct.extract(text, base_url=site, syntaxes=["json-ld", "dublincore"])
+    [page] = found["json-ld"]
+    assert page["@type"] == "WebPage" and page["url"] == address
+    assert page["archivedAt"].startswith(site + "/replay/2")  # where this app replays it
+    assert page["archivedAt"].endswith("/CEAD/Countries.asp?ID=18356&ActSyn=True")
+    event = page["about"]
+    assert (event["@type"], event["startDate"], event["endDate"]) == (
+        "Event", "2007-03-19", "2007-03-21")  # fmt: skip
+    assert event["location"]["address"]["addressCountry"] == "RS"
+    assert {f["name"] for f in event["funder"]} == {"European Union", "Council of Europe"}
+    assert "M. Gercke" in {p["name"] for p in event["performer"]}
+    dublin = {e["URI"]: e["content"] for e in found["dublincore"][0]["elements"]}
+    assert dublin["http://purl.org/dc/elements/1.1/title"] == "Regional Conference on Cybercrime"
+    assert dublin["http://purl.org/dc/elements/1.1/identifier"] == address
+
+
+def test_embedded_json_ld_cannot_end_its_block() -> None:
+    from pipeline.web.embedded import embedded
+
+    hostile = "</script><script>alert(1)</script> & <!--"
+    row = {"activity_id": 1, "title": hostile, "original_url": "http://www.jp.coe.int/x",
+           "last_modified": None, "location": hostile, "location_country_code": None,
+           "programme_code": None, "start_date": None, "end_date": None}  # fmt: skip
+    tags, jsonld = embedded(row, [], [], None)
+    assert "<" not in jsonld and ">" not in jsonld and "&" not in jsonld
+    import json
+
+    assert json.loads(jsonld)["name"] == hostile and ("citation_title", hostile) in tags

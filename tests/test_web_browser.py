@@ -202,6 +202,23 @@ def test_a_link_inside_the_framed_page_opens_the_archived_page(
     assert hosts(requests.sent) == {"127.0.0.1"}, sorted(requests.sent)
 
 
+def test_the_embedded_metadata_breaks_no_content_security_policy(
+    archive: Path, page: tuple[Page, Requests]
+) -> None:
+    """The JSON-LD block and the meta tags of an activity page: the page's CSP (no
+    script at all) reports nothing in Chromium, and the block is there, never run."""
+    tab, _ = page
+    said: list[str] = []
+    tab.on("console", lambda message: said.append(message.text))
+    with web_app(archive) as site:
+        tab.goto(f"{site}/activity/18356")
+        tab.wait_for_load_state("networkidle")
+        block = tab.locator('script[type="application/ld+json"]')
+        assert block.count() == 1 and '"@type": "WebPage"' in block.inner_text()
+        assert tab.locator('meta[name="citation_title"]').count() == 1
+    assert not [m for m in said if "Content Security Policy" in m], said
+
+
 def test_the_archived_page_shows_styled_and_its_documents_download(
     archive: Path, page: tuple[Page, Requests], tmp_path: Path
 ) -> None:

@@ -24,6 +24,7 @@ from pipeline.urls import citable
 from pipeline.web import charts, cite, maps
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
+from pipeline.web.embedded import embedded
 from pipeline.web.listing import LIST_SIZE, listed, page_number, paged
 from pipeline.web.metadata import DATABASE
 from pipeline.web.pool import PagePool
@@ -220,6 +221,11 @@ async def activity(datasette: Datasette, request: Request) -> Response:
         link["href"] = safe_href(link["url"])
     for d in context["documents"]:
         d["size"] = _size(d["bytes"])
+    archived = None
+    if shown is not None:  # where the capture can be seen: the Wayback's, else ours
+        archived = shown["citable"] or f"{request.scheme}://{request.host}{shown['replay']}"
+    context["meta_tags"], context["jsonld"] = embedded(a, context["people"],
+                                                      context["countries"], archived)  # fmt: skip
     return await _render(datasette, request, "jp_activity.html", context)
 
 
