@@ -44,6 +44,16 @@ $(AXE)/.installed: Makefile
 	cd $(AXE) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
 	touch $(AXE)/.installed
 
+# The IATI Standard 2.03's own XSD schemas and codelists, as the pyIATI source distribution
+# (PyPI, MIT) ships them: the tests validate `jparchive export --format iati` with them.
+IATI := .iati
+IATI_VERSION := 0.4.1
+$(IATI)/.installed: Makefile $(STAMP)
+	rm -rf $(IATI) && mkdir -p $(IATI)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: pyiati==$(IATI_VERSION) -d $(IATI)
+	cd $(IATI) && tar xzf pyIATI-$(IATI_VERSION).tar.gz pyIATI-$(IATI_VERSION)/iati/resources/standard/2-03 && mv pyIATI-$(IATI_VERSION)/iati/resources/standard/2-03 2-03
+	touch $(IATI)/.installed
+
 # Debian packages the tests run as other tools (GNU wget writes WARCs of its own; Chromium is
 # the browser the web app's tests drive through Playwright) and the readers of documents
 # (antiword and catdoc read Word 97 and older files, tesseract reads scans with --ocr);
@@ -66,7 +76,7 @@ types: $(STAMP)
 
 # On every core, a test file to a worker (its module fixtures built once); then, alone,
 # the tests that measure time (request gaps at the server, stops within two seconds).
-unit: $(STAMP) $(PYWB)/.installed $(RWP)/.installed $(AXE)/.installed
+unit: $(STAMP) $(PYWB)/.installed $(RWP)/.installed $(AXE)/.installed $(IATI)/.installed
 	$(BIN)/pytest -q -n auto --dist loadfile -m "not serial"
 	$(BIN)/pytest -q -m serial
 
@@ -100,4 +110,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rehearsal.py --write  # about 20 minutes: 10,000 and 30,000 activities
 
 clean:
-	rm -rf $(VENV) $(PYWB) $(RWP) $(AXE) data/citations.* data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB) $(RWP) $(AXE) $(IATI) data/citations.* data/iati.xml data/raw data/parquet data/reports data/cache data/.parquet data/jparchive.db data/jparchive.wacz .mypy_cache .pytest_cache .ruff_cache

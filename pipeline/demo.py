@@ -1,7 +1,7 @@
 """`make demo`: serve the fixture site, harvest it over HTTP (with what its pages load and
 the documents they link), import an earlier crawl, build the tables (the documents'
 text read), audit the archive (`verify`), write it as a WACZ a replay tool opens, cite
-every activity in CSL-JSON, BibTeX and RIS, summarise."""
+every activity in CSL-JSON, BibTeX and RIS, export them as IATI 2.03, summarise."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ def main() -> int:
         f"(wb-manager add --unpack-wacz COLLECTION {package.path})"
     )
     for fmt, name in (("csl-json", "citations.json"), ("bibtex", "citations.bib"),
-                      ("ris", "citations.ris")):  # fmt: skip
-        text, count = export(ExportConfig(data=args.data, fmt=fmt))
+                      ("ris", "citations.ris"), ("iati", "iati.xml")):  # fmt: skip
+        text, count, _ = export(ExportConfig(data=args.data, fmt=fmt))
         write_out(text, args.data / name)
         print(f"export: {count} activities as {fmt} in {args.data / name}")
     print(f"browse them: jparchive serve --data {args.data}   (then open http://127.0.0.1:8001/)")

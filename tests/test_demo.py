@@ -29,12 +29,13 @@ def test_demo_builds_the_fixture_site_and_says_how_to_browse_it(tmp_path: Path) 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"$ jparchive verify --data data\n{audit}\n" in readme, audit
     # and it hands the archive on as a WACZ that py-wacz validates, and says how to open it
-    assert lines[-6].startswith(f"wacz: {data / 'jparchive.wacz'}: 119 pages")
-    assert "ReplayWeb.page" in lines[-5] and "wb-manager add --unpack-wacz" in lines[-5]
-    # and cites every activity in the three formats (tests/test_exports.py reads them)
-    assert lines[-4:-1] == [f"export: 41 activities as {fmt} in {data / name}" for fmt, name in
-                            (("csl-json", "citations.json"), ("bibtex", "citations.bib"),
-                             ("ris", "citations.ris"))]  # fmt: skip
+    assert lines[-7].startswith(f"wacz: {data / 'jparchive.wacz'}: 119 pages")
+    assert "ReplayWeb.page" in lines[-6] and "wb-manager add --unpack-wacz" in lines[-6]
+    # and cites every activity in the three formats (tests/test_exports.py reads them),
+    # and exports those IATI can take (one has no date) as IATI (tests/test_iati.py)
+    assert lines[-5:-1] == [f"export: {n} activities as {fmt} in {data / name}" for n, fmt, name
+                            in ((41, "csl-json", "citations.json"), (41, "bibtex", "citations.bib"),
+                                (41, "ris", "citations.ris"), (40, "iati", "iati.xml"))]  # fmt: skip
     wacz = Path(__file__).resolve().parents[1] / ".venv-pywb" / "bin" / "wacz"
     check = subprocess.run([str(wacz), "validate", "-f", str(data / "jparchive.wacz")],
                            capture_output=True, text=True, timeout=120, check=False)  # fmt: skip

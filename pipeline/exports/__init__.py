@@ -17,9 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.exports.citations import CITED_COLUMNS, FORMATS, cited, render
+from pipeline.exports.citations import FORMATS, cited, render
+from pipeline.exports.iati import Reporter, iati_xml
 from pipeline.query.search import known_country, search_sql
 from pipeline.query.sql import run_sql
+
+# beneficiaries IATI knows (ISO 3166-1, and XK): not "Serbia and Montenegro" or Yugoslavia
+BENEFICIARIES_SQL = """SELECT DISTINCT activity_id, country_code FROM activity_countries
+WHERE role = 'beneficiary' AND country_code NOT IN ('CS', 'YU')
+ORDER BY activity_id, country_code"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +37,13 @@ class ExportConfig:
     country: str | None = None
     treaty: int | None = None
     words: tuple[str, ...] = field(default_factory=tuple)
+    reporter: Reporter = field(default_factory=Reporter)  # IATI's reporting-org
 
     def __post_init__(self) -> None:
-        if self.fmt not in FORMATS:
-            raise ConfigError(f"export: --format {self.fmt!r} is none of {', '.join(FORMATS)}")
+        if self.fmt not in (*FORMATS, "iati"):
+            raise ConfigError(
+                f"export: --format {self.fmt!r} is none of {', '.join(FORMATS)}, iati"
+            )
         if self.country and not known_country(self.country):
             raise ConfigError(f"export: --country {self.country!r} is no ISO 3166-1 alpha-2 code")
 
@@ -61,16 +70,36 @@ def _where(config: ExportConfig) -> tuple[str, list[Any]]:
     return " AND ".join(where) or "TRUE", params
 
 
-def export(config: ExportConfig) -> tuple[str, int]:
-    """The chosen activities' citations in `config.fmt`, and how many they are."""
+def export(config: ExportConfig) -> tuple[str, int, list[str]]:
+    """The chosen activities in `config.fmt`, how many they are, and what was left out
+    (and why: IATI needs a status and a date)."""
     where, params = _where(config)
-    columns = ", ".join(f"a.{c}" for c in CITED_COLUMNS)
-    found = run_sql(config.data, f"SELECT {columns} FROM activities a WHERE {where} "
+    found = run_sql(config.data, f"SELECT a.* FROM activities a WHERE {where} "
                     "ORDER BY a.start_date NULLS LAST, a.activity_id", params)  # fmt: skip
     rows = [dict(zip(found.columns, row, strict=True)) for row in found.rows]
     if not rows:
         raise ConfigError("export: no activity of the archive is chosen by those options")
-    return render([cited(r) for r in rows], config.fmt), len(rows)
+    if config.fmt != "iati":
+        return render([cited(r) for r in rows], config.fmt), len(rows), []
+    return _iati(config, rows)
+
+
+def _iati(config: ExportConfig, rows: list[dict[str, Any]]) -> tuple[str, int, list[str]]:
+    def table(sql: str) -> list[dict[str, Any]]:
+        found = run_sql(config.data, sql)
+        return [dict(zip(found.columns, row, strict=True)) for row in found.rows]
+
+    countries: dict[int, list[str]] = {}
+    for r in table(BENEFICIARIES_SQL):
+        countries.setdefault(r["activity_id"], []).append(r["country_code"])
+    places = {p["place_id"]: p for p in table("SELECT * FROM places WHERE kind = 'city'")}
+    programmes = table("SELECT * FROM programmes ORDER BY programme_code")
+    xml, left_out = iati_xml(rows, countries, places, programmes, config.reporter)
+    return (
+        xml.decode("utf-8"),
+        len(rows) - sum(1 for x in left_out if x.startswith("activity ")),
+        left_out,
+    )
 
 
 def write_out(text: str, out: Path) -> None:
