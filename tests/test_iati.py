@@ -56,6 +56,17 @@ def test_the_whole_archive_is_valid_iati_2_03(
     children = [i for i in ids if "-JPA-" in i]
     assert len(children) == len(activities) - len(undated)
     assert {r.get("ref") for r in root.iter("related-activity")} <= set(ids)  # none dangles
+    # the logframes' expected results, each with its indicators, on their programmes
+    expected = pq.read_table(archive / "parquet" / "expected_results.parquet").to_pylist()
+    titles = {r.findtext("title/narrative") for r in root.iter("result")}
+    assert titles == {f"{r['expected_result_number']}: {r['expected_result_text']}"
+                      for r in expected if r["indicators"]}  # fmt: skip
+    result = next(r for r in root.iter("result") if (r.findtext("title/narrative") or "")
+                  .startswith("1.1: Anti-corruption legislation"))  # fmt: skip
+    assert [i.findtext("title/narrative") for i in result.iter("indicator")] == [
+        "By month 12, 1.1 achieved as planned",
+        "Feedback of the beneficiaries on result 1.1",
+    ]
 
 
 def test_every_code_is_from_the_standards_codelists(exported: tuple[Path, str]) -> None:
@@ -67,6 +78,7 @@ def test_every_code_is_from_the_standards_codelists(exported: tuple[Path, str]) 
         ("category", "code", "DocumentCategory"), ("related-activity", "type", "RelatedActivityType"),
         ("budget", "type", "BudgetType"), ("budget", "status", "BudgetStatus"),
         ("value", "currency", "Currency"), ("exactness", "code", "GeographicExactness"),
+        ("result", "type", "ResultType"), ("indicator", "measure", "IndicatorMeasure"),
     ]:  # fmt: skip
         used = {e.get(attribute) for e in root.iter(tag)}
         assert used and used <= codes(codelist), (tag, used - codes(codelist))

@@ -28,6 +28,13 @@ WHERE role = 'beneficiary' AND country_code NOT IN ('CS', 'YU')
 ORDER BY activity_id, country_code"""
 
 
+# a programme's expected results, from its logframe, with their indicators
+RESULTS_SQL = """SELECT p.programme_code, r.expected_result_number, r.expected_result_text,
+       r.indicators
+FROM expected_results r JOIN project_purposes p USING (project_purpose_key)
+ORDER BY p.programme_code, r.expected_result_number"""
+
+
 @dataclass(frozen=True, slots=True)
 class ExportConfig:
     data: Path
@@ -94,7 +101,10 @@ def _iati(config: ExportConfig, rows: list[dict[str, Any]]) -> tuple[str, int, l
         countries.setdefault(r["activity_id"], []).append(r["country_code"])
     places = {p["place_id"]: p for p in table("SELECT * FROM places WHERE kind = 'city'")}
     programmes = table("SELECT * FROM programmes ORDER BY programme_code")
-    xml, left_out = iati_xml(rows, countries, places, programmes, config.reporter)
+    results: dict[str, list[dict[str, Any]]] = {}
+    for r in table(RESULTS_SQL):
+        results.setdefault(r["programme_code"], []).append(r)
+    xml, left_out = iati_xml(rows, countries, places, programmes, config.reporter, results)
     return (
         xml.decode("utf-8"),
         len(rows) - sum(1 for x in left_out if x.startswith("activity ")),

@@ -10,7 +10,8 @@ Union and the Council of Europe as funders of a joint programme and the Council 
 Europe as implementer; the site's status and dates as `activity-status` and
 `activity-date`; beneficiary countries as `recipient-country` (shares equal); resolved
 places as `location` points; the archived page as a `document-link` (category A12,
-activity web page); a programme's logframe budget as its `budget`. IATI requires a
+activity web page); a programme's logframe budget as its `budget`, its expected results as `result`s
+(outputs) with their indicators (qualitative). IATI requires a
 status and a date: an activity without either is left out, never given a made-up one,
 and `left_out` says which and why. No `sector`: nothing on the site maps to the DAC
 codes without guessing.
@@ -36,6 +37,7 @@ STATUS = {"planned": "1", "ongoing": "2", "active": "2", "in progress": "2",
           "completed": "3", "cancelled": "5", "canceled": "5", "postponed": "6",
           "suspended": "6"}  # fmt: skip
 WEB_PAGE = "A12"  # DocumentCategory: activity web page
+QUALITATIVE = "5"  # IndicatorMeasure
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,8 @@ def _page(activity: ET.Element, a: Row) -> None:
     ET.SubElement(link, "category", code=WEB_PAGE)
 
 
-def _programme(root: ET.Element, p: Row, children: list[int], reporter: Reporter) -> None:
+def _programme(root: ET.Element, p: Row, children: list[int], results: list[Row],
+               reporter: Reporter) -> None:  # fmt: skip
     activity = ET.SubElement(root, "iati-activity", {"default-currency": "EUR"})
     _head(activity, reporter, programme_id(reporter, p["programme_code"]),
           p["programme_title"] or p["programme_code"])  # fmt: skip
@@ -157,12 +160,31 @@ def _programme(root: ET.Element, p: Row, children: list[int], reporter: Reporter
         value.text = str(p["budget_eur"])
     for aid in children:
         ET.SubElement(activity, "related-activity", ref=activity_id(reporter, aid), type="2")
+    for r in results:
+        _result(activity, r)
+
+
+def _result(activity: ET.Element, r: Row) -> None:
+    """An expected result of the logframe as an output, each of its indicators a
+    qualitative one (the logframe states them in words, with no baseline or target)."""
+    indicators = [line.strip(" -;\t") for line in (r["indicators"] or "").splitlines()]
+    indicators = [line for line in indicators if line]
+    if not indicators:  # IATI wants one at least: a result without is left out
+        return
+    result = ET.SubElement(activity, "result", type="1")
+    _text(result, "title", f"{r['expected_result_number']}: {r['expected_result_text'] or ''}")
+    for line in indicators:
+        indicator = ET.SubElement(result, "indicator", measure=QUALITATIVE)
+        _text(indicator, "title", line)
 
 
 def iati_xml(activities: list[Row], countries: dict[int, list[str]], places: dict[str, Row],
-             programmes: list[Row], reporter: Reporter) -> tuple[bytes, list[str]]:  # fmt: skip
+             programmes: list[Row], reporter: Reporter,
+             results: dict[str, list[Row]] | None = None) -> tuple[bytes, list[str]]:  # fmt: skip
     """The IATI XML of `programmes` and `activities` (with their beneficiary `countries`
-    by activity and resolved `places` by place_id), and what was left out and why."""
+    by activity, resolved `places` by place_id and the programmes' expected `results`),
+    and what was left out and why."""
+    results = results or {}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now})
     left_out: list[str] = []
@@ -182,7 +204,8 @@ def iati_xml(activities: list[Row], countries: dict[int, list[str]], places: dic
         if why:  # its activities are exported without a parent
             left_out.append(f"programme {p['programme_code']}: {why}")
             continue
-        _programme(root, p, kept[p["programme_code"]], reporter)
+        _programme(root, p, kept[p["programme_code"]],
+                   results.get(p["programme_code"], []), reporter)  # fmt: skip
         parents.add(p["programme_code"])
     for a in activities:
         if not _why_not(a["status"], a["start_date"], a["end_date"]):
