@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, Response, sync_playwright
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -172,6 +172,17 @@ def test_an_archived_page_reaches_no_other_host(data: Path, page: tuple[Page, Re
     assert {"/s.css", "/a.png", "/bg.png"} <= tried and not tried & {"/fetch", "/beacon"}
 
 
+def click_in_frame(tab: Page, page_url: str, href: str) -> tuple[Response, Frame]:
+    """Open `page_url`, click the link to `href` inside its framed archived page; the
+    response to that click, and the frame once it has gone there."""
+    tab.goto(page_url)
+    with tab.expect_response(lambda r: href in r.url) as answered:
+        tab.frame_locator("iframe").locator(f'a[href*="{href}"]').first.click()
+    inner = next(f for f in tab.frames if f != tab.main_frame)
+    inner.wait_for_url(lambda url: "/replay/" in url and href in url)
+    return answered.value, inner
+
+
 def test_a_link_inside_the_framed_page_opens_the_archived_page(
     archive: Path, page: tuple[Page, Requests]
 ) -> None:
@@ -180,21 +191,12 @@ def test_a_link_inside_the_framed_page_opens_the_archived_page(
     to a page the archive does not hold says so there, and reaches no other host."""
     tab, requests = page
     with web_app(archive) as site:
-        tab.goto(f"{site}/activity/18356")
-        frame = tab.frame_locator("iframe")
-        with tab.expect_response(lambda r: "TransID=112" in r.url) as opened:
-            frame.locator('a[href*="JP/Default.asp?TransID=112"]').first.click()
-        assert opened.value.status == 200 and "/replay/" in opened.value.url
-        inner = next(f for f in tab.frames if f != tab.main_frame)
-        inner.wait_for_url("**/replay/**TransID=112")
+        opened, inner = click_in_frame(tab, f"{site}/activity/18356", "JP/Default.asp?TransID=112")
+        assert opened.status == 200 and "/replay/" in opened.url
         assert "PACO-Serbia" in inner.locator("body").inner_text()  # the logframe itself
-        tab.goto(f"{site}/activity/20107")  # it links www.coe.int/cybercrime, not archived
-        frame = tab.frame_locator("iframe")
-        with tab.expect_response(lambda r: "coe.int/cybercrime" in r.url) as missing:
-            frame.locator('a[href*="www.coe.int/cybercrime"]').first.click()
-        assert missing.value.status == 404 and "/replay/" in missing.value.url
-        inner = next(f for f in tab.frames if f != tab.main_frame)
-        inner.wait_for_url("**/replay/**coe.int/cybercrime")
+        # 20107 links www.coe.int/cybercrime, which the archive does not hold
+        missing, inner = click_in_frame(tab, f"{site}/activity/20107", "www.coe.int/cybercrime")
+        assert missing.status == 404 and "/replay/" in missing.url
         assert (
             "holds no capture of http://www.coe.int/cybercrime"
             in inner.locator("body").inner_text()

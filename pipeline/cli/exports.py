@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -49,8 +50,9 @@ def export(
     from pipeline.harvest.ids import parse_id_spec
 
     chosen = tuple(parse_id_spec(ids)) if ids else ()  # a bad one: a ConfigError that says so
-    reporter = Reporter()
-    reporter = Reporter(reporting_org_ref or reporter.ref, reporting_org_name or reporter.name)
+    reporter = Reporter()  # the defaults, and what the options give instead
+    reporter = replace(reporter, ref=reporting_org_ref or reporter.ref,
+                       name=reporting_org_name or reporter.name)  # fmt: skip
     config = ExportConfig(data=data, fmt=fmt, ids=chosen, programme=programme, country=country,
                           treaty=treaty, words=tuple((words or "").split()),
                           reporter=reporter)  # fmt: skip

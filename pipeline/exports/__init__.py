@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.exports.citations import FORMATS, cited, render
+from pipeline.exports.citations import CITED_COLUMNS, FORMATS, cited, render
 from pipeline.exports.iati import Reporter, iati_xml
 from pipeline.query.search import known_country, search_sql
 from pipeline.query.sql import run_sql
@@ -81,7 +81,9 @@ def export(config: ExportConfig) -> tuple[str, int, list[str]]:
     """The chosen activities in `config.fmt`, how many they are, and what was left out
     (and why: IATI needs a status and a date)."""
     where, params = _where(config)
-    found = run_sql(config.data, f"SELECT a.* FROM activities a WHERE {where} "
+    # a citation needs a dozen columns; IATI the page's texts too
+    columns = "a.*" if config.fmt == "iati" else ", ".join(f"a.{c}" for c in CITED_COLUMNS)
+    found = run_sql(config.data, f"SELECT {columns} FROM activities a WHERE {where} "
                     "ORDER BY a.start_date NULLS LAST, a.activity_id", params)  # fmt: skip
     rows = [dict(zip(found.columns, row, strict=True)) for row in found.rows]
     if not rows:
