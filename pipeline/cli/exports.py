@@ -43,7 +43,8 @@ def export(
       jparchive export --format ris --ids 18356,20107
       jparchive export --format iati --out jp.xml    # IATI 2.03, programmes and activities
 
-    IATI needs a status and a date: an activity without one is left out (and said).
+    IATI needs a status and a date: an activity without one is left out (and said); so
+    is a linked document whose link, title and file name do not say what kind it is.
     """
     from pipeline.exports import ExportConfig, export, write_out
     from pipeline.exports.iati import Reporter

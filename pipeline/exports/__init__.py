@@ -18,15 +18,25 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.exports.citations import CITED_COLUMNS, FORMATS, cited, render
-from pipeline.exports.iati import Reporter, iati_xml
+from pipeline.exports.iati import Reporter, Tables, iati_xml
 from pipeline.query.search import known_country, search_sql
-from pipeline.query.sql import run_sql
+from pipeline.query.sql import connect, run_sql
 
 # beneficiaries IATI knows (ISO 3166-1, and XK): not "Serbia and Montenegro" or Yugoslavia
 BENEFICIARIES_SQL = """SELECT DISTINCT activity_id, country_code FROM activity_countries
 WHERE role = 'beneficiary' AND country_code NOT IN ('CS', 'YU')
 ORDER BY activity_id, country_code"""
 
+
+# the regions the site names beside the countries ("Regions: South-East Europe")
+REGIONS_SQL = """SELECT DISTINCT activity_id, name FROM activity_groups
+WHERE "group" = 'Regions' ORDER BY activity_id, name"""
+
+# the archived documents each activity links, with what says what they are
+DOCUMENTS_SQL = """SELECT l.activity_id, d.url, d.final_url, d.source, d.kind, d.title,
+       d.language, min(l.label) AS label
+FROM activity_documents l JOIN documents d USING (document_id)
+GROUP BY ALL ORDER BY l.activity_id, d.url"""
 
 # a programme's expected results, from its logframe, with their indicators
 RESULTS_SQL = """SELECT p.programme_code, r.expected_result_number, r.expected_result_text,
@@ -94,19 +104,29 @@ def export(config: ExportConfig) -> tuple[str, int, list[str]]:
 
 
 def _iati(config: ExportConfig, rows: list[dict[str, Any]]) -> tuple[str, int, list[str]]:
-    def table(sql: str) -> list[dict[str, Any]]:
-        found = run_sql(config.data, sql)
-        return [dict(zip(found.columns, row, strict=True)) for row in found.rows]
+    con = connect(config.data)  # the tables read in once for the six queries
 
-    countries: dict[int, list[str]] = {}
-    for r in table(BENEFICIARIES_SQL):
-        countries.setdefault(r["activity_id"], []).append(r["country_code"])
-    places = {p["place_id"]: p for p in table("SELECT * FROM places WHERE kind = 'city'")}
-    programmes = table("SELECT * FROM programmes ORDER BY programme_code")
-    results: dict[str, list[dict[str, Any]]] = {}
-    for r in table(RESULTS_SQL):
-        results.setdefault(r["programme_code"], []).append(r)
-    xml, left_out = iati_xml(rows, countries, places, programmes, config.reporter, results)
+    def table(sql: str) -> list[dict[str, Any]]:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description or ()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def by(sql: str, key: str, value: str | None = None) -> dict[Any, list[Any]]:
+        grouped: dict[Any, list[Any]] = {}
+        for r in table(sql):
+            grouped.setdefault(r[key], []).append(r[value] if value else r)
+        return grouped
+
+    tables = Tables(
+        countries=by(BENEFICIARIES_SQL, "activity_id", "country_code"),
+        regions=by(REGIONS_SQL, "activity_id", "name"),
+        places={p["place_id"]: p for p in table("SELECT * FROM places WHERE kind = 'city'")},
+        programmes=table("SELECT * FROM programmes ORDER BY programme_code"),
+        results=by(RESULTS_SQL, "programme_code"),
+        documents=by(DOCUMENTS_SQL, "activity_id"),
+    )
+    con.close()
+    xml, left_out = iati_xml(rows, tables, config.reporter)
     return (
         xml.decode("utf-8"),
         len(rows) - sum(1 for x in left_out if x.startswith("activity ")),

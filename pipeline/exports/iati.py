@@ -1,43 +1,54 @@
 """The activities and their programmes as IATI activity data (IATI Standard 2.03 XML):
 one `iati-activity` per programme (the parent) and one per activity (its child).
 
-    xml, left_out = iati_xml(activities, countries, places, programmes, reporter)
+    xml, left_out = iati_xml(activities, Tables(countries=..., programmes=...), reporter)
 
 Mappings (every one in docs/exports.md): identifiers begin with the reporting
 organisation's ref, as the standard's rule asks; the page's title and texts as
 descriptions (general, objectives; results and follow-up as "other"); the European
 Union and the Council of Europe as funders of a joint programme and the Council of
 Europe as implementer; the site's status and dates as `activity-status` and
-`activity-date`; beneficiary countries as `recipient-country` (shares equal); resolved
-places as `location` points; the archived page as a `document-link` (category A12,
-activity web page); a programme's logframe budget as its `budget`, its expected results as `result`s
-(outputs) with their indicators (qualitative). IATI requires a
+`activity-date`; beneficiary countries and the regions the site names as
+`recipient-country` and `recipient-region` (shares equal); resolved places as
+`location` points; the archived page as a `document-link` (category A12, activity web
+page), and each archived document it links whose own words say what it is (an agenda,
+a report...: `iati_codes`); a programme's logframe budget as its `budget`, its expected
+results as `result`s (outputs) with their indicators (qualitative). IATI requires a
 status and a date: an activity without either is left out, never given a made-up one,
-and `left_out` says which and why. No `sector`: nothing on the site maps to the DAC
-codes without guessing.
+and `left_out` says which and why (and which documents, their kind unsaid). No
+`sector`: nothing on the site maps to the DAC codes without guessing. It imports the
+code tables (`iati_codes`) and `pipeline.urls`.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.urls import citable
+from pipeline.exports.iati_codes import STATUS, category, file_format, language, region
+from pipeline.urls import citable, original_address
 
 Row = dict[str, Any]
 EU, COE = "European Union", "Council of Europe"
 MULTILATERAL = "40"  # OrganisationType
 FUNDING, IMPLEMENTING = "1", "4"  # OrganisationRole
-# the site's status → ActivityStatus (1 pipeline, 2 implementation, 3 completion,
-# 5 cancelled, 6 suspended)
-STATUS = {"planned": "1", "ongoing": "2", "active": "2", "in progress": "2",
-          "completed": "3", "cancelled": "5", "canceled": "5", "postponed": "6",
-          "suspended": "6"}  # fmt: skip
 WEB_PAGE = "A12"  # DocumentCategory: activity web page
 QUALITATIVE = "5"  # IndicatorMeasure
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """What the export reads beside the activities, each by the key it is looked up by."""
+
+    countries: dict[int, list[str]] = field(default_factory=dict)  # beneficiaries
+    regions: dict[int, list[str]] = field(default_factory=dict)  # the site's "Regions:"
+    places: dict[str, Row] = field(default_factory=dict)  # resolved, by place_id
+    programmes: list[Row] = field(default_factory=list)
+    results: dict[str, list[Row]] = field(default_factory=dict)  # by programme code
+    documents: dict[int, list[Row]] = field(default_factory=dict)  # linked and archived
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +110,8 @@ def _why_not(status: str | None, start: Any, end: Any) -> str | None:
     return None
 
 
-def _activity(root: ET.Element, a: Row, countries: list[str], place: Row | None,
-              parent: str | None, reporter: Reporter) -> None:  # fmt: skip
+def _activity(root: ET.Element, a: Row, tables: Tables, parent: str | None,
+              reporter: Reporter, left_out: list[str]) -> None:  # fmt: skip
     activity = ET.SubElement(root, "iati-activity", {"default-currency": "EUR"})
     _head(activity, reporter, activity_id(reporter, a["activity_id"]),
           a["title"] or f"Activity {a['activity_id']}")  # fmt: skip
@@ -114,9 +125,9 @@ def _activity(root: ET.Element, a: Row, countries: list[str], place: Row | None,
     status = STATUS[str(a["status"]).lower()]
     ET.SubElement(activity, "activity-status", code=status)
     _dates(activity, a["start_date"], a["end_date"], status in ("3", "4"))
-    for n, code in enumerate(countries):
-        share = 100 // len(countries) + (100 % len(countries) if n == 0 else 0)
-        ET.SubElement(activity, "recipient-country", code=code, percentage=str(share))
+    _recipients(activity, tables.countries.get(a["activity_id"], []),
+                tables.regions.get(a["activity_id"], []))  # fmt: skip
+    place = tables.places.get(a["place_id"] or "")
     if place and place["latitude"] is not None:
         location = ET.SubElement(activity, "location")
         _text(location, "name", place["name"])
@@ -126,8 +137,27 @@ def _activity(root: ET.Element, a: Row, countries: list[str], place: Row | None,
         ET.SubElement(point, "pos").text = f"{place['latitude']:.5f} {place['longitude']:.5f}"
         ET.SubElement(location, "exactness", code="1")
     _page(activity, a)
+    for doc in tables.documents.get(a["activity_id"], []):
+        if not _document(activity, doc):
+            left_out.append(f"document {doc['url']} (activity {a['activity_id']}): its link, "
+                            "title and file name say not what kind of document it is")  # fmt: skip
     if parent:
         ET.SubElement(activity, "related-activity", ref=programme_id(reporter, parent), type="1")
+
+
+def _recipients(activity: ET.Element, countries: list[str], regions: list[str]) -> None:
+    """The beneficiary countries and the regions the site names beside them (a region
+    is a recipient in its own right there), in equal shares that sum to 100."""
+    recipients = [("recipient-country", {"code": c}) for c in countries] + [
+        ("recipient-region", {"code": code, "vocabulary": vocabulary, "name": name})
+        for name in regions for code, vocabulary in [region(name)]
+    ]  # fmt: skip
+    for n, (tag, attrs) in enumerate(recipients):
+        share = 100 // len(recipients) + (100 % len(recipients) if n == 0 else 0)
+        name = attrs.pop("name", None)
+        element = ET.SubElement(activity, tag, {**attrs, "percentage": str(share)})
+        if name:
+            ET.SubElement(element, "narrative").text = name
 
 
 def _page(activity: ET.Element, a: Row) -> None:
@@ -136,6 +166,22 @@ def _page(activity: ET.Element, a: Row) -> None:
     link = ET.SubElement(activity, "document-link", url=url, format="text/html")
     _text(link, "title", f"Joint Programmes activity {a['activity_id']} (archived web page)")
     ET.SubElement(link, "category", code=WEB_PAGE)
+
+
+def _document(activity: ET.Element, doc: Row) -> bool:
+    """A document the page links and the archive holds, if its own words say what kind
+    of document it is (iati_codes.category): its Wayback address, else its own."""
+    code = category(doc["label"], doc["title"], doc["url"])
+    if code is None:
+        return False
+    wayback = citable(doc["final_url"]) if doc["source"] == "wayback" else None
+    url = wayback or original_address(doc["url"])  # a mirror's copy: the site's address
+    link = ET.SubElement(activity, "document-link", url=url, format=file_format(doc["kind"]))
+    _text(link, "title", doc["title"] or doc["label"] or doc["url"].rsplit("/", 1)[-1])
+    ET.SubElement(link, "category", code=code)
+    if lang := language(doc["language"]):
+        ET.SubElement(link, "language", code=lang)
+    return True
 
 
 def _programme(root: ET.Element, p: Row, children: list[int], results: list[Row],
@@ -178,13 +224,10 @@ def _result(activity: ET.Element, r: Row) -> None:
         _text(indicator, "title", line)
 
 
-def iati_xml(activities: list[Row], countries: dict[int, list[str]], places: dict[str, Row],
-             programmes: list[Row], reporter: Reporter,
-             results: dict[str, list[Row]] | None = None) -> tuple[bytes, list[str]]:  # fmt: skip
-    """The IATI XML of `programmes` and `activities` (with their beneficiary `countries`
-    by activity, resolved `places` by place_id and the programmes' expected `results`),
-    and what was left out and why."""
-    results = results or {}
+def iati_xml(activities: list[Row], tables: Tables,
+             reporter: Reporter) -> tuple[bytes, list[str]]:  # fmt: skip
+    """The IATI XML of `activities` and their programmes (with what `tables` says of
+    them), and what was left out and why."""
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now})
     left_out: list[str] = []
@@ -197,7 +240,7 @@ def iati_xml(activities: list[Row], countries: dict[int, list[str]], places: dic
         if a["programme_code"]:
             kept.setdefault(a["programme_code"], []).append(a["activity_id"])
     parents = set()
-    for p in programmes:
+    for p in tables.programmes:
         if p["programme_code"] not in kept:
             continue
         why = _why_not(p["status"], p["period_start"], p["period_end"])
@@ -205,12 +248,11 @@ def iati_xml(activities: list[Row], countries: dict[int, list[str]], places: dic
             left_out.append(f"programme {p['programme_code']}: {why}")
             continue
         _programme(root, p, kept[p["programme_code"]],
-                   results.get(p["programme_code"], []), reporter)  # fmt: skip
+                   tables.results.get(p["programme_code"], []), reporter)  # fmt: skip
         parents.add(p["programme_code"])
     for a in activities:
         if not _why_not(a["status"], a["start_date"], a["end_date"]):
             parent = a["programme_code"] if a["programme_code"] in parents else None
-            _activity(root, a, countries.get(a["activity_id"], []),
-                      places.get(a["place_id"] or ""), parent, reporter)  # fmt: skip
+            _activity(root, a, tables, parent, reporter, left_out)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), left_out
