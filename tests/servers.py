@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from pathlib import Path
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
@@ -487,3 +488,25 @@ class FakeWayback(FaultServer):
             "Memento-Datetime": format_datetime(moment, usegmt=True),
             "Link": f'<{c.original}>; rel="original"',
         }
+
+
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (read from /proc; Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, ended and not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

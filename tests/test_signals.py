@@ -21,7 +21,7 @@ import pytest
 from pipeline.archive import Index
 from pipeline.fixtures.server import FixtureServer
 from tests.conftest import JPARCHIVE, run_cli
-from tests.servers import FaultServer, free_port, wait_until_up
+from tests.servers import FaultServer, alive, child_pids, free_port, wait_until_up
 from tests.test_exit_codes import good_warc
 
 # measured times: run alone, not beside other tests (`make unit` runs these after)
@@ -151,10 +151,28 @@ def test_a_signal_stops_the_web_app_within_two_seconds(
     proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     wait_until_up(port)
+    [sql] = child_pids(proc.pid)  # Datasette's pages, in a process of their own
     took = stopped_in(proc, signum)
     out, err = proc.communicate()
     assert proc.returncode == code and took <= LIMIT, (took, out, err)
+    assert not alive(sql), "the SQL pages' process outlived the server"
     assert err.strip().splitlines()[-1] == (  # not a harvest's "rerun to resume"
         f"interrupted ({signal.Signals(signum).name}): the web app stopped (it writes "
         "nothing: there is nothing to resume)"
     )
+
+
+def test_the_sql_pages_process_ends_when_the_server_is_killed(archive: Path) -> None:
+    """SIGKILL leaves the server no time to end its child (Datasette's pages): the
+    child sees its parent gone and ends by itself."""
+    port = free_port()
+    proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    wait_until_up(port)
+    [sql] = child_pids(proc.pid)
+    proc.kill()
+    proc.communicate()
+    deadline = time.monotonic() + LIMIT
+    while alive(sql) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(sql)

@@ -1,4 +1,5 @@
-"""The web app on 127.0.0.1 for the tests: `jparchive serve`'s app in a thread."""
+"""The web app on 127.0.0.1 for the tests: `jparchive serve`'s app in a thread, its
+Datasette pages (`/data/`) in their own process, as `jparchive serve` runs them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from pipeline.web.app import asgi_app, make_datasette
+from pipeline.web.sqlproc import SqlProcess
 from tests.servers import free_port
 
 
@@ -19,18 +21,19 @@ def web_app(data: Path) -> Iterator[str]:
     """Serve the web app over `data` on a free port; yields its base URL."""
     port = free_port()
     ds = make_datasette(data)
-    config = uvicorn.Config(asgi_app(ds), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the web app did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with SqlProcess(data) as sql:
+        config = uvicorn.Config(asgi_app(ds, sql), host="127.0.0.1", port=port,
+                                log_level="warning", lifespan="on")  # fmt: skip
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 20
+            while not server.started:
+                if time.monotonic() > deadline or not thread.is_alive():
+                    raise RuntimeError("the web app did not start")
+                time.sleep(0.02)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(10)

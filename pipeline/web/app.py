@@ -6,7 +6,8 @@
 Datasette gives the table pages, facets, sorting, JSON and CSV export and the SQL page,
 under `/data/`; the plugin adds the researchers' pages at the root (`pages`). The
 database is opened immutable (read-only, no locks), SQL stops after about a second, and
-nothing of Datasette that writes is turned on.
+nothing of Datasette that writes is turned on. `serve_app` runs Datasette's pages in a
+process of their own (`sqlproc`), so that no query there slows ours.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE, metadata
 from pipeline.web.pool import PagePool
 from pipeline.web.searching import Facts
+from pipeline.web.sqlproc import SqlProcess
 
 HERE = Path(__file__).resolve().parent
 BASE_URL = "/data/"
@@ -94,19 +96,48 @@ _DEBUG, _STATIC = BASE_URL + "-/", BASE_URL + "-/static"
 ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
-def asgi_app(ds: Datasette) -> ASGI:
-    """`ds.app()`, with the links Datasette 0.65 writes on its own pages under a
-    `base_url` made right: it writes `/data/data/jparchive/...` for its sort, facet,
-    JSON and CSV links (the prefix twice); the pages it answers under `/data/` have
-    those links put back to `/data/...` (HTML and JSON only, whose bodies it sends
-    whole; a CSV holds no links)."""
+async def _lifespan(ds: Datasette, receive: Any, send: Any, sql: SqlProcess | None) -> None:
+    """Start-up is Datasette's (its plugins' start-up hooks); shut-down closes the
+    connections to `sql`."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await ds.invoke_startup()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            if sql is not None:
+                await sql.aclose()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def asgi_app(ds: Datasette, sql: SqlProcess | None = None) -> ASGI:
+    """`ds.app()`; with `sql` (a started SqlProcess), the pages under `/data/` are
+    answered by Datasette in its own process (pipeline.web.sqlproc). And with the links
+    Datasette 0.65 writes on its own pages under a `base_url` made right: it writes
+    `/data/data/jparchive/...` for its sort, facet, JSON and CSV links (the prefix
+    twice); the pages it answers under `/data/` have those links put back to
+    `/data/...` (HTML and JSON only, whose bodies it sends whole; a CSV holds no
+    links)."""
     inner = ds.app()
 
+    async def failed(scope: dict[str, Any], receive: Any, send: Any, status: int) -> None:
+        """The page of a /data/ request the SQL pages' process could not answer."""
+        path = f"/-/jparchive-failed/{status}"
+        await inner({**scope, "path": path, "raw_path": path.encode(), "query_string": b""},
+                    receive, send)  # fmt: skip
+
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(ds, receive, send, sql)
+            return
         if scope["type"] == "http":
             follow_rebuilds(ds)
         if scope["type"] != "http" or not scope["path"].startswith(BASE_URL):
             await inner(scope, receive, send)
+            return
+        if sql is not None:
+            await sql.forward(scope, receive, send, failed)
             return
         if scope["path"].startswith(_DEBUG) and not scope["path"].startswith(_STATIC):
             scope = {**scope, "path": "/-/jparchive-not-here", "raw_path": b"/-/jparchive-not-here",
@@ -148,4 +179,5 @@ def serve_app(ds: Datasette, data: Path, host: str, port: int) -> None:
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(asgi_app(ds), host=host, port=port, log_level="warning")
+    with SqlProcess(data) as sql:  # Datasette's pages, apart from ours (sqlproc)
+        uvicorn.run(asgi_app(ds, sql), host=host, port=port, log_level="warning")

@@ -33,7 +33,21 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/country$", pages.countries),
         (r"^/(?P<kind>person|organisation|place)/(?P<key>[^/]+)$", pages.entity),
         (r"^/country/(?P<code>[^/]+)$", pages.country),
+        (r"^/-/jparchive-failed/(?P<status>413|503)$", forward_failed),
     ]
+
+
+FORWARD_FAILED = {
+    413: "the request's body is over 1 MB; Datasette's pages take none",
+    503: "Datasette's pages (/data/) are not running, or did not answer; the server's "
+    "log says why. Try again in a moment.",
+}
+
+
+async def forward_failed(datasette: Any, request: Any) -> Response:
+    """What a `/data/` request gets when the SQL pages' process cannot answer it."""
+    status = int(request.url_vars["status"])
+    return await pages.error_page(datasette, request, status, FORWARD_FAILED[status])
 
 
 def _plain(message: str) -> str:

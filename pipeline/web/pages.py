@@ -8,6 +8,7 @@ with a one-line reason, an unknown record a 404.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections import defaultdict
@@ -25,7 +26,7 @@ from pipeline.web import charts, cite, maps
 from pipeline.web import queries as Q
 from pipeline.web.capture import CaptureStore
 from pipeline.web.embedded import embedded
-from pipeline.web.listing import LIST_SIZE, listed, page_number, paged
+from pipeline.web.listing import LIST_SIZE, by_year_table, listed, page_number, paged
 from pipeline.web.metadata import DATABASE
 from pipeline.web.pool import PagePool
 from pipeline.web.replay import replay_url, stamp_of
@@ -59,9 +60,11 @@ async def _render(
 async def _map(ds: Datasette, of: str, key: str | None, title: str) -> str:
     """The map of where activities took place, per country and city: all of them, or
     those of a country, programme, person, organisation or place (`of`, `key`)."""
-    names = {r["country_code"]: r["country_name"] for r in await _rows(ds, Q.COUNTRY_NAMES_SQL)}
-    sql = Q.MAP_SQL.format(where=Q.MAP_OF[of])
-    return maps.activities_map(await _rows(ds, sql, {"k": key}), names, title)
+    pool: PagePool = ds._jparchive_pool
+    found = await pool.facts({"names": Q.COUNTRY_NAMES_SQL,
+                              "map": Q.MAP_SQL.format(where=Q.MAP_OF[of])}, {"k": key})  # fmt: skip
+    names = {r["country_code"]: r["country_name"] for r in found["names"]}
+    return maps.activities_map(found["map"], names, title)
 
 
 async def error_page(ds: Datasette, request: Request, status: int, reason: str) -> Response:
@@ -295,7 +298,7 @@ async def programme(datasette: Datasette, request: Request) -> Response:
         return await error_page(datasette, request, 404, f"no programme {code!r} in the archive")
     context: dict[str, Any] = {"prog": found[0]}
     pool: PagePool = datasette._jparchive_pool
-    context.update(await pool.many(Q.PROGRAMME_SQL, {"c": code}))
+    context.update(await pool.facts(Q.PROGRAMME_SQL, {"c": code}))
     try:
         context.update(listed(request, context["activities"]))
     except Q.BadRequest as exc:
@@ -338,7 +341,8 @@ async def entity(datasette: Datasette, request: Request) -> Response:
     found = await _rows(datasette, sql["row"], {"k": key})
     if not found:
         return await error_page(datasette, request, 404, f"no {kind} {key!r} in the archive")
-    acts = await _rows(datasette, sql["activities"], {"k": key})
+    pool: PagePool = datasette._jparchive_pool
+    acts = (await pool.facts({"activities": sql["activities"]}, {"k": key}))["activities"]
     try:
         shown = listed(request, acts)
     except Q.BadRequest as exc:
@@ -357,21 +361,22 @@ async def country(datasette: Datasette, request: Request) -> Response:
     if not found:
         return await error_page(datasette, request, 404, f"no country {code!r} in the archive")
     pool: PagePool = datasette._jparchive_pool
+    facts = await pool.facts(Q.COUNTRY_SQL, {"c": code})
     try:
-        page = page_number(request)
-        rows = await pool.many(Q.COUNTRY_SQL, {"c": code, "size": LIST_SIZE,
-                                               "offset": (page - 1) * LIST_SIZE})  # fmt: skip
-        one_page = paged(page, rows["total"][0]["n"], rows["shown"])
+        page, order = page_number(request), [r["activity_id"] for r in facts["order"]]
+        ids = order[(page - 1) * LIST_SIZE : page * LIST_SIZE]
+        shown = await pool.rows(Q.LISTED_SQL, {"ids": json.dumps(ids)}) if ids else []
+        one_page = paged(page, len(order), shown)
     except Q.BadRequest as exc:
         return await error_page(datasette, request, 400, str(exc))
     per_year: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in rows["per_year"]:
+    for r in facts["per_year"]:
         per_year[r["year"]][r["programme"]] = r["n"]
     name = found[0]["country_name"]
     context = {
         "country": found[0],
         **one_page,
-        "by_year": sorted((y, p, n) for y, by in per_year.items() for p, n in by.items()),
+        "by_year": by_year_table(per_year),
         "chart": charts.stacked_bars(per_year, f"Activities for or in {name}, by year"),
         "map": await _map(datasette, "country", code, f"Where those for or in {name} took place"),
     }

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,11 +67,16 @@ def bound(conn: sqlite3.Connection) -> None:
         conn.create_function(name, -1, _printf, deterministic=True)
 
 
+KEPT = 256  # answers of `facts` kept (the database is immutable: they stay true)
+
+
 class PagePool:
     def __init__(self, db: Path, threads: int = 4, seconds: float = 10.0) -> None:
         self.db, self.seconds = db, seconds
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="jparchive-pages")
         self.local = threading.local()
+        # the latest answers of `facts`, by database file, queries and parameters
+        self.kept: OrderedDict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = OrderedDict()
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened again when the file was replaced (a rebuild
@@ -107,6 +113,24 @@ class PagePool:
     ) -> dict[str, list[dict[str, Any]]]:
         """Several queries in one trip to a thread (a page's dozen, not a dozen trips)."""
         return await self.run(lambda conn: {k: _rows(conn, q, params) for k, q in queries.items()})
+
+    async def facts(
+        self, queries: dict[str, str], params: dict[str, Any]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """What `many` answers, kept for the next request that asks the same of the
+        same database file (a page's counts, charts and lists: a big country's take
+        tens of milliseconds to read, and a rebuild is a new file). Callers must not
+        change the rows they get."""
+        key = (self.db.resolve(), tuple(queries.items()), tuple(sorted(params.items())))
+        found = self.kept.get(key)
+        if found is None:
+            found = await self.many(queries, params)
+            self.kept[key] = found
+            while len(self.kept) > KEPT:
+                self.kept.popitem(last=False)
+        else:
+            self.kept.move_to_end(key)
+        return found
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -294,17 +294,18 @@ GROUP BY 1, 2 ORDER BY n DESC, 2""",
 _OF_COUNTRY = (
     "a.activity_id IN (SELECT activity_id FROM activity_countries WHERE country_code = :c)"
 )
-# a country's page, in one trip: its activities counted by year and programme, and the
-# page of them shown (the rest are not read)
+# a country's page: its activities counted by year and programme, and all their IDs in
+# the page's order (both kept: pool.facts), then the page of them shown, read by ID
 COUNTRY_SQL = {
-    "total": f"SELECT COUNT(*) AS n FROM activities a WHERE {_OF_COUNTRY}",
     "per_year": f"""SELECT substr(a.start_date, 1, 4) AS year,
        COALESCE(a.programme_code, '(none)') AS programme, COUNT(*) AS n
 FROM activities a WHERE {_OF_COUNTRY} AND a.start_date IS NOT NULL GROUP BY 1, 2""",
-    "shown": f"""SELECT a.activity_id, a.title, a.start_date, a.programme_code, a.location
-FROM activities a WHERE {_OF_COUNTRY} ORDER BY a.start_date, a.activity_id
-LIMIT :size OFFSET :offset""",
+    "order": f"""SELECT a.activity_id FROM activities a WHERE {_OF_COUNTRY}
+ORDER BY a.start_date, a.activity_id""",
 }
+LISTED_SQL = """SELECT activity_id, title, start_date, programme_code, location
+FROM activities WHERE activity_id IN (SELECT value FROM json_each(:ids))
+ORDER BY start_date, activity_id"""
 
 # where activities took place: per country and city (the map), of all or of one page's
 MAP_SQL = """SELECT a.location_country_code AS country, p.name AS city, p.latitude,
