@@ -151,28 +151,30 @@ def test_a_signal_stops_the_web_app_within_two_seconds(
     proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     wait_until_up(port)
-    [sql] = child_pids(proc.pid)  # Datasette's pages, in a process of their own
+    children = child_pids(proc.pid)  # the workers, and Datasette's pages' own process
+    assert len(children) == 3
     took = stopped_in(proc, signum)
     out, err = proc.communicate()
     assert proc.returncode == code and took <= LIMIT, (took, out, err)
-    assert not alive(sql), "the SQL pages' process outlived the server"
+    assert not any(alive(c) for c in children), "a process outlived the server"
     assert err.strip().splitlines()[-1] == (  # not a harvest's "rerun to resume"
         f"interrupted ({signal.Signals(signum).name}): the web app stopped (it writes "
         "nothing: there is nothing to resume)"
     )
 
 
-def test_the_sql_pages_process_ends_when_the_server_is_killed(archive: Path) -> None:
-    """SIGKILL leaves the server no time to end its child (Datasette's pages): the
-    child sees its parent gone and ends by itself."""
+def test_the_servers_processes_end_when_it_is_killed(archive: Path) -> None:
+    """SIGKILL leaves the server no time to end its children (the workers, Datasette's
+    pages): each sees its parent gone and ends by itself."""
     port = free_port()
     proc = subprocess.Popen([str(JPARCHIVE), "serve", "--data", str(archive), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     wait_until_up(port)
-    [sql] = child_pids(proc.pid)
+    children = child_pids(proc.pid)
+    assert len(children) == 3
     proc.kill()
     proc.communicate()
     deadline = time.monotonic() + LIMIT
-    while alive(sql) and time.monotonic() < deadline:
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not alive(sql)
+    assert not any(alive(c) for c in children)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import click
 
 from pipeline.cli.common import data_option, expected_errors, main
-from pipeline.errors import ConfigError
 
 
 @main.command()
@@ -21,8 +19,17 @@ from pipeline.errors import ConfigError
     "let others on your network in (the app is read-only either way).",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Processes serving the pages (Python runs one thread at a time in each: one "
+    "per core). Datasette's pages under /data/ run in one more, at the lowest CPU "
+    "priority, so that no query there slows the pages.",
+)
 @expected_errors
-def serve(data: Path, host: str, port: int) -> None:
+def serve(data: Path, host: str, port: int, workers: int) -> None:
     """Browse, search and cite the archive in a web browser (Datasette and our pages).
 
     Pages: / (what the archive holds, a search box), /search?q=&country=&programme=&from=&to=,
@@ -42,11 +49,5 @@ def serve(data: Path, host: str, port: int) -> None:
     from pipeline.web.app import make_datasette, serve_app
 
     stopping.on_stop_say("the web app stopped (it writes nothing: there is nothing to resume)")
-    ds = make_datasette(data)  # a missing database is a one-line error before listening
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as exc:
-        raise ConfigError(f"serve: cannot listen on {host}:{port}: {exc.strerror}") from exc
-    serve_app(ds, data, host, port)
+    make_datasette(data)  # a missing database is a one-line error before listening
+    serve_app(data, host, port, workers)

@@ -1,18 +1,22 @@
 """`jparchive serve`: Datasette over `DATA/jparchive.db`, with this package as its plugin.
 
     ds = make_datasette(Path("data"))      # a Datasette instance; asgi_app(ds) serves it
-    serve_app(ds, Path("data"), "127.0.0.1", 8001)  # runs it with uvicorn until Ctrl-C
+    serve_app(Path("data"), "127.0.0.1", 8001)  # worker processes, until Ctrl-C
 
 Datasette gives the table pages, facets, sorting, JSON and CSV export and the SQL page,
 under `/data/`; the plugin adds the researchers' pages at the root (`pages`). The
 database is opened immutable (read-only, no locks), SQL stops after about a second, and
-nothing of Datasette that writes is turned on. `serve_app` runs Datasette's pages in a
-process of their own (`sqlproc`), so that no query there slows ours.
+nothing of Datasette that writes is turned on. `serve_app` runs our pages in worker
+processes (`worker`) and Datasette's in a process of their own (`sqlproc`), so that no
+query there slows ours.
 """
 
 from __future__ import annotations
 
+import socket
 import sys
+import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from pipeline.web.capture import CaptureStore
 from pipeline.web.metadata import DATABASE, metadata
 from pipeline.web.pool import PagePool
 from pipeline.web.searching import Facts
-from pipeline.web.sqlproc import SqlProcess
+from pipeline.web.sqlproc import Child, Forwarder, sql_command, stop_all
 
 HERE = Path(__file__).resolve().parent
 BASE_URL = "/data/"
@@ -96,13 +100,16 @@ _DEBUG, _STATIC = BASE_URL + "-/", BASE_URL + "-/static"
 ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
-async def _lifespan(ds: Datasette, receive: Any, send: Any, sql: SqlProcess | None) -> None:
-    """Start-up is Datasette's (its plugins' start-up hooks); shut-down closes the
-    connections to `sql`."""
+async def _lifespan(ds: Datasette, receive: Any, send: Any, sql: Forwarder | None) -> None:
+    """Start-up is Datasette's (its plugins' start-up hooks) and, in a process of our
+    pages, reading what the search needs; shut-down closes the connections to `sql`."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             await ds.invoke_startup()
+            if sql is not None:  # a process of our pages: the search's arrays read now,
+                # before it takes a request (a second at 30,000 activities)
+                await ds._jparchive_pool.run(ds._jparchive_facts.load)
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             if sql is not None:
@@ -111,9 +118,9 @@ async def _lifespan(ds: Datasette, receive: Any, send: Any, sql: SqlProcess | No
             return
 
 
-def asgi_app(ds: Datasette, sql: SqlProcess | None = None) -> ASGI:
-    """`ds.app()`; with `sql` (a started SqlProcess), the pages under `/data/` are
-    answered by Datasette in its own process (pipeline.web.sqlproc). And with the links
+def asgi_app(ds: Datasette, sql: Forwarder | None = None) -> ASGI:
+    """`ds.app()`; with `sql` (a Forwarder to the SQL pages' process), the pages under
+    `/data/` are answered by Datasette in its own process (pipeline.web.sqlproc). And with the links
     Datasette 0.65 writes on its own pages under a `base_url` made right: it writes
     `/data/data/jparchive/...` for its sort, facet, JSON and CSV links (the prefix
     twice); the pages it answers under `/data/` have those links put back to
@@ -169,15 +176,32 @@ def asgi_app(ds: Datasette, sql: SqlProcess | None = None) -> ASGI:
     return app
 
 
-def serve_app(ds: Datasette, data: Path, host: str, port: int) -> None:
-    """Run the app until interrupted; prints where to open it."""
-    import uvicorn
+def serve_app(data: Path, host: str, port: int, workers: int = 2) -> None:
+    """Serve until interrupted: `workers` processes of the researchers' pages on one
+    listening socket, and Datasette's pages in a process of their own (sqlproc); a
+    process that ends is started again. Prints where to open it."""
+    from pipeline.web import worker
 
-    url = f"http://{host}:{port}/"
-    print(
-        f"jparchive: serving {data / DB_NAME} at {url} (Datasette's pages: {url}data/)",
-        file=sys.stderr,
-        flush=True,
-    )
-    with SqlProcess(data) as sql:  # Datasette's pages, apart from ours (sqlproc)
-        uvicorn.run(asgi_app(ds, sql), host=host, port=port, log_level="warning")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        listener = socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as exc:  # the address is taken, or not this machine's
+        raise ConfigError(f"serve: cannot listen on {host}:{port}: {exc.strerror}") from exc
+    with listener, tempfile.TemporaryDirectory(prefix="jparchive-serve-") as folder:
+        path = Path(folder) / "datasette.sock"
+        fd = listener.fileno()
+        children = [Child(sql_command(data, path), listens=path)]
+        children += [Child(worker.command(data, path, fd), pass_fds=[fd]) for _ in range(workers)]
+        try:
+            for child in children:
+                child.start()
+            url = f"http://{host}:{port}/"
+            said = f"(Datasette's pages: {url}data/; {workers} worker processes)"
+            print(f"jparchive: serving {data / DB_NAME} at {url} {said}", file=sys.stderr,
+                  flush=True)  # fmt: skip
+            while True:  # a signal ends it (pipeline.stopping), and the children with it
+                for child in children:
+                    child.mind()
+                time.sleep(0.2)
+        finally:
+            stop_all(children)

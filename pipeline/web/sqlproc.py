@@ -1,42 +1,40 @@
-"""Datasette's own pages (`/data/`: tables, facets, CSV and JSON, the SQL page) served by
-a child process of their own, at a lower CPU priority, and forwarded to by the process
-that serves the researchers' pages. A query on the SQL page runs for up to its second
-with SQLite calling back into Python every thousand steps; in the same process three
-of them took the interpreter's lock from `/activity/<id>` for as long (p95 over a
-second under load). Apart and niced, they get the CPU only when the pages leave it.
+"""The processes `jparchive serve` runs, and the forwarding between them. Datasette's own
+pages (`/data/`: tables, facets, CSV and JSON, the SQL page) are served by a child of
+their own at the lowest CPU priority; the researchers' pages by worker processes that
+share the listening socket, and forward `/data/` to that child over a Unix socket. A
+query on the SQL page runs for up to its second with SQLite calling back into Python
+every thousand steps: in the pages' process three of them took the interpreter's lock
+from `/activity/<id>` for as long (p95 over a second under load). Apart and niced, they
+get the CPU only when the pages leave it.
 
-    with SqlProcess(Path("data")) as sql:     # started, and listening
-        app = asgi_app(ds, sql)                # forwards /data/ to it (sql.forward)
+    with Child(sql_command(data, sock), sock) as sql:       # started, and listening
+        app = asgi_app(ds, Forwarder(sock))                   # /data/ goes to it
 
-The child is `python -m pipeline.web.sqlproc DATA SOCKET`: the same Datasette, hooks and
-bounds as before (pipeline.web.app), on a Unix socket in a private folder. It ends when
-its parent does (it watches), and one that dies is started again at the next request,
-which meanwhile gets a 503 page. It imports the web app (to serve) and httpx (to
-forward); only the app and the tests' server import it.
+A child ends when its parent does (it watches); `serve` starts one that died again.
+This module imports httpx (to forward) and, in a child only, the web app; the app, the
+serve command and the tests' server import it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # imported where used: a child starts by `as_child`, before any import
+    import httpx
 
-NICE = 10  # the child's CPU priority below the pages' (0): it gets what they leave
-STARTUP = 30.0  # seconds the first request waits for the child to listen
+NICE = 19  # the SQL pages' CPU priority, the lowest: they get what the pages leave
+STARTUP = 30.0  # seconds a child may take to listen
 MAX_BODY = 1024 * 1024  # a request body forwarded (Datasette's pages take none)
 # hop-by-hop headers, and those the serving process writes itself
 _DROPPED = {b"connection", b"keep-alive", b"transfer-encoding", b"te", b"upgrade",
@@ -44,76 +42,83 @@ _DROPPED = {b"connection", b"keep-alive", b"transfer-encoding", b"te", b"upgrade
 Failure = Callable[[dict[str, Any], Any, Any, int], Awaitable[None]]
 
 
-class SqlProcess:
-    def __init__(self, data: Path) -> None:
-        self.data = data
-        self.folder = Path(tempfile.mkdtemp(prefix="jparchive-sql-"))
-        self.socket = self.folder / "datasette.sock"
+def sql_command(data: Path, path: Path) -> list[str]:
+    return [sys.executable, "-m", "pipeline.web.sqlproc", str(data), str(path), str(os.getpid())]
+
+
+class Child:
+    """A process of `serve`'s: started, watched, started again, ended."""
+
+    def __init__(self, command: Sequence[str], listens: Path | None = None,
+                 pass_fds: Sequence[int] = ()) -> None:  # fmt: skip
+        self.command, self.listens = list(command), listens
+        self.pass_fds = tuple(pass_fds)
         self.proc: subprocess.Popen[bytes] | None = None
         self.started = 0.0
-        self.up = False  # the child listens
-        self.client: httpx.AsyncClient | None = None
-        self.lock = threading.Lock()  # a start at a time (the tests' servers share one)
 
     def start(self) -> None:
-        with self.lock:
-            if self.proc is not None and self.proc.poll() is None:
-                return
-            self.socket.unlink(missing_ok=True)
-            self.up = False
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.web.sqlproc", str(self.data), str(self.socket)],
-                stdin=subprocess.DEVNULL,
-            )
-            self.started = time.monotonic()
+        if self.listens is not None:
+            self.listens.unlink(missing_ok=True)
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
+                                     pass_fds=self.pass_fds)  # fmt: skip
+        self.started = time.monotonic()
+
+    def wait_listening(self) -> bool:
+        """Wait until the child listens on its socket (a second or two of imports)."""
+        deadline = self.started + STARTUP
+        while self.running() and time.monotonic() < deadline:
+            if self.listens is None or listening(self.listens):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def mind(self) -> None:
+        """Start it again if it ended (not more than once in two seconds)."""
+        if not self.running() and time.monotonic() - self.started > 2.0:
+            self.start()
 
     def stop(self) -> None:
-        """End the child (at most half a second of grace) and remove its folder."""
-        proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(0.5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        stop_all([self])
 
-    def __enter__(self) -> SqlProcess:
-        """Start the child and wait until it listens (a second or two of imports), so
-        that the first `/data/` page is as quick as the next."""
+    def __enter__(self) -> Child:
         self.start()
-        deadline = self.started + STARTUP
-        while time.monotonic() < deadline and self.proc is not None and self.proc.poll() is None:
-            if listening(self.socket):
-                self.up = True
-                break
-            time.sleep(0.05)
+        self.wait_listening()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
         self.stop()
 
-    async def _ready(self) -> bool:
-        """Whether the child listens (waiting for it while it starts); one that died is
-        started again."""
-        if self.proc is None or self.proc.poll() is not None:
-            if time.monotonic() - self.started < 2.0:  # it died at once: not in a loop
-                return False
-            self.start()
-        deadline = self.started + STARTUP
-        while not self.up and time.monotonic() < deadline:
-            if self.proc is not None and self.proc.poll() is not None:
-                return False
-            self.up = listening(self.socket)
-            if not self.up:
-                await asyncio.sleep(0.05)
-        return self.up
+
+def stop_all(children: Sequence[Child]) -> None:
+    """End the children, all at once: half a second of grace, then SIGKILL."""
+    running = [c.proc for c in children if c.proc is not None and c.proc.poll() is None]
+    for proc in running:
+        proc.terminate()
+    deadline = time.monotonic() + 0.5
+    for proc in running:
+        try:
+            proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Forwarder:
+    """Answers a request under `/data/` with what the SQL pages' process answers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.client: httpx.AsyncClient | None = None
 
     def _client(self) -> httpx.AsyncClient:
+        import httpx
+
         if self.client is None:
-            transport = httpx.AsyncHTTPTransport(uds=str(self.socket))
+            transport = httpx.AsyncHTTPTransport(uds=str(self.path))
             timeout = httpx.Timeout(30.0, read=120.0)  # a CSV of every row streams a while
             self.client = httpx.AsyncClient(transport=transport, timeout=timeout)
         return self.client
@@ -126,15 +131,13 @@ class SqlProcess:
 
     async def forward(self, scope: dict[str, Any], receive: Any, send: Any,
                       failed: Failure) -> None:  # fmt: skip
-        """Answer an HTTP request under `/data/` with the child's answer, streamed;
-        `failed(scope, receive, send, status)` answers when there is none (413: the
-        body is too big; 503: the child is not running or did not answer)."""
+        """The child's answer, streamed; `failed(scope, receive, send, status)` answers
+        when there is none (413: the body is too big; 503: no answer)."""
+        import httpx
+
         body = await _body(receive)
         if body is None:
             await failed(scope, receive, send, 413)
-            return
-        if not await self._ready():
-            await failed(scope, receive, send, 503)
             return
         query = scope.get("query_string", b"")
         target = scope.get("raw_path") or scope["path"].encode()
@@ -145,7 +148,7 @@ class SqlProcess:
                                        headers=headers, content=body)  # fmt: skip
         try:
             response = await client.send(request, stream=True)
-        except httpx.TransportError:
+        except httpx.TransportError:  # not running: `serve` starts it again
             await failed(scope, receive, send, 503)
             return
         try:
@@ -177,36 +180,6 @@ async def _body(receive: Any) -> bytes | None:
             return b"".join(parts)
 
 
-def _watch_parent(parent: int) -> None:
-    """End this process when the one that started it is gone (even killed)."""
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(0)
-
-
-def main(data: str, path: str) -> None:
-    import uvicorn
-
-    from pipeline.errors import ConfigError
-    from pipeline.web.app import asgi_app, make_datasette
-
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    try:
-        ds = make_datasette(Path(data))
-    except ConfigError as exc:  # the server says it too, with a 503 page per request
-        print(f"jparchive: Datasette's pages (/data/) cannot start: {exc}", file=sys.stderr)
-        sys.exit(2)
-    config = uvicorn.Config(asgi_app(ds), uds=path, log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=0)  # fmt: skip
-    server = uvicorn.Server(config)
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # nothing to finish: it reads
-    server.run()
-
-
 def listening(path: Path) -> bool:
     with socket.socket(socket.AF_UNIX) as probe:
         try:
@@ -216,5 +189,48 @@ def listening(path: Path) -> bool:
     return True
 
 
+def as_child(parent: int) -> None:
+    """What every child of `serve` does first: Ctrl-C is the parent's to handle (it ends
+    its children), SIGTERM ends it at once (it writes nothing), and it ends when its
+    `parent` (the pid it was given, not its parent now: that may be gone already) is
+    gone, even killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def run_uvicorn(app: Any, **where: Any) -> None:
+    """uvicorn without its signal handling (`as_child` has set it)."""
+    import uvicorn
+
+    sockets = where.pop("sockets", None)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", **where)
+    server = uvicorn.Server(config)
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
+    server.run(sockets=sockets)
+
+
+def main(data: str, path: str, parent: str) -> None:
+    """The SQL pages' process: Datasette (with our hooks and bounds) on a Unix socket."""
+    as_child(int(parent))
+    from pipeline.errors import ConfigError
+    from pipeline.web.app import asgi_app, make_datasette
+
+    with contextlib.suppress(OSError):
+        os.nice(NICE)
+    try:
+        ds = make_datasette(Path(data))
+    except ConfigError as exc:  # the pages answer 503 for /data/ meanwhile
+        print(f"jparchive: Datasette's pages (/data/) cannot start: {exc}", file=sys.stderr)
+        sys.exit(2)
+    run_uvicorn(asgi_app(ds), uds=path, timeout_graceful_shutdown=0)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])
