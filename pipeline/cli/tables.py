@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from pipeline.errors import ConfigError
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
+@expected_errors
 def serve_fixtures(port: int) -> None:
     """Serve the embedded fixture site on 127.0.0.1 with the real site's URL scheme.
 
@@ -30,8 +30,10 @@ def serve_fixtures(port: int) -> None:
       jparchive serve-fixtures --port 8000
       curl 'http://127.0.0.1:8000/CEAD/Countries.asp?ID=18356&ActSyn=True'
     """
+    from pipeline import stopping
     from pipeline.fixtures.server import FixtureServer
 
+    stopping.on_stop_say("the fixture site stopped (it writes nothing)")
     try:
         server = FixtureServer(port)
     except OSError as exc:
@@ -39,8 +41,7 @@ def serve_fixtures(port: int) -> None:
     click.echo(
         f"serving the fixture site at {server.url}/CEAD/Default.asp (Ctrl-C to stop)", err=True
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    server.serve_forever()  # until Ctrl-C or SIGTERM: 130 or 143, within 2 s
 
 
 @main.command()
