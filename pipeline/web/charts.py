@@ -11,11 +11,13 @@ import html
 from collections.abc import Mapping
 from datetime import date
 
-# Twenty distinguishable colours (Tableau 20); a programme keeps its colour on every page
+# Eighteen distinguishable colours (Tableau 20 without its two greys, which read as
+# "others"): a programme's is chosen by its name, so that it keeps it from page to page
+# (`colours` says when it cannot)
 PALETTE = (
     "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
-    "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7",
-    "#bcbd22", "#dbdb8d", "#17becf", "#9edae5",
+    "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#bcbd22", "#dbdb8d",
+    "#17becf", "#9edae5",
 )  # fmt: skip
 OTHERS = "others"
 OTHERS_COLOUR = "#d9d9d9"
@@ -36,7 +38,22 @@ def colour(name: str) -> str:
 
 
 def colours(series: list[str]) -> dict[str, str]:
-    return {name: colour(name) for name in series}
+    """A colour each, no two alike: each series its own (`colour`), biggest first (the
+    order given), unless one before it in this chart has it; then the next one free.
+    180 programmes share eighteen colours, so two of a chart's ten may get the same
+    by their names (in a real country's chart three were), and bars must be told apart."""
+    taken: set[str] = {OTHERS_COLOUR}
+    found: dict[str, str] = {}
+    for name in series:
+        if name == OTHERS:
+            found[name] = OTHERS_COLOUR
+            continue
+        first = PALETTE.index(colour(name))
+        ring = [PALETTE[(first + k) % len(PALETTE)] for k in range(len(PALETTE))]
+        free = next((c for c in ring if c not in taken), ring[0])  # 20 taken: share
+        found[name] = free
+        taken.add(free)
+    return found
 
 
 def _top(counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
@@ -69,7 +86,8 @@ def stacked_bars(counts: Mapping[str, Mapping[str, int]], title: str) -> str:
     series = sorted({s for by in counts.values() for s in by}, key=lambda s: (s == OTHERS, s))
     if not years:
         return f'<svg role="img" aria-label="{_e(title)}" width="10" height="10"></svg>'
-    fill = colours(series)
+    total = {s: sum(by.get(s, 0) for by in counts.values()) for s in series}
+    fill = colours(sorted(series, key=lambda s: (-total[s], s)))
     top = max((sum(by.values()) for by in counts.values()), default=0) or 1
     bar, gap, height, left, bottom = 28, 8, 180, 36, 24
     width = left + len(years) * (bar + gap) + 10
