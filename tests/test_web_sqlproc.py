@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import pytest
 
 from pipeline.web.app import asgi_app, make_datasette
 from pipeline.web.sqlproc import NICE, Forwarder
-from tests.conftest import JPARCHIVE
+from tests.conftest import JPARCHIVE, run_cli
 from tests.servers import child_pids, free_port, wait_until_up
 from tests.webapp import web_app
 
@@ -104,3 +105,15 @@ def test_a_sql_pages_process_that_is_not_there_gives_a_page_that_says_so(
     r = asyncio.run(ask())
     assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
     assert "are not running" in r.text
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(archive: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--data", str(archive), "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: ConfigError: serve: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]

@@ -13,6 +13,7 @@ query there slows ours.
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import tempfile
@@ -186,7 +187,8 @@ def serve_app(data: Path, host: str, port: int, workers: int = 2) -> None:
     try:
         listener = socket.create_server((host, port), family=family, backlog=1024)
     except OSError as exc:  # the address is taken, or not this machine's
-        raise ConfigError(f"serve: cannot listen on {host}:{port}: {exc.strerror}") from exc
+        why = os.strerror(exc.errno) if exc.errno else str(exc)  # not the bind's long echo
+        raise ConfigError(f"serve: cannot listen on {host}:{port}: {why}") from exc
     with listener, tempfile.TemporaryDirectory(prefix="jparchive-serve-") as folder:
         path = Path(folder) / "datasette.sock"
         fd = listener.fileno()
